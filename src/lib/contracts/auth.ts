@@ -1,0 +1,24 @@
+import * as v from 'valibot';
+
+export const ROLES = ['participant', 'partner_staff', 'facilitator', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LinkSignIn = v.strictObject({ token: v.pipe(v.string(), v.minLength(16), v.maxLength(128)) });
+export const CodeSignIn = v.strictObject({
+	code: v.pipe(v.string(), v.trim(), v.minLength(4, 'Enter the code you were given.'), v.maxLength(20))
+});
+
+export const Me = v.strictObject({
+	userId: v.string(),
+	role: v.picklist(ROLES),
+	firstName: v.string()
+});
+export type Me = v.InferOutput<typeof Me>;
+
+export const Health = v.strictObject({ ok: v.literal(true), version: v.string() });
+
+export const Community = v.strictObject({ id: v.string(), name: v.string(), timeZone: v.string() });
+export type Community = v.InferOutput<typeof Community>;
+
+export const InviteInfo = v.strictObject({ code: v.string(), organizationName: v.string() });
+export type InviteInfo = v.InferOutput<typeof InviteInfo>;
