@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need when they are missing: Chromium for the journeys
+# (Playwright never downloads a browser here) and fonts so pages render as people see them.
+set -euo pipefail
+
+missing=()
+if [ -z "${CHROME_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if ! fc-list 2>/dev/null | grep -qi liberation; then missing+=(fonts-liberation); fi
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v sox >/dev/null 2>&1 || missing+=(sox)
+
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+
+echo "Installing Debian packages the tests need: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+		echo "Please install as root: apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

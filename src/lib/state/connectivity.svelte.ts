@@ -1,0 +1,43 @@
+import { liveQuery } from 'dexie';
+import type { CommonGroundDb } from '../db/db';
+import { pendingCount } from '../db/outbox';
+import type { DrainReport } from '../sync/outbox-drain';
+import { startOutboxScheduler } from '../sync/outbox-scheduler';
+
+/** What the header's status indicator shows: online or not, and how much is waiting to sync. */
+export class Connectivity {
+	online = $state(true);
+	waiting = $state(0);
+	lastReport = $state<DrainReport | undefined>();
+	#scheduler: ReturnType<typeof startOutboxScheduler> | undefined;
+
+	label = $derived.by(() => {
+		if (!this.online) return this.waiting ? `Offline · ${this.waiting} waiting to sync` : 'Offline';
+		return this.waiting ? `Online · ${this.waiting} waiting to sync` : 'Online · all saved';
+	});
+
+	start(db: CommonGroundDb): () => void {
+		this.online = navigator.onLine;
+		const update = () => (this.online = navigator.onLine);
+		window.addEventListener('online', update);
+		window.addEventListener('offline', update);
+		const subscription = liveQuery(() => pendingCount(db)).subscribe({
+			next: (count) => (this.waiting = count),
+			error: (error: unknown) => console.error('Could not count the outbox', error)
+		});
+		this.#scheduler = startOutboxScheduler({ db, onDrained: (report) => (this.lastReport = report) });
+		return () => {
+			window.removeEventListener('online', update);
+			window.removeEventListener('offline', update);
+			subscription.unsubscribe();
+			this.#scheduler?.stop();
+		};
+	}
+
+	/** Something new is in the outbox: try to send it now. */
+	sync() {
+		this.#scheduler?.kick();
+	}
+}
+
+export const connectivity = new Connectivity();

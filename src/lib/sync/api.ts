@@ -1,0 +1,53 @@
+import * as v from 'valibot';
+import { ApiError } from '../contracts/errors';
+
+/**
+ * The one way the client talks to /api. Expected failures come back as values, so callers can show a
+ * message; only programming errors throw.
+ */
+export type ApiResult<T> =
+	| { ok: true; status: number; data: T }
+	| { ok: false; status: number; error: ApiError }
+	| { ok: false; status: 0; error: { code: 'offline'; message: string } };
+
+export const OFFLINE_MESSAGE = 'No connection right now. Your work is saved on this device and will be sent later.';
+
+export async function api<T>(
+	path: string,
+	{
+		method = 'GET',
+		body,
+		schema,
+		fetcher = fetch
+	}: { method?: string; body?: unknown; schema: v.GenericSchema<unknown, T>; fetcher?: typeof fetch }
+): Promise<ApiResult<T>> {
+	let response: Response;
+	try {
+		response = await fetcher(path, {
+			method,
+			credentials: 'same-origin',
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body)
+		});
+	} catch {
+		return { ok: false, status: 0, error: { code: 'offline', message: OFFLINE_MESSAGE } };
+	}
+	const json: unknown = response.status === 204 ? null : await response.json().catch(() => undefined);
+	if (response.ok) {
+		const parsed = v.safeParse(schema, json);
+		if (parsed.success) return { ok: true, status: response.status, data: parsed.output };
+		return {
+			ok: false,
+			status: response.status,
+			error: { code: 'internal', message: 'The server sent an answer this version of the app does not understand. Reload the page.' }
+		};
+	}
+	const error = v.safeParse(ApiError, json);
+	return {
+		ok: false,
+		status: response.status,
+		error: error.success
+			? error.output
+			: { code: 'internal', message: `The server had a problem (${response.status}). Try again in a few minutes.` }
+	};
+}

@@ -1,0 +1,55 @@
+import { MutationResponse } from '../contracts/mutations';
+import { retryDelay } from '../core/backoff';
+import type { CommonGroundDb } from '../db/db';
+import { dueEntries, markDelivered, markRejected, markRetry } from '../db/outbox';
+import { api } from './api';
+
+export type DrainReport = { delivered: number; rejected: number; retrying: number };
+
+/** Statuses worth retrying: the server or the network may recover. Any other 4xx is final. */
+function isTransient(status: number): boolean {
+	return status === 0 || status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Sends every due outbox entry once, oldest first. The server applies each mutation id at most once,
+ * so sending again after a lost answer is safe.
+ */
+export async function drainOutbox({
+	db,
+	fetcher = fetch,
+	now = Date.now,
+	random = Math.random,
+	force = false
+}: {
+	db: CommonGroundDb;
+	/** Ignore backoff: something changed (back online, page visible again, a new entry). */
+	force?: boolean;
+	fetcher?: typeof fetch;
+	now?: () => number;
+	random?: () => number;
+}): Promise<DrainReport> {
+	const report: DrainReport = { delivered: 0, rejected: 0, retrying: 0 };
+	for (const entry of await dueEntries(db, force ? Infinity : now())) {
+		const answer = await api('/api/mutations', {
+			method: 'POST',
+			body: entry.mutation,
+			schema: MutationResponse,
+			fetcher
+		});
+		if (answer.ok) {
+			await markDelivered(db, { id: entry.id, result: answer.data.result });
+			report.delivered += 1;
+		} else if (isTransient(answer.status)) {
+			const delayMs = retryDelay({ attempt: entry.attempts, random: random() });
+			await markRetry(db, { id: entry.id, delayMs, error: answer.error.message, now: now() });
+			report.retrying += 1;
+			// The connection is down or the server is struggling: the rest would fail the same way.
+			break;
+		} else {
+			await markRejected(db, { id: entry.id, error: answer.error });
+			report.rejected += 1;
+		}
+	}
+	return report;
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
+
+/** Configuration, validated once at startup. Unset and empty variables fall back to defaults. */
+export interface Env {
+	port: number;
+	host: string;
+	dataDir: string;
+	publicUrl: string;
+	/** False when PUBLIC_URL was derived from PORT, so a server on port 0 can fill in the real port. */
+	publicUrlConfigured: boolean;
+	staticDir: string;
+	smtpUrl: string | undefined;
+	mailFrom: string;
+	nodeEnv: string;
+	production: boolean;
+	appVersion: string;
+	signInLinkTtlMinutes: number;
+	sessionTtlDays: number;
+	bodyLimitBytes: number;
+	/** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
+	trustProxy: boolean;
+	defaultCommunity: { name: string; timeZone: string };
+}
+
+export type EnvSource = Record<string, string | undefined>;
+
+const integer = (name: string, min: number, max: number) =>
+	v.pipe(
+		v.string(),
+		v.regex(/^\d+$/, `${name} must be a whole number.`),
+		v.transform(Number),
+		v.minValue(min, `${name} must be at least ${min}.`),
+		v.maxValue(max, `${name} must be at most ${max}.`)
+	);
+
+const httpUrl = v.pipe(
+	v.string(),
+	v.url('PUBLIC_URL must be a full URL like https://conversations.example.org.'),
+	v.check((u) => /^https?:$/.test(new URL(u).protocol), 'PUBLIC_URL must start with http:// or https://.'),
+	v.transform((u) => u.replace(/\/+$/, ''))
+);
+
+const timeZone = v.pipe(
+	v.string(),
+	v.check(isTimeZone, 'DEFAULT_COMMUNITY_TZ must be an IANA time zone like America/Chicago.')
+);
+
+const EnvSchema = v.object({
+	PORT: v.optional(integer('PORT', 0, 65535), '8080'),
+	HOST: v.optional(v.string(), '0.0.0.0'),
+	DATA_DIR: v.optional(v.string(), './data'),
+	PUBLIC_URL: v.optional(httpUrl),
+	STATIC_DIR: v.optional(v.string(), './build'),
+	SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://.'))),
+	MAIL_FROM: v.optional(v.string()),
+	NODE_ENV: v.optional(v.string(), 'development'),
+	APP_VERSION: v.optional(v.string()),
+	SIGNIN_LINK_TTL_MINUTES: v.optional(integer('SIGNIN_LINK_TTL_MINUTES', 1, 60 * 24 * 30), String(60 * 24)),
+	SESSION_TTL_DAYS: v.optional(integer('SESSION_TTL_DAYS', 1, 365), '30'),
+	BODY_LIMIT_BYTES: v.optional(integer('BODY_LIMIT_BYTES', 1024, 16 * 1024 * 1024), String(64 * 1024)),
+	TRUST_PROXY: v.optional(v.picklist(['true', 'false', '1', '0'], 'TRUST_PROXY must be true or false.'), 'false'),
+	DEFAULT_COMMUNITY_NAME: v.optional(v.pipe(v.string(), v.maxLength(100)), 'Birmingham, AL'),
+	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago')
+});
+
+export class EnvError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`Configuration problem:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'EnvError';
+	}
+}
+
+export function loadEnv(source: EnvSource = process.env): Env {
+	const present = Object.fromEntries(
+		Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '')
+	);
+	const parsed = v.safeParse(EnvSchema, present);
+	if (!parsed.success) {
+		throw new EnvError(parsed.issues.map((i) => `${v.getDotPath(i) ?? 'environment'}: ${i.message}`));
+	}
+	const e = parsed.output;
+	const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		dataDir: e.DATA_DIR,
+		publicUrl,
+		publicUrlConfigured: e.PUBLIC_URL !== undefined,
+		staticDir: e.STATIC_DIR,
+		smtpUrl: e.SMTP_URL,
+		mailFrom: e.MAIL_FROM ?? `Common Ground <no-reply@${new URL(publicUrl).hostname}>`,
+		nodeEnv: e.NODE_ENV,
+		production: e.NODE_ENV === 'production',
+		appVersion: e.APP_VERSION ?? packageVersion(),
+		signInLinkTtlMinutes: e.SIGNIN_LINK_TTL_MINUTES,
+		sessionTtlDays: e.SESSION_TTL_DAYS,
+		bodyLimitBytes: e.BODY_LIMIT_BYTES,
+		trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+		defaultCommunity: { name: e.DEFAULT_COMMUNITY_NAME, timeZone: e.DEFAULT_COMMUNITY_TZ }
+	};
+}
+
+/** The same Env with PUBLIC_URL pointing at the port actually bound (for servers started on port 0). */
+export function withBoundPort(env: Env, port: number): Env {
+	if (env.publicUrlConfigured) return { ...env, port };
+	return { ...env, port, publicUrl: `http://localhost:${port}` };
+}
+
+export function isTimeZone(value: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: value });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function packageVersion(): string {
+	const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+	const parsed = v.parse(v.object({ version: v.string() }), JSON.parse(text));
+	return parsed.version;
+}

@@ -1,0 +1,100 @@
+import type { Clock } from '../clock.ts';
+import type { Env } from '../env.ts';
+import type { Logger } from '../log.ts';
+import type { OutboxMessage, Store } from '../store/types.ts';
+import { createSmtpTransport } from './smtp.ts';
+
+/**
+ * Mail is queued in the mail_outbox table inside the transaction that causes it, so a sign-up and
+ * its welcome email commit together. The Mailer then delivers what is queued.
+ */
+export interface Mailer {
+	/** Delivers queued messages. Never rejects: a failure is recorded on the message and retried later. */
+	flush(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export interface MailTransport {
+	/** SMTP hands messages to a real mail server; `log` leaves them in the outbox (the dev mailbox). */
+	readonly kind: 'smtp' | 'log';
+	send(message: OutboxMessage): Promise<void>;
+	close(): void;
+}
+
+const BATCH = 100;
+const MAX_ATTEMPTS = 5;
+
+export function createMailer({
+	env,
+	store,
+	log,
+	clock,
+	transport = env.smtpUrl
+		? createSmtpTransport({ smtpUrl: env.smtpUrl, from: env.mailFrom })
+		: createLogTransport(log)
+}: {
+	env: Env;
+	store: Store;
+	log: Logger;
+	clock: Clock;
+	transport?: MailTransport;
+}): Mailer {
+	let running: Promise<void> | undefined;
+	let again = false;
+	let closed = false;
+
+	const deliver = async (message: OutboxMessage) => {
+		try {
+			await transport.send(message);
+			await store.mail.markSent(message.id, { now: clock(), redact: transport.kind === 'smtp' });
+		} catch (error) {
+			log.warn('mail delivery failed; will retry', { id: message.id, attempt: message.attempts + 1, error });
+			await store.mail.markFailed(message.id, error instanceof Error ? error.message : String(error));
+		}
+	};
+
+	const drain = async () => {
+		do {
+			again = false;
+			const batch = await store.mail.pending({ limit: BATCH, maxAttempts: MAX_ATTEMPTS });
+			for (const message of batch) {
+				if (closed) return;
+				await deliver(message);
+			}
+			if (batch.length === BATCH) again = true;
+		} while (again && !closed);
+	};
+
+	return {
+		flush() {
+			if (closed) return Promise.resolve();
+			if (running) {
+				again = true;
+				return running;
+			}
+			running = drain()
+				.catch((error: unknown) => log.error('mail outbox could not be read', { error }))
+				.finally(() => {
+					running = undefined;
+				});
+			return running;
+		},
+		async close() {
+			closed = true;
+			await running;
+			transport.close();
+		}
+	};
+}
+
+/** Without SMTP_URL, mail stays in the outbox (see /dev/mailbox) and one line goes to the log. */
+export function createLogTransport(log: Logger): MailTransport {
+	return {
+		kind: 'log',
+		async send(message) {
+			const link = /https?:\/\/\S+/.exec(message.text)?.[0];
+			log.info(`mail to ${message.to}: "${message.subject}"${link ? ` ${link}` : ''}`);
+		},
+		close() {}
+	};
+}

@@ -1,0 +1,21 @@
+import nodemailer from 'nodemailer';
+import type { MailTransport } from './mailer.ts';
+
+export function createSmtpTransport({ smtpUrl, from }: { smtpUrl: string; from: string }): MailTransport {
+	const transporter = nodemailer.createTransport(smtpUrl);
+	return {
+		kind: 'smtp',
+		async send(message) {
+			await transporter.sendMail({
+				from,
+				to: message.to,
+				subject: message.subject,
+				text: message.text,
+				...(message.html ? { html: message.html } : {})
+			});
+		},
+		close() {
+			transporter.close();
+		}
+	};
+}

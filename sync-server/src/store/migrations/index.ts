@@ -1,0 +1,19 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { foundation } from './0001_foundation.ts';
+
+/** In code rather than read from a folder, so the server needs no file layout at runtime. Names sort in order. */
+export const migrations: Record<string, Migration> = {
+	'0001_foundation': foundation
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+	const migrator = new Migrator({ db, provider });
+	const { error, results = [] } = await migrator.migrateToLatest();
+	if (error) {
+		const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+		throw new Error(`Database migration ${failed} failed`, { cause: error });
+	}
+	return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { Repos } from '../types.ts';
+import { authRepo } from './auth.ts';
+import { communityRepo } from './communities.ts';
+import { mailRepo } from './mail.ts';
+import { mutationRepo } from './mutations.ts';
+import { organizationRepo } from './organizations.ts';
+import { participantRepo } from './participants.ts';
+import { userRepo } from './users.ts';
+
+/** Kysely repositories: dialect-neutral queries, so they serve SQLite now and PostgreSQL later. */
+export function createRepos(db: Kysely<Database>): Repos {
+	return {
+		communities: communityRepo(db),
+		organizations: organizationRepo(db),
+		users: userRepo(db),
+		participants: participantRepo(db),
+		auth: authRepo(db),
+		mutations: mutationRepo(db),
+		mail: mailRepo(db)
+	};
+}

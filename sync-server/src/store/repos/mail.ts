@@ -1,0 +1,70 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, MailOutboxTable } from '../schema.ts';
+import type { MailRepo, OutboxMessage } from '../types.ts';
+
+export function mailRepo(db: Kysely<Database>): MailRepo {
+	return {
+		async enqueue(message, now) {
+			const row = await db
+				.insertInto('mail_outbox')
+				.values({
+					to_address: message.to,
+					subject: message.subject,
+					text: message.text,
+					html: message.html,
+					created_at: now.toISOString()
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			return row.id;
+		},
+		async pending({ limit, maxAttempts }) {
+			const rows = await db
+				.selectFrom('mail_outbox')
+				.selectAll()
+				.where('sent_at', 'is', null)
+				.where('attempts', '<', maxAttempts)
+				.orderBy('id')
+				.limit(limit)
+				.execute();
+			return rows.map(toMessage);
+		},
+		async markSent(id, { now, redact }) {
+			await db
+				.updateTable('mail_outbox')
+				.set({
+					sent_at: now.toISOString(),
+					error: null,
+					...(redact ? { text: '(sent; removed from the outbox)', html: null } : {})
+				})
+				.where('id', '=', id)
+				.execute();
+		},
+		async markFailed(id, error) {
+			await db
+				.updateTable('mail_outbox')
+				.set((eb) => ({ error: error.slice(0, 500), attempts: eb('attempts', '+', 1) }))
+				.where('id', '=', id)
+				.execute();
+		},
+		async list({ limit, to }) {
+			let query = db.selectFrom('mail_outbox').selectAll().orderBy('id', 'desc').limit(limit);
+			if (to) query = query.where('to_address', '=', to.trim().toLowerCase());
+			return (await query.execute()).map(toMessage);
+		}
+	};
+}
+
+function toMessage(row: Selectable<MailOutboxTable>): OutboxMessage {
+	return {
+		id: row.id,
+		to: row.to_address,
+		subject: row.subject,
+		text: row.text,
+		html: row.html,
+		createdAt: row.created_at,
+		sentAt: row.sent_at,
+		error: row.error,
+		attempts: row.attempts
+	};
+}

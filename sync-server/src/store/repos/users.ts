@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from '../schema.ts';
+import type { UserRecord, UserRepo } from '../types.ts';
+
+export function userRepo(db: Kysely<Database>): UserRepo {
+	const findBy = async (column: 'id' | 'email' | 'personal_code_hash', value: string) => {
+		const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
+		return row && toRecord(row);
+	};
+	return {
+		async create(input) {
+			const row = {
+				id: randomUUID(),
+				role: input.role,
+				email: input.email,
+				first_name: input.firstName,
+				last_name: input.lastName,
+				phone: input.phone,
+				personal_code_hash: input.personalCodeHash,
+				language: input.language,
+				partner_organization_id: input.partnerOrganizationId,
+				created_at: input.now.toISOString()
+			};
+			await db.insertInto('users').values(row).execute();
+			return toRecord(row);
+		},
+		findById: (id) => findBy('id', id),
+		findByEmail: (email) => findBy('email', email),
+		findByPersonalCodeHash: (hash) => findBy('personal_code_hash', hash),
+		async personalCodeHashExists(hash) {
+			const row = await db
+				.selectFrom('users')
+				.select('id')
+				.where('personal_code_hash', '=', hash)
+				.executeTakeFirst();
+			return row !== undefined;
+		}
+	};
+}
+
+function toRecord(row: Selectable<UsersTable>): UserRecord {
+	return {
+		id: row.id,
+		role: row.role,
+		email: row.email,
+		firstName: row.first_name,
+		lastName: row.last_name,
+		phone: row.phone,
+		language: row.language,
+		partnerOrganizationId: row.partner_organization_id,
+		createdAt: row.created_at
+	};
+}

@@ -1,0 +1,24 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { BUILDS } from './paths';
+import { startAppServer, type AppServer } from './server';
+
+export const test = base.extend<{ app: AppServer }>({
+	// eslint-disable-next-line no-empty-pattern
+	app: async ({}, use) => {
+		const app = await startAppServer({ staticDir: BUILDS.current });
+		await use(app);
+		await app.stop();
+	}
+});
+export { expect };
+
+/** Waits until the service worker controls the page and has said the app works offline. */
+export async function waitUntilOfflineReady(page: Page) {
+	await expect(page.getByText('Ready to work offline')).toBeVisible();
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+/** Reads how many outbox entries are still waiting on this device. */
+export async function waitingToSync(page: Page): Promise<string> {
+	return (await page.getByTestId('connectivity').textContent()) ?? '';
+}

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { TMP } from './paths';
+
+/** A real sync-server in its own process, on a free port, with its own DATA_DIR. */
+export type AppServer = {
+	url: string;
+	dataDir: string;
+	staticDir: string;
+	stop: (signal?: NodeJS.Signals) => Promise<void>;
+	start: () => Promise<void>;
+	/** Runs a read-only SQL query against the server's database. */
+	query: <T>(sql: string, ...params: unknown[]) => T[];
+};
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.unref();
+		probe.on('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
+	for (let i = 0; i < 200; i++) {
+		if (child.exitCode !== null) throw new Error(`The server exited early:\n${output()}`);
+		try {
+			const res = await fetch(`${url}/api/health`);
+			if (res.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`The server did not become healthy:\n${output()}`);
+}
+
+export async function startAppServer({ staticDir }: { staticDir: string }): Promise<AppServer> {
+	const port = await freePort();
+	const url = `http://localhost:${port}`;
+	const dataDir = mkdtempSync(join(TMP, 'data-'));
+	let child: ChildProcess | undefined;
+	let output = '';
+
+	const server: AppServer = {
+		url,
+		dataDir,
+		staticDir,
+		async start() {
+			output = '';
+			child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+				env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: staticDir, PUBLIC_URL: url, NODE_ENV: 'test' },
+				stdio: ['ignore', 'pipe', 'pipe']
+			});
+			child.stdout?.on('data', (d) => (output += d));
+			child.stderr?.on('data', (d) => (output += d));
+			await waitForHealth(url, child, () => output);
+		},
+		async stop(signal = 'SIGTERM') {
+			const running = child;
+			if (!running || running.exitCode !== null) return;
+			const exited = new Promise((r) => running.once('exit', r));
+			running.kill(signal);
+			await exited;
+		},
+		query<T>(sql: string, ...params: unknown[]) {
+			const db = new Database(join(dataDir, 'common-ground.sqlite'), { readonly: true, fileMustExist: true });
+			try {
+				return db.prepare(sql).all(...params) as T[];
+			} finally {
+				db.close();
+			}
+		}
+	};
+	await server.start();
+	return server;
+}
