@@ -18,6 +18,8 @@ export function precacheEntries({
 	version: string;
 }): { url: string; revision: string | null }[] {
 	const immutable = build.map((url) => ({ url, revision: url.includes('/immutable/') ? null : version }));
-	const statics = files.filter((url) => !EXCLUDED.some((re) => re.test(url))).map((url) => ({ url, revision: version }));
+	const statics = files
+		.filter((url) => !EXCLUDED.some((re) => re.test(url)))
+		.map((url) => ({ url, revision: version }));
 	return [...immutable, ...statics, { url: SHELL_URL, revision: version }];
 }

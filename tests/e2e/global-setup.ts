@@ -15,5 +15,6 @@ export default function globalSetup() {
 		stdio: 'ignore',
 		env: { ...process.env, APP_VERSION: BUILDS.nextVersion, BUILD_DIR: BUILDS.next }
 	});
-	if (!existsSync(`${BUILDS.next}/200.html`)) throw new Error('The second build for the update journey failed.');
+	if (!existsSync(`${BUILDS.next}/200.html`))
+		throw new Error('The second build for the update journey failed.');
 }

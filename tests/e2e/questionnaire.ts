@@ -33,11 +33,14 @@ export async function fillFirstHalf(page: Page, who: Person) {
 
 /** Steps 4–7 and the final "Sign up". */
 export async function fillSecondHalf(page: Page, who: Person) {
-	const statements = page.getByRole('group').filter({ has: page.getByRole('radio', { name: 'Agree' }) });
+	const statements = page.getByRole('group').filter({ has: page.getByRole('radio', { name: 'Agree', exact: true }) });
 	const count = await statements.count();
 	expect(count).toBeGreaterThanOrEqual(5);
 	for (let i = 0; i < count; i++) {
-		await statements.nth(i).getByRole('radio', { name: i % 2 ? 'Disagree' : 'Agree' }).check();
+		await statements
+			.nth(i)
+			.getByRole('radio', { name: i % 2 ? 'Disagree' : 'Agree', exact: true })
+			.check();
 	}
 	await next(page, 'Interests and time');
 
@@ -50,7 +53,9 @@ export async function fillSecondHalf(page: Page, who: Person) {
 	await page.getByLabel('Why do you want to take part?').fill('I want to understand people I usually avoid.');
 	await page
 		.getByLabel('A short autobiography for your partner')
-		.fill(`I'm ${who.firstName}. I grew up outside Bessemer, drive a school bus, and sing in a church choir.`);
+		.fill(
+			`I'm ${who.firstName}. I grew up outside Bessemer, drive a school bus, and sing in a church choir.`
+		);
 	await next(page, 'Agreement');
 
 	await page.getByLabel(/I have read the participation agreement/).check();

@@ -23,7 +23,9 @@ async function freePort(): Promise<number> {
 		probe.on('error', reject);
 		probe.listen(0, '127.0.0.1', () => {
 			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+			probe.close(() =>
+				typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))
+			);
 		});
 	});
 }
@@ -56,7 +58,15 @@ export async function startAppServer({ staticDir }: { staticDir: string }): Prom
 		async start() {
 			output = '';
 			child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
-				env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: staticDir, PUBLIC_URL: url, NODE_ENV: 'test' },
+				env: {
+					...process.env,
+					PORT: String(port),
+					HOST: '127.0.0.1',
+					DATA_DIR: dataDir,
+					STATIC_DIR: staticDir,
+					PUBLIC_URL: url,
+					NODE_ENV: 'test'
+				},
 				stdio: ['ignore', 'pipe', 'pipe']
 			});
 			child.stdout?.on('data', (d) => (output += d));

@@ -22,3 +22,15 @@ export type Community = v.InferOutput<typeof Community>;
 
 export const InviteInfo = v.strictObject({ code: v.string(), organizationName: v.string() });
 export type InviteInfo = v.InferOutput<typeof InviteInfo>;
+
+/** POST /api/auth/email-link. Always answered 202 with no body, whether or not the address has an account. */
+export const EmailLinkRequest = v.strictObject({
+	email: v.pipe(
+		v.string(),
+		v.trim(),
+		v.toLowerCase(),
+		v.maxLength(254, 'That email address is too long.'),
+		v.email('Enter an email address like name@example.org.')
+	)
+});
+export type EmailLinkRequest = v.InferOutput<typeof EmailLinkRequest>;

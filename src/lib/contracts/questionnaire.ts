@@ -8,7 +8,14 @@ import * as v from 'valibot';
 export const AGE_RANGES = ['18-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75+'] as const;
 export const GENDERS = ['woman', 'man', 'nonbinary', 'self-describe', 'prefer-not-to-say'] as const;
 export const LANGUAGES = ['en', 'es'] as const;
-export const PARTIES = ['democrat', 'republican', 'independent', 'other', 'none', 'prefer-not-to-say'] as const;
+export const PARTIES = [
+	'democrat',
+	'republican',
+	'independent',
+	'other',
+	'none',
+	'prefer-not-to-say'
+] as const;
 export const STANCES = ['agree', 'disagree'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -44,7 +51,10 @@ const trimmed = (label: string, min: number, max: number) =>
 	v.pipe(
 		v.string(`${label} must be text.`),
 		v.trim(),
-		v.minLength(min, min === 1 ? `Please enter your ${label}.` : `${label} needs at least ${min} characters.`),
+		v.minLength(
+			min,
+			min === 1 ? `Please enter your ${label}.` : `${label} needs at least ${min} characters.`
+		),
 		v.maxLength(max, `${label} can be at most ${max} characters.`)
 	);
 
@@ -60,7 +70,9 @@ export const AvailabilityWindow = v.pipe(
 export type AvailabilityWindow = v.InferOutput<typeof AvailabilityWindow>;
 
 const issueStances = v.strictObject(
-	Object.fromEntries(ISSUE_STATEMENTS.map((s) => [s.id, v.picklist(STANCES, 'Choose agree or disagree.')])) as {
+	Object.fromEntries(
+		ISSUE_STATEMENTS.map((s) => [s.id, v.picklist(STANCES, 'Choose agree or disagree.')])
+	) as {
 		[K in IssueId]: v.PicklistSchema<typeof STANCES, string>;
 	}
 );
@@ -99,7 +111,9 @@ export const Questionnaire = v.strictObject({
 	party: v.picklist(PARTIES, 'Choose a party, or "prefer not to say".'),
 	issueStances,
 	interests: v.pipe(
-		v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40, 'Keep each interest under 40 characters.'))),
+		v.array(
+			v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40, 'Keep each interest under 40 characters.'))
+		),
 		v.minLength(1, 'Add at least one interest, so we can find something you have in common.'),
 		v.maxLength(20, 'Choose at most 20 interests.')
 	),
@@ -113,7 +127,10 @@ export const Questionnaire = v.strictObject({
 	thermometer: v.pipe(v.number('Move the slider to answer.'), v.integer(), v.minValue(0), v.maxValue(100)),
 	autobiography: trimmed('autobiography', 20, AUTOBIOGRAPHY_MAX),
 	inviteCode: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(32))),
-	agreementVersion: v.literal(PARTICIPATION_AGREEMENT_VERSION, 'Please read and accept the current agreement.'),
+	agreementVersion: v.literal(
+		PARTICIPATION_AGREEMENT_VERSION,
+		'Please read and accept the current agreement.'
+	),
 	agreementAccepted: v.literal(true, 'You need to accept the participation agreement to sign up.'),
 	uiLanguage: v.optional(v.picklist(LANGUAGES), 'en')
 });

@@ -19,7 +19,9 @@ describe('autobiographyWarnings', () => {
 	});
 
 	it('does not flag a last name that is only part of another word', () => {
-		expect(kinds('I love okra and plantains.', { lastName: 'Okra', email: '', phone: '' })).toEqual(['last-name']);
+		expect(kinds('I love okra and plantains.', { lastName: 'Okra', email: '', phone: '' })).toEqual([
+			'last-name'
+		]);
 		expect(kinds('I love okras.', { lastName: 'Okra', email: '', phone: '' })).toEqual([]);
 	});
 

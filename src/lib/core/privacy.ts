@@ -39,7 +39,8 @@ export function autobiographyWarnings({
 	if (EMAIL.test(text) || (ownEmail && text.toLowerCase().includes(ownEmail))) {
 		warnings.push({
 			kind: 'email',
-			message: 'Your autobiography contains an email address. Please remove it: your partner should not see it.'
+			message:
+				'Your autobiography contains an email address. Please remove it: your partner should not see it.'
 		});
 	}
 	const ownDigits = phone?.replace(/\D/g, '') ?? '';

@@ -48,8 +48,14 @@ describe('sign-up steps', () => {
 	});
 
 	it('rejects an out-of-range end time with a message on that window', () => {
-		const check = checkStep(4, { interests: ['chess'], availability: [{ day: 'mon', start: '20:00', end: '19:00' }] });
-		expect(check).toEqual({ ok: false, fields: { 'availability.0': 'The end time must be after the start time.' } });
+		const check = checkStep(4, {
+			interests: ['chess'],
+			availability: [{ day: 'mon', start: '20:00', end: '19:00' }]
+		});
+		expect(check).toEqual({
+			ok: false,
+			fields: { 'availability.0': 'The end time must be after the start time.' }
+		});
 	});
 
 	it('normalises a complete draft into a questionnaire', () => {

@@ -8,10 +8,15 @@ import { Questionnaire, type QuestionnaireInput } from '../contracts/questionnai
  * fields, with the same schema the server uses for the whole.
  */
 type Field = keyof QuestionnaireInput;
-export type StepId = 'about-you' | 'background' | 'views' | 'statements' | 'common-ground' | 'story' | 'agreement';
+export type StepId =
+	'about-you' | 'background' | 'views' | 'statements' | 'common-ground' | 'story' | 'agreement';
 
 export const SIGNUP_STEPS: readonly { id: StepId; title: string; fields: readonly Field[] }[] = [
-	{ id: 'about-you', title: 'About you', fields: ['communityId', 'firstName', 'lastName', 'email', 'phone', 'inviteCode'] },
+	{
+		id: 'about-you',
+		title: 'About you',
+		fields: ['communityId', 'firstName', 'lastName', 'email', 'phone', 'inviteCode']
+	},
 	{
 		id: 'background',
 		title: 'Your background',
@@ -34,7 +39,8 @@ export type StepCheck = { ok: true } | { ok: false; fields: Record<string, strin
 export function checkStep(stepIndex: number, draft: SignupDraft): StepCheck {
 	const step = SIGNUP_STEPS[stepIndex];
 	if (!step) throw new RangeError(`No sign-up step ${stepIndex}`);
-	const schema = v.pick(Questionnaire, step.fields as (keyof typeof Questionnaire.entries)[]);
+	type Key = keyof typeof Questionnaire.entries;
+	const schema = v.pick(Questionnaire, step.fields as unknown as [Key, ...Key[]]);
 	const picked = Object.fromEntries(step.fields.filter((f) => f in draft).map((f) => [f, draft[f]]));
 	const result = v.safeParse(schema, picked);
 	return result.success ? { ok: true } : { ok: false, fields: fieldErrors(result.issues) };

@@ -8,7 +8,11 @@ import type { CommonGroundDb, OutboxEntry } from './db';
  */
 export async function queueSignup(
 	db: CommonGroundDb,
-	{ questionnaire, id = crypto.randomUUID(), now = Date.now() }: { questionnaire: Questionnaire; id?: string; now?: number }
+	{
+		questionnaire,
+		id = crypto.randomUUID(),
+		now = Date.now()
+	}: { questionnaire: Questionnaire; id?: string; now?: number }
 ): Promise<string> {
 	await db.transaction('rw', [db.outbox, db.signups, db.drafts], async () => {
 		await db.outbox.add({
@@ -40,7 +44,10 @@ export async function nextAttemptAt(db: CommonGroundDb): Promise<number | undefi
 }
 
 /** The server has the mutation: drop it from the outbox and keep what it answered. */
-export async function markDelivered(db: CommonGroundDb, { id, result }: { id: string; result: SignupResult }) {
+export async function markDelivered(
+	db: CommonGroundDb,
+	{ id, result }: { id: string; result: SignupResult }
+) {
 	await db.transaction('rw', [db.outbox, db.signups], async () => {
 		await db.outbox.delete(id);
 		await db.signups.update(id, { status: 'sent', result });
@@ -76,7 +83,12 @@ export async function markRejected(
 		await db.signups.update(id, { status: 'rejected', error });
 		const existing = await db.drafts.get('signup');
 		if (!existing && entry.mutation.type === 'signup') {
-			await db.drafts.put({ id: 'signup', answers: entry.mutation.payload, stepIndex: 0, updatedAt: Date.now() });
+			await db.drafts.put({
+				id: 'signup',
+				answers: entry.mutation.payload,
+				stepIndex: 0,
+				updatedAt: Date.now()
+			});
 		}
 	});
 }

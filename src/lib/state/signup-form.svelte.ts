@@ -135,7 +135,14 @@ export class SignupForm {
 		}
 		clearTimeout(this.#timer);
 		const id = await queueSignup(this.#db, { questionnaire: check.questionnaire });
-		if (this.rejected) await this.#db.outbox.delete(this.rejected.id);
+		if (this.rejected) {
+			// The corrected sign-up replaces the refused one.
+			const refused = this.rejected.id;
+			await this.#db.transaction('rw', [this.#db.outbox, this.#db.signups], async () => {
+				await this.#db.outbox.delete(refused);
+				await this.#db.signups.delete(refused);
+			});
+		}
 		return id;
 	}
 

@@ -10,7 +10,8 @@ export type ApiResult<T> =
 	| { ok: false; status: number; error: ApiError }
 	| { ok: false; status: 0; error: { code: 'offline'; message: string } };
 
-export const OFFLINE_MESSAGE = 'No connection right now. Your work is saved on this device and will be sent later.';
+export const OFFLINE_MESSAGE =
+	'No connection right now. Your work is saved on this device and will be sent later.';
 
 export async function api<T>(
 	path: string,
@@ -39,7 +40,10 @@ export async function api<T>(
 		return {
 			ok: false,
 			status: response.status,
-			error: { code: 'internal', message: 'The server sent an answer this version of the app does not understand. Reload the page.' }
+			error: {
+				code: 'internal',
+				message: 'The server sent an answer this version of the app does not understand. Reload the page.'
+			}
 		};
 	}
 	const error = v.safeParse(ApiError, json);
@@ -48,6 +52,9 @@ export async function api<T>(
 		status: response.status,
 		error: error.success
 			? error.output
-			: { code: 'internal', message: `The server had a problem (${response.status}). Try again in a few minutes.` }
+			: {
+					code: 'internal',
+					message: `The server had a problem (${response.status}). Try again in a few minutes.`
+				}
 	};
 }

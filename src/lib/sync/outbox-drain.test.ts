@@ -34,7 +34,12 @@ const questionnaire: Questionnaire = {
 	uiLanguage: 'en'
 };
 
-const result = { participantId: 'p1', firstName: 'Ada', personalCode: 'K7QM-4XTR', emailSentTo: 'ada@example.org' };
+const result = {
+	participantId: 'p1',
+	firstName: 'Ada',
+	personalCode: 'K7QM-4XTR',
+	emailSentTo: 'ada@example.org'
+};
 const json = (status: number, body: unknown) =>
 	new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
@@ -79,7 +84,12 @@ describe('drainOutbox', () => {
 
 	it('keeps the entry and backs off while offline, then sends the same id again', async () => {
 		const id = await queueSignup(db, { questionnaire, now: 1_000 });
-		const offline = await drainOutbox({ db, fetcher: server(new TypeError('Failed to fetch')), now: () => 1_000, random: () => 1 });
+		const offline = await drainOutbox({
+			db,
+			fetcher: server(new TypeError('Failed to fetch')),
+			now: () => 1_000,
+			random: () => 1
+		});
 		expect(offline.retrying).toBe(1);
 		const entry = await db.outbox.get(id);
 		expect(entry).toMatchObject({ attempts: 1, nextAttemptAt: 2_000 });
@@ -87,7 +97,11 @@ describe('drainOutbox', () => {
 		const tooEarly = await drainOutbox({ db, fetcher: server(), now: () => 1_500 });
 		expect(tooEarly).toEqual({ delivered: 0, rejected: 0, retrying: 0 });
 
-		await drainOutbox({ db, fetcher: server(json(200, { id, status: 'replayed', result })), now: () => 2_000 });
+		await drainOutbox({
+			db,
+			fetcher: server(json(200, { id, status: 'replayed', result })),
+			now: () => 2_000
+		});
 		expect(sent.map((m) => (m as { id: string }).id)).toEqual([id, id]);
 		expect(await pendingCount(db)).toBe(0);
 	});
@@ -98,7 +112,11 @@ describe('drainOutbox', () => {
 		expect(await pendingCount(db)).toBe(1);
 
 		await db.outbox.update(id, { nextAttemptAt: 0 });
-		const error = { code: 'unknown_invite_code', message: 'Unknown invite code', fields: { inviteCode: 'Check the code.' } };
+		const error = {
+			code: 'unknown_invite_code',
+			message: 'Unknown invite code',
+			fields: { inviteCode: 'Check the code.' }
+		};
 		const report = await drainOutbox({ db, fetcher: server(json(400, error)) });
 		expect(report.rejected).toBe(1);
 		expect(await pendingCount(db)).toBe(0);

@@ -48,10 +48,13 @@ export function startOutboxScheduler({
 		clearTimeout(timer);
 		const due = await nextAttemptAt(db);
 		if (due === undefined || stopped) return;
-		timer = setTimeout(() => {
-			force = false;
-			kick();
-		}, Math.max(0, due - Date.now()));
+		timer = setTimeout(
+			() => {
+				force = false;
+				kick();
+			},
+			Math.max(0, due - Date.now())
+		);
 	}
 
 	function kick() {

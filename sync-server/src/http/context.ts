@@ -1,20 +1,6 @@
 import type { Context } from 'hono';
-import type { RateLimiter } from '../auth/rate-limit.ts';
-import type { Clock } from '../clock.ts';
-import type { Env } from '../env.ts';
-import type { Logger } from '../log.ts';
-import type { Mailer } from '../mail/mailer.ts';
-import type { SessionUser, Store } from '../store/types.ts';
-
-/** Everything a route needs, built once in createApp and passed to each sub-app. */
-export interface AppDeps {
-	env: Env;
-	store: Store;
-	mailer: Mailer;
-	clock: Clock;
-	log: Logger;
-	codeSignInLimiter: RateLimiter;
-}
+import type { AppDeps } from '../deps.ts';
+import type { SessionUser } from '../store/types.ts';
 
 export type AppEnv = {
 	Variables: {

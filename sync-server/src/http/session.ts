@@ -1,10 +1,9 @@
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Role } from '../../../src/lib/contracts/auth.ts';
-import { randomToken, sha256 } from '../auth/tokens.ts';
-import { addDays } from '../clock.ts';
+import { sha256 } from '../auth/tokens.ts';
 import type { Env } from '../env.ts';
-import type { Repos, SessionUser } from '../store/types.ts';
+import type { SessionUser } from '../store/types.ts';
 import type { AppContext, AppEnv } from './context.ts';
 import { AppError, MESSAGES } from './errors.ts';
 
@@ -15,21 +14,6 @@ export function sessionCookieName(env: Env): string {
 
 function isHttps(env: Env): boolean {
 	return env.publicUrl.startsWith('https:');
-}
-
-/** Creates the session row; the caller sets the cookie once the transaction has committed. */
-export async function createSession(
-	repos: Repos,
-	{ userId, now, env }: { userId: string; now: Date; env: Env }
-): Promise<string> {
-	const sessionId = randomToken();
-	await repos.auth.createSession({
-		idHash: sha256(sessionId),
-		userId,
-		now,
-		expiresAt: addDays(now, env.sessionTtlDays)
-	});
-	return sessionId;
 }
 
 export function setSessionCookie(c: AppContext, sessionId: string): void {

@@ -24,7 +24,7 @@ function isNavigation(c: Context): boolean {
  */
 export function spa({ staticDir }: { staticDir: string }): MiddlewareHandler<AppEnv> {
 	const root = resolve(staticDir);
-	if (!existsSync(root)) return (c, next) => (isReserved(c.req.path) ? next() : notBuilt(c));
+	if (!existsSync(root)) return async (c, next) => (isReserved(c.req.path) ? next() : notBuilt(c));
 	const files = serveStatic<AppEnv>({ root, onFound: setCacheHeaders });
 	const shell = serveStatic<AppEnv>({ root, path: '200.html', onFound: setCacheHeaders });
 	return async (c, next) => {

@@ -1,0 +1,1 @@
+export { validQuestionnaire } from '../sync-server/src/test/factories.ts';

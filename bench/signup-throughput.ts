@@ -1,0 +1,56 @@
+import autocannon from 'autocannon';
+import type { Figure } from './index';
+import { validQuestionnaire } from './questionnaire';
+
+const DURATION_S = 8;
+
+async function run(options: autocannon.Options): Promise<autocannon.Result> {
+	return new Promise((resolve, reject) =>
+		autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
+	);
+}
+
+/**
+ * Sign-up submissions per second on loopback, each a new person with a new mutation id, against the
+ * same server's /api/health in the same run as the reference ceiling of the HTTP stack.
+ */
+export async function signupThroughput({
+	url,
+	communityId
+}: {
+	url: string;
+	communityId: string;
+}): Promise<Figure[]> {
+	let n = 0;
+	const signups = await run({
+		url: `${url}/api/mutations`,
+		connections: 16,
+		duration: DURATION_S,
+		requests: [
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				setupRequest: (request) => {
+					n += 1;
+					const payload = validQuestionnaire({ communityId, email: `bench.${n}.${Date.now()}@example.org` });
+					return { ...request, body: JSON.stringify({ id: crypto.randomUUID(), type: 'signup', payload }) };
+				}
+			}
+		]
+	});
+	const failed = signups.non2xx + signups.errors;
+	if (failed > 0) throw new Error(`${failed} of ${signups.requests.total} sign-ups failed during the bench.`);
+	const health = await run({ url: `${url}/api/health`, connections: 16, duration: DURATION_S });
+	const perSecond = Math.round(signups.requests.average);
+	const reference = Math.round(health.requests.average);
+	return [
+		{ name: 'signup_submissions_per_s', value: perSecond, unit: 'req/s', goal: '≥ 1500/s' },
+		{ name: 'health_requests_per_s', value: reference, unit: 'req/s' },
+		{
+			name: 'signup_vs_health_ratio',
+			value: Math.round((perSecond / reference) * 100) / 100,
+			unit: 'ratio'
+		},
+		{ name: 'signup_p99_latency_ms', value: signups.latency.p99, unit: 'ms' }
+	];
+}

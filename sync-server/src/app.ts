@@ -1,0 +1,94 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { createFailureLimiter } from './auth/rate-limit.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { AppDeps } from './deps.ts';
+import type { Env } from './env.ts';
+import type { AppEnv } from './http/context.ts';
+import { csrfGuard } from './http/csrf.ts';
+import { AppError, createErrorHandler, notFound } from './http/errors.ts';
+import { spa } from './http/static.ts';
+import { silentLogger, type Logger } from './log.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { authRoutes } from './routes/auth.ts';
+import { communityRoutes } from './routes/communities.ts';
+import { devMailboxApiRoutes, devMailboxPageRoutes } from './routes/dev.ts';
+import { healthRoutes } from './routes/health.ts';
+import { inviteRoutes } from './routes/invites.ts';
+import { meRoutes } from './routes/me.ts';
+import { mutationRoutes } from './routes/mutations.ts';
+import type { Store } from './store/types.ts';
+
+export interface CreateAppOptions {
+	env: Env;
+	store: Store;
+	mailer: Mailer;
+	clock?: Clock;
+	log?: Logger;
+}
+
+const MINUTE = 60_000;
+
+export function createApp({ env, store, mailer, clock = systemClock, log = silentLogger }: CreateAppOptions) {
+	const deps: AppDeps = {
+		env,
+		store,
+		mailer,
+		clock,
+		log,
+		limiters: {
+			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
+			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock })
+		}
+	};
+
+	const app = new Hono<AppEnv>();
+	app.onError(createErrorHandler(log));
+	app.notFound(notFound);
+
+	app.use(requestId());
+	app.use(async (c, next) => {
+		c.set('deps', deps);
+		await next();
+	});
+	app.use(secureHeaders());
+	app.use(compress());
+
+	app.use(
+		'/api/*',
+		bodyLimit({
+			maxSize: env.bodyLimitBytes,
+			onError: () => {
+				throw new AppError(
+					'body_too_large',
+					`The request is larger than the ${Math.round(env.bodyLimitBytes / 1024)} KiB we accept. Shorten your answers and send again.`
+				);
+			}
+		}),
+		csrfGuard({ publicUrl: env.publicUrl }),
+		async (c, next) => {
+			await next();
+			// API answers are per person and per moment; the service worker and proxies must not keep them.
+			if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+		}
+	);
+
+	app.route('/api/health', healthRoutes(deps));
+	app.route('/api/communities', communityRoutes(deps));
+	app.route('/api/invites', inviteRoutes(deps));
+	app.route('/api/mutations', mutationRoutes(deps));
+	app.route('/api/auth', authRoutes(deps));
+	app.route('/api/me', meRoutes());
+	if (!env.production) {
+		app.route('/api/dev', devMailboxApiRoutes(deps));
+		app.route('/dev', devMailboxPageRoutes(deps));
+	}
+
+	app.use(spa({ staticDir: env.staticDir }));
+	return app;
+}
+
+export type App = ReturnType<typeof createApp>;

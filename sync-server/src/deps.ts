@@ -1,0 +1,21 @@
+import type { RateLimiter } from './auth/rate-limit.ts';
+import type { Clock } from './clock.ts';
+import type { Env } from './env.ts';
+import type { Logger } from './log.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { Store } from './store/types.ts';
+
+/** Everything a route or service needs, built once in createApp. */
+export interface AppDeps {
+	env: Env;
+	store: Store;
+	mailer: Mailer;
+	clock: Clock;
+	log: Logger;
+	limiters: {
+		/** Failed personal-code attempts, keyed per client address and per code. */
+		codeSignIn: RateLimiter;
+		/** Sign-in emails per address, so nobody can flood someone's inbox. */
+		emailLink: RateLimiter;
+	};
+}

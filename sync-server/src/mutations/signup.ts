@@ -1,0 +1,109 @@
+import * as v from 'valibot';
+import type { Questionnaire } from '../../../src/lib/contracts/questionnaire.ts';
+import { SignupResult } from '../../../src/lib/contracts/mutations.ts';
+import { generatePersonalCode, normalizePersonalCode } from '../auth/personal-code.ts';
+import { issueSignInLink } from '../auth/sessions.ts';
+import { sha256 } from '../auth/tokens.ts';
+import type { Env } from '../env.ts';
+import { welcomeEmail } from '../mail/templates.ts';
+import { accept, reject, type Outcome } from '../outcome.ts';
+import type { OrganizationRecord, Repos, UserRecord } from '../store/types.ts';
+
+export interface SignedUp {
+	userId: string;
+	result: SignupResult;
+}
+
+/** The 'signup' mutation: checks what the schema cannot, then enrols the person and queues the welcome email. */
+export async function applySignup(
+	repos: Repos,
+	{ env, payload, now }: { env: Env; payload: Questionnaire; now: Date }
+): Promise<Outcome<SignedUp>> {
+	const community = await repos.communities.findById(payload.communityId);
+	if (!community) {
+		const message = 'We could not find that community. Choose your community from the list and send again.';
+		return reject({ code: 'unknown_community', message, fields: { communityId: message } });
+	}
+	let organization: OrganizationRecord | undefined;
+	if (payload.inviteCode) {
+		organization = await repos.organizations.findByInviteCode(payload.inviteCode);
+		if (!organization) {
+			const message =
+				'This invite code does not match any partner organization. Check it with the organization, or leave it empty.';
+			return reject({ code: 'unknown_invite_code', message, fields: { inviteCode: message } });
+		}
+	}
+	if (await repos.users.findByEmail(payload.email)) {
+		const message =
+			'There is already an account with this email address. Sign in instead: we can email you a sign-in link, or use your personal code.';
+		return reject({ code: 'email_in_use', message, fields: { email: message } });
+	}
+
+	const { user, personalCode } = await enrollParticipant(repos, {
+		payload,
+		partnerOrganizationId: organization?.id ?? null,
+		now
+	});
+	const signInUrl = await issueSignInLink(repos, {
+		userId: user.id,
+		now,
+		ttlMinutes: env.signInLinkTtlMinutes,
+		publicUrl: env.publicUrl
+	});
+	const message = welcomeEmail({
+		to: payload.email,
+		firstName: user.firstName,
+		communityName: community.name,
+		signInUrl,
+		personalCode,
+		linkTtlMinutes: env.signInLinkTtlMinutes
+	});
+	await repos.mail.enqueue(message, now);
+	const result = v.parse(SignupResult, {
+		participantId: user.id,
+		firstName: user.firstName,
+		personalCode,
+		emailSentTo: payload.email
+	});
+	return accept({ userId: user.id, result });
+}
+
+/** Creates the user and participant rows. Shared with the demo seeder, which skips the email. */
+export async function enrollParticipant(
+	repos: Repos,
+	{ payload, partnerOrganizationId, now }: { payload: Questionnaire; partnerOrganizationId: string | null; now: Date }
+): Promise<{ user: UserRecord; personalCode: string }> {
+	const personalCode = await unusedPersonalCode(repos);
+	const user = await repos.users.create({
+		role: 'participant',
+		email: payload.email,
+		firstName: payload.firstName,
+		lastName: payload.lastName,
+		phone: payload.phone || null,
+		language: payload.uiLanguage,
+		partnerOrganizationId: null,
+		personalCodeHash: sha256(normalizePersonalCode(personalCode) ?? personalCode),
+		now
+	});
+	await repos.participants.create({
+		userId: user.id,
+		communityId: payload.communityId,
+		partnerOrganizationId,
+		answersJson: JSON.stringify(payload),
+		agreementVersion: payload.agreementVersion,
+		autobiography: payload.autobiography,
+		now
+	});
+	return { user, personalCode };
+}
+
+async function unusedPersonalCode(repos: Repos): Promise<string> {
+	// 40 bits: a collision is rare enough that a few tries always suffice.
+	for (let attempt = 0; attempt < 5; attempt++) {
+		const code = generatePersonalCode();
+		const hash = sha256(normalizePersonalCode(code) ?? code);
+		if (!(await repos.users.personalCodeHashExists(hash))) return code;
+	}
+	throw new Error('could not find an unused personal code');
+}
+

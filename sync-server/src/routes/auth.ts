@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { CodeSignIn, EmailLinkRequest, LinkSignIn, Me } from '../../../src/lib/contracts/auth.ts';
+import { signInWithCode, signInWithLink, requestSignInEmail } from '../auth/sign-in.ts';
+import { sha256 } from '../auth/tokens.ts';
+import type { AppDeps } from '../deps.ts';
+import { clientAddress, type AppEnv } from '../http/context.ts';
+import { AppError, unwrap } from '../http/errors.ts';
+import { clearSessionCookie, sessionIdFrom, setSessionCookie } from '../http/session.ts';
+import { parseOrThrow, readJson } from '../http/validate.ts';
+
+/**
+ * Sign-in links are consumed by POST, not GET, so mail scanners that prefetch links cannot burn them;
+ * the client page /signin?token=… posts the token here.
+ */
+export function authRoutes(deps: AppDeps) {
+	return new Hono<AppEnv>()
+		.post('/link', async (c) => {
+			const body = await readJson(c);
+			// A token of the wrong length is a link cut short in copying, not a form mistake.
+			if (hasTokenString(body) && !v.is(LinkSignIn, body)) {
+				throw new AppError('link_invalid', 'This sign-in link is not complete. Ask for a new link on the sign-in page.');
+			}
+			const { token } = parseOrThrow(LinkSignIn, body);
+			const { sessionId, user } = unwrap(await signInWithLink(deps, token));
+			setSessionCookie(c, sessionId);
+			return c.json(v.parse(Me, user));
+		})
+		.post('/code', async (c) => {
+			const { code } = parseOrThrow(CodeSignIn, await readJson(c));
+			const { sessionId, user } = unwrap(await signInWithCode(deps, { code, clientAddress: clientAddress(c) }));
+			setSessionCookie(c, sessionId);
+			return c.json(v.parse(Me, user));
+		})
+		.post('/email-link', async (c) => {
+			const { email } = parseOrThrow(EmailLinkRequest, await readJson(c));
+			await requestSignInEmail(deps, email);
+			return c.body(null, 202);
+		})
+		.post('/signout', async (c) => {
+			const sessionId = sessionIdFrom(c);
+			if (sessionId) await deps.store.auth.deleteSession(sha256(sessionId));
+			clearSessionCookie(c);
+			return c.body(null, 204);
+		});
+}
+
+function hasTokenString(body: unknown): boolean {
+	return typeof body === 'object' && body !== null && typeof (body as { token?: unknown }).token === 'string';
+}

@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp, type App } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { withBoundPort, type Env } from './env.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMailer, type MailTransport } from './mail/mailer.ts';
+import { ensureDefaultCommunity } from './store/default-community.ts';
+import { openStore } from './store/sqlite.ts';
+
+export interface RunningServer {
+	/** Where this process listens, e.g. http://127.0.0.1:41234 (port 0 is replaced by the real port). */
+	url: string;
+	env: Env;
+	close(): Promise<void>;
+}
+
+const MAIL_RETRY_MS = 60_000;
+const CLEANUP_MS = 60 * 60_000;
+
+/** Opens the store (running migrations), then serves the app on env.port/env.host. */
+export async function startServer({
+	env,
+	log = createLogger(),
+	clock = systemClock,
+	mailTransport
+}: {
+	env: Env;
+	log?: Logger;
+	clock?: Clock;
+	mailTransport?: MailTransport;
+}): Promise<RunningServer> {
+	const store = await openStore({ dataDir: env.dataDir });
+	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: clock() });
+
+	// The app needs the bound port for PUBLIC_URL (port 0 in tests), so it is built after listen.
+	let app: App | undefined;
+	const server = createAdaptorServer({
+		fetch: (request, bindings) => (app ? app.fetch(request, bindings) : new Response('Starting…', { status: 503 }))
+	});
+	try {
+		await listen(server, env.port, env.host);
+	} catch (error) {
+		await store.close();
+		throw error;
+	}
+	const { port } = server.address() as AddressInfo;
+	const boundEnv = withBoundPort(env, port);
+	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
+	app = createApp({ env: boundEnv, store, mailer, clock, log });
+
+	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
+	void mailer.flush();
+	const mailRetry = setInterval(() => void mailer.flush(), MAIL_RETRY_MS);
+	const cleanup = setInterval(() => {
+		store.auth.deleteExpired(clock()).catch((error: unknown) => log.error('cleanup failed', { error }));
+	}, CLEANUP_MS);
+	mailRetry.unref();
+	cleanup.unref();
+
+	const host = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
+	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+	let closing: Promise<void> | undefined;
+	return {
+		url,
+		env: boundEnv,
+		close() {
+			closing ??= (async () => {
+				clearInterval(mailRetry);
+				clearInterval(cleanup);
+				await stopListening(server);
+				await mailer.close();
+				await store.close();
+			})();
+			return closing;
+		}
+	};
+}
+
+function listen(server: ReturnType<typeof createAdaptorServer>, port: number, host: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+}
+
+/** Stops accepting connections, lets requests in flight finish, and drops idle keep-alive sockets. */
+function stopListening(server: ReturnType<typeof createAdaptorServer>): Promise<void> {
+	return new Promise((resolve, reject) => {
+		server.close((error) => (error ? reject(error) : resolve()));
+		if ('closeIdleConnections' in server) server.closeIdleConnections();
+		const force = setTimeout(() => {
+			if ('closeAllConnections' in server) server.closeAllConnections();
+		}, 5_000);
+		force.unref();
+	});
+}

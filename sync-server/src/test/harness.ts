@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '../../../src/lib/contracts/auth.ts';
+import { createApp } from '../app.ts';
+import { createSession } from '../auth/sessions.ts';
+import type { Clock } from '../clock.ts';
+import { loadEnv, type Env, type EnvSource } from '../env.ts';
+import { sessionCookieName } from '../http/session.ts';
+import { silentLogger } from '../log.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { ensureDefaultCommunity } from '../store/default-community.ts';
+import { openStore } from '../store/sqlite.ts';
+import type { Store } from '../store/types.ts';
+import { uniqueEmail } from './factories.ts';
+
+/** A clock tests can move forward. */
+export function testClock(start = new Date('2026-11-02T15:00:00Z')) {
+	let now = start.getTime();
+	const clock: Clock = () => new Date(now);
+	return {
+		clock,
+		advanceMinutes(minutes: number) {
+			now += minutes * 60_000;
+		}
+	};
+}
+
+export function tempDir(prefix = 'cg-test-'): string {
+	return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The real app over a real SQLite store in a fresh temporary DATA_DIR. Call close() in afterEach. */
+export async function createTestApp({ env: envSource = {}, clock }: { env?: EnvSource; clock?: Clock } = {}) {
+	const dataDir = tempDir();
+	const env: Env = loadEnv({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-build'), ...envSource });
+	const time = clock ?? testClock().clock;
+	const store: Store = await openStore({ dataDir });
+	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: time() });
+	const mailer = createMailer({ env, store, log: silentLogger, clock: time });
+	const app = createApp({ env, store, mailer, clock: time });
+	const [community] = await store.communities.list();
+	if (!community) throw new Error('no default community');
+
+	return {
+		app,
+		store,
+		env,
+		dataDir,
+		community,
+		clock: time,
+		/** JSON request as the client sends it; pass `cookie` to act as a signed-in person. */
+		request(path: string, init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}) {
+			const headers: Record<string, string> = { ...init.headers };
+			if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+			if (init.cookie) headers.cookie = init.cookie;
+			return app.request(path, {
+				method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+				headers,
+				body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
+			});
+		},
+		async close() {
+			await mailer.close();
+			await store.close();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** "name=value" of the session cookie a response sets, ready for a Cookie header. */
+export function sessionCookie(res: Response): string {
+	const setCookie = res.headers.get('set-cookie') ?? '';
+	const match = /((?:__Host-)?cg_session=[^;]*)/.exec(setCookie);
+	if (!match?.[1]) throw new Error(`no session cookie in: ${setCookie}`);
+	return match[1];
+}
+
+/** The sign-in link token from the newest mail to `to` (through the dev mailbox, as e2e tests do). */
+export async function latestSignInToken(t: TestApp, to: string): Promise<string> {
+	const mail = (await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(to)}`)).json()) as { text: string }[];
+	const token = /signin\?token=([\w-]+)/.exec(mail[0]?.text ?? '')?.[1];
+	if (!token) throw new Error(`no sign-in link mailed to ${to}`);
+	return token;
+}
+
+/** Creates a user with `role` and a session for them; returns the Cookie header value. */
+export async function signInAs(t: TestApp, role: Role, firstName = `Test ${role}`): Promise<string> {
+	const sessionId = await t.store.transaction(async (repos) => {
+		const now = t.clock();
+		const user = await repos.users.create({
+			role,
+			email: uniqueEmail(role),
+			firstName,
+			lastName: 'Example',
+			phone: null,
+			language: 'en',
+			partnerOrganizationId: null,
+			personalCodeHash: null,
+			now
+		});
+		return createSession(repos, { userId: user.id, now, env: t.env });
+	});
+	return `${sessionCookieName(t.env)}=${sessionId}`;
+}
