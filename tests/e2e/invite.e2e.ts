@@ -29,14 +29,18 @@ test('(d) an invite link attributes the sign-up to its partner organization', as
 	expect(rows).toEqual([{ name: organization.name }]);
 });
 
-test('a mistyped invite code is refused with a message next to the field, and nothing is lost', async ({ page, app }) => {
+test('a mistyped invite code is refused with a message next to the field, and nothing is lost', async ({
+	page,
+	app
+}) => {
 	await page.goto(`${app.url}/join/NOPE-0000`);
 	await expect(page.getByLabel(/Invite code/)).toHaveValue('NOPE-0000');
 	const who = person();
 	await fillFirstHalf(page, who);
 	await fillSecondHalf(page, who);
 
-	await expect(page.getByRole('alert')).toContainText('could not accept your sign-up');
+	await expect(page.getByRole('heading', { name: 'Your sign-up needs a fix' })).toBeVisible();
+	await expect(page.getByRole('alert')).toContainText('invite code');
 	await page.getByRole('link', { name: 'Review your answers' }).click();
 	await expect(page.locator('#inviteCode-error')).toBeVisible();
 	await expect(page.getByLabel('Email')).toHaveValue(who.email);

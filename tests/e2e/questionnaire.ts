@@ -33,7 +33,9 @@ export async function fillFirstHalf(page: Page, who: Person) {
 
 /** Steps 4–7 and the final "Sign up". */
 export async function fillSecondHalf(page: Page, who: Person) {
-	const statements = page.getByRole('group').filter({ has: page.getByRole('radio', { name: 'Agree', exact: true }) });
+	const statements = page
+		.getByRole('group')
+		.filter({ has: page.getByRole('radio', { name: 'Agree', exact: true }) });
 	const count = await statements.count();
 	expect(count).toBeGreaterThanOrEqual(5);
 	for (let i = 0; i < count; i++) {

@@ -31,12 +31,20 @@ export const ApiError = v.object({
 });
 export type ApiError = v.InferOutput<typeof ApiError>;
 
-/** Flattens valibot issues to `{ "a.b": "message" }`, one message per field. */
-export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+/**
+ * Flattens valibot issues to `{ "a.b": "message" }`, one message per field. A missing answer gets a
+ * plain message from `missing` (by field path) instead of valibot's "Invalid key: Expected …".
+ */
+export function fieldErrors(
+	issues: readonly v.BaseIssue<unknown>[],
+	missing: Readonly<Record<string, () => string>> = {}
+): Record<string, string> {
 	const fields: Record<string, string> = {};
 	for (const issue of issues) {
 		const key = v.getDotPath(issue) ?? '_';
-		fields[key] ??= issue.message;
+		const isMissing = issue.kind === 'schema' && issue.input === undefined && issue.expected?.startsWith('"');
+		const say = missing[key] ?? missing[key.split('.')[0] ?? ''];
+		fields[key] ??= isMissing && say ? say() : issue.message;
 	}
 	return fields;
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { m } from '../paraglide/messages.js';
 
 /**
  * The sign-up questionnaire (issue #2). One schema, validated in the browser before a step is left
@@ -47,92 +48,142 @@ export const PARTICIPATION_AGREEMENT_VERSION = '2026-11-01';
 
 export const AUTOBIOGRAPHY_MAX = 1000;
 
-const trimmed = (label: string, min: number, max: number) =>
+/**
+ * Messages are functions so they are read in the person's language when validation runs (valibot
+ * accepts `() => string`). Each field names its own "missing" message for the field's first rule.
+ */
+const text = (
+	max: number,
+	{ min = 1, missing = m.v_required }: { min?: number; missing?: () => string } = {}
+) =>
 	v.pipe(
-		v.string(`${label} must be text.`),
+		v.string(() => m.v_not_text()),
 		v.trim(),
-		v.minLength(
-			min,
-			min === 1 ? `Please enter your ${label}.` : `${label} needs at least ${min} characters.`
-		),
-		v.maxLength(max, `${label} can be at most ${max} characters.`)
+		v.minLength(min, () => (min === 1 ? missing() : m.v_too_short({ min }))),
+		v.maxLength(max, () => m.v_too_long({ max }))
 	);
 
-const optionalText = (label: string, max: number) =>
-	v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max, `${label} can be at most ${max} characters.`)));
+const optionalText = (max: number) =>
+	v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.maxLength(max, () => m.v_too_long({ max }))
+		)
+	);
 
-const time = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time like 18:30.'));
+const time = v.pipe(
+	v.string(),
+	v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, () => m.v_time())
+);
 
 export const AvailabilityWindow = v.pipe(
-	v.strictObject({ day: v.picklist(WEEKDAYS, 'Choose a day.'), start: time, end: time }),
-	v.check((w) => w.start < w.end, 'The end time must be after the start time.')
+	v.strictObject({ day: v.picklist(WEEKDAYS, () => m.v_day()), start: time, end: time }),
+	v.check(
+		(w) => w.start < w.end,
+		() => m.v_window_order()
+	)
 );
 export type AvailabilityWindow = v.InferOutput<typeof AvailabilityWindow>;
 
+const stance = v.picklist(STANCES, () => m.v_stance());
 const issueStances = v.strictObject(
-	Object.fromEntries(
-		ISSUE_STATEMENTS.map((s) => [s.id, v.picklist(STANCES, 'Choose agree or disagree.')])
-	) as {
-		[K in IssueId]: v.PicklistSchema<typeof STANCES, string>;
-	}
+	Object.fromEntries(ISSUE_STATEMENTS.map((s) => [s.id, stance])) as { [K in IssueId]: typeof stance }
 );
 
 export const Questionnaire = v.strictObject({
-	communityId: v.pipe(v.string(), v.minLength(1, 'Choose your community.'), v.maxLength(64)),
-	firstName: trimmed('first name', 1, 50),
-	lastName: trimmed('last name', 1, 80),
+	communityId: v.pipe(
+		v.string(),
+		v.minLength(1, () => m.v_community()),
+		v.maxLength(64)
+	),
+	firstName: text(50, { missing: m.v_first_name }),
+	lastName: text(80, { missing: m.v_last_name }),
 	email: v.pipe(
 		v.string(),
 		v.trim(),
 		v.toLowerCase(),
-		v.maxLength(254, 'That email address is too long.'),
-		v.email('Enter an email address like name@example.org.')
+		v.maxLength(254, () => m.v_email_long()),
+		v.email(() => m.v_email())
 	),
 	phone: v.optional(
 		v.pipe(
 			v.string(),
 			v.trim(),
-			v.regex(/^$|^\+?[\d\s().-]{7,20}$/, 'Enter a phone number like (205) 555-0100, or leave it empty.')
+			v.regex(/^$|^\+?[\d\s().-]{7,20}$/, () => m.v_phone())
 		)
 	),
-	ageRange: v.picklist(AGE_RANGES, 'Choose your age range.'),
-	gender: v.optional(v.picklist(GENDERS, 'Choose one of the options, or leave it empty.')),
-	genderSelfDescription: optionalText('Gender description', 60),
+	ageRange: v.picklist(AGE_RANGES, () => m.v_age()),
+	gender: v.optional(v.picklist(GENDERS, () => m.v_gender())),
+	genderSelfDescription: optionalText(60),
 	languages: v.pipe(
-		v.array(v.picklist(LANGUAGES, 'Choose a language from the list.')),
-		v.minLength(1, 'Choose at least one language you can hold a conversation in.')
+		v.array(v.picklist(LANGUAGES, () => m.v_language())),
+		v.minLength(1, () => m.v_languages())
 	),
 	politicalPlacement: v.pipe(
-		v.number('Choose where you would place yourself.'),
+		v.number(() => m.v_placement()),
 		v.integer(),
-		v.minValue(1, 'Choose where you would place yourself.'),
-		v.maxValue(7, 'Choose where you would place yourself.')
+		v.minValue(1, () => m.v_placement()),
+		v.maxValue(7, () => m.v_placement())
 	),
-	party: v.picklist(PARTIES, 'Choose a party, or "prefer not to say".'),
+	party: v.picklist(PARTIES, () => m.v_party()),
 	issueStances,
 	interests: v.pipe(
 		v.array(
-			v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40, 'Keep each interest under 40 characters.'))
+			v.pipe(
+				v.string(),
+				v.trim(),
+				v.minLength(1),
+				v.maxLength(40, () => m.v_interest_long())
+			)
 		),
-		v.minLength(1, 'Add at least one interest, so we can find something you have in common.'),
-		v.maxLength(20, 'Choose at most 20 interests.')
+		v.minLength(1, () => m.v_interests()),
+		v.maxLength(20, () => m.v_interests_many())
 	),
 	availability: v.pipe(
 		v.array(AvailabilityWindow),
-		v.minLength(1, 'Add at least one time in the week when you could talk.'),
-		v.maxLength(28, 'Add at most 28 time windows.')
+		v.minLength(1, () => m.v_availability()),
+		v.maxLength(28, () => m.v_availability_many())
 	),
-	accessibilityNeeds: optionalText('Accessibility needs', 500),
-	motivation: trimmed('reason for taking part', 1, 1000),
-	thermometer: v.pipe(v.number('Move the slider to answer.'), v.integer(), v.minValue(0), v.maxValue(100)),
-	autobiography: trimmed('autobiography', 20, AUTOBIOGRAPHY_MAX),
+	accessibilityNeeds: optionalText(500),
+	motivation: text(1000, { missing: m.v_motivation }),
+	thermometer: v.pipe(
+		v.number(() => m.v_thermometer()),
+		v.integer(),
+		v.minValue(0),
+		v.maxValue(100)
+	),
+	autobiography: v.pipe(
+		text(AUTOBIOGRAPHY_MAX, { min: 20 }),
+		v.check(
+			(t) => t.length >= 20,
+			() => m.v_autobiography_short()
+		)
+	),
 	inviteCode: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(32))),
-	agreementVersion: v.literal(
-		PARTICIPATION_AGREEMENT_VERSION,
-		'Please read and accept the current agreement.'
-	),
-	agreementAccepted: v.literal(true, 'You need to accept the participation agreement to sign up.'),
+	agreementVersion: v.literal(PARTICIPATION_AGREEMENT_VERSION, () => m.v_agreement_version()),
+	agreementAccepted: v.literal(true, () => m.v_agreement()),
 	uiLanguage: v.optional(v.picklist(LANGUAGES), 'en')
 });
 export type Questionnaire = v.InferOutput<typeof Questionnaire>;
 export type QuestionnaireInput = v.InferInput<typeof Questionnaire>;
+
+/** What to say when an answer is missing altogether (valibot reports those as unexpected keys). */
+export const MISSING_ANSWER: Readonly<Record<string, () => string>> = {
+	communityId: m.v_community,
+	firstName: m.v_first_name,
+	lastName: m.v_last_name,
+	email: m.v_email_missing,
+	ageRange: m.v_age,
+	languages: m.v_languages,
+	politicalPlacement: m.v_placement,
+	party: m.v_party,
+	thermometer: m.v_thermometer,
+	issueStances: m.v_stance,
+	interests: m.v_interests,
+	availability: m.v_availability,
+	motivation: m.v_motivation,
+	autobiography: m.v_autobiography,
+	agreementAccepted: m.v_agreement,
+	agreementVersion: m.v_agreement_version
+};

@@ -44,7 +44,12 @@ describe('sign-up steps', () => {
 		});
 		const check = checkStep(0, { firstName: 'Ada', email: 'nope' });
 		expect(check.ok).toBe(false);
-		if (!check.ok) expect(Object.keys(check.fields).sort()).toEqual(['communityId', 'email', 'lastName']);
+		if (!check.ok) {
+			expect(Object.keys(check.fields).sort()).toEqual(['communityId', 'email', 'lastName']);
+			// A missing answer gets a plain sentence, not valibot's "Invalid key".
+			expect(check.fields.lastName).toBe('Please enter your last name. Only the program staff see it.');
+			expect(check.fields.email).toBe('Enter an email address like name@example.org.');
+		}
 	});
 
 	it('rejects an out-of-range end time with a message on that window', () => {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { fieldErrors } from '../contracts/errors';
-import { Questionnaire, type QuestionnaireInput } from '../contracts/questionnaire';
+import { MISSING_ANSWER, Questionnaire, type QuestionnaireInput } from '../contracts/questionnaire';
 
 /**
  * The questionnaire is split into steps so that it can be saved after each one (issue #2: "saved at
@@ -43,7 +43,7 @@ export function checkStep(stepIndex: number, draft: SignupDraft): StepCheck {
 	const schema = v.pick(Questionnaire, step.fields as unknown as [Key, ...Key[]]);
 	const picked = Object.fromEntries(step.fields.filter((f) => f in draft).map((f) => [f, draft[f]]));
 	const result = v.safeParse(schema, picked);
-	return result.success ? { ok: true } : { ok: false, fields: fieldErrors(result.issues) };
+	return result.success ? { ok: true } : { ok: false, fields: fieldErrors(result.issues, MISSING_ANSWER) };
 }
 
 export type SubmitCheck =
@@ -54,7 +54,7 @@ export type SubmitCheck =
 export function checkSubmission(draft: SignupDraft): SubmitCheck {
 	const result = v.safeParse(Questionnaire, draft);
 	if (result.success) return { ok: true, questionnaire: result.output };
-	const fields = fieldErrors(result.issues);
+	const fields = fieldErrors(result.issues, MISSING_ANSWER);
 	return { ok: false, fields, firstBadStep: stepOfField(Object.keys(fields)[0] ?? '') };
 }
 

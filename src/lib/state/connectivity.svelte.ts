@@ -1,3 +1,4 @@
+import { m } from '../paraglide/messages.js';
 import { liveQuery } from 'dexie';
 import type { CommonGroundDb } from '../db/db';
 import { pendingCount } from '../db/outbox';
@@ -12,8 +13,9 @@ export class Connectivity {
 	#scheduler: ReturnType<typeof startOutboxScheduler> | undefined;
 
 	label = $derived.by(() => {
-		if (!this.online) return this.waiting ? `Offline · ${this.waiting} waiting to sync` : 'Offline';
-		return this.waiting ? `Online · ${this.waiting} waiting to sync` : 'Online · all saved';
+		const count = this.waiting;
+		if (!this.online) return count ? m.status_offline_waiting({ count }) : m.status_offline();
+		return count ? m.status_online_waiting({ count }) : m.status_online_saved();
 	});
 
 	start(db: CommonGroundDb): () => void {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ApiError } from '../contracts/errors';
+import { m } from '../paraglide/messages.js';
 
 /**
  * The one way the client talks to /api. Expected failures come back as values, so callers can show a
@@ -31,7 +32,7 @@ export async function api<T>(
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	} catch {
-		return { ok: false, status: 0, error: { code: 'offline', message: OFFLINE_MESSAGE } };
+		return { ok: false, status: 0, error: { code: 'offline', message: m.error_offline() } };
 	}
 	const json: unknown = response.status === 204 ? null : await response.json().catch(() => undefined);
 	if (response.ok) {
@@ -42,7 +43,7 @@ export async function api<T>(
 			status: response.status,
 			error: {
 				code: 'internal',
-				message: 'The server sent an answer this version of the app does not understand. Reload the page.'
+				message: m.error_unreadable()
 			}
 		};
 	}
@@ -54,7 +55,7 @@ export async function api<T>(
 			? error.output
 			: {
 					code: 'internal',
-					message: `The server had a problem (${response.status}). Try again in a few minutes.`
+					message: m.error_server({ status: response.status })
 				}
 	};
 }

@@ -8,8 +8,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 // The service worker and the HTML shell must be revalidated, or an old app version would stick.
 const REVALIDATE = 'no-cache';
 
-function setCacheHeaders(path: string, c: Context) {
-	c.header('Cache-Control', path.includes('/_app/immutable/') ? IMMUTABLE : REVALIDATE);
+function withCaching(res: Response, path: string): Response {
+	res.headers.set('Cache-Control', path.startsWith('/_app/immutable/') ? IMMUTABLE : REVALIDATE);
+	return res;
 }
 
 function isNavigation(c: Context): boolean {
@@ -25,15 +26,15 @@ function isNavigation(c: Context): boolean {
 export function spa({ staticDir }: { staticDir: string }): MiddlewareHandler<AppEnv> {
 	const root = resolve(staticDir);
 	if (!existsSync(root)) return async (c, next) => (isReserved(c.req.path) ? next() : notBuilt(c));
-	const files = serveStatic<AppEnv>({ root, onFound: setCacheHeaders });
-	const shell = serveStatic<AppEnv>({ root, path: '200.html', onFound: setCacheHeaders });
+	const files = serveStatic<AppEnv>({ root });
+	const shell = serveStatic<AppEnv>({ root, path: '200.html' });
 	return async (c, next) => {
 		if (isReserved(c.req.path)) return next();
 		const found = await files(c, async () => {});
-		if (found) return found;
+		if (found) return withCaching(found, c.req.path);
 		if (isNavigation(c)) {
 			const fallback = await shell(c, async () => {});
-			if (fallback) return fallback;
+			if (fallback) return withCaching(fallback, '/200.html');
 		}
 		return next();
 	};

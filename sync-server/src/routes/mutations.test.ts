@@ -105,7 +105,7 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 		status: number;
 		code: string;
 		fields?: string[];
-		setup?: () => Promise<unknown>;
+		setup?: () => Promise<void>;
 	}[] = [
 		{ name: 'malformed JSON', body: () => '{"id": "1", "type": ', status: 400, code: 'bad_json' },
 		{
@@ -142,7 +142,9 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 		},
 		{
 			name: 'an email already in use (in any case)',
-			setup: () => t.request('/api/mutations', { body: signupMutation({ communityId: t.community.id, email: 'taken@example.org' }) }),
+			setup: async () => {
+				await t.request('/api/mutations', { body: signupMutation({ communityId: t.community.id, email: 'taken@example.org' }) });
+			},
 			body: () => withPayload({ email: 'TAKEN@example.org' }),
 			status: 409,
 			code: 'email_in_use',

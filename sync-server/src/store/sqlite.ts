@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { createGroupCommit } from './group-commit.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { createRepos } from './repos/index.ts';
 import type { Database } from './schema.ts';
@@ -28,23 +29,10 @@ export async function openStore({ dataDir, synchronous = 'FULL' }: OpenStoreOpti
 	// Lets the admin and demo CLIs write while the server runs.
 	sqlite.pragma('busy_timeout = 5000');
 
-	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 	const store: Store = {
 		...createRepos(db),
-		transaction: (fn) =>
-			db.connection().execute(async (conn) => {
-				// IMMEDIATE takes the write lock up front, so a read-then-write transaction cannot fail
-				// half-way with SQLITE_BUSY when another process (the CLI) writes at the same time.
-				await sql`begin immediate`.execute(conn);
-				try {
-					const result = await fn(createRepos(conn));
-					await sql`commit`.execute(conn);
-					return result;
-				} catch (error) {
-					if (sqlite.inTransaction) await sql`rollback`.execute(conn);
-					throw error;
-				}
-			}),
+		transaction: createGroupCommit(db, () => sqlite.inTransaction),
 		migrate: () => migrateToLatest(db as Kysely<unknown>),
 		close: () => db.destroy()
 	};
@@ -55,4 +43,23 @@ export async function openStore({ dataDir, synchronous = 'FULL' }: OpenStoreOpti
 		throw error;
 	}
 	return store;
+}
+
+/**
+ * Kysely prepares every query afresh; the same few dozen SQL strings repeat forever, so reuse the
+ * compiled statements. Safe because better-sqlite3 runs one statement at a time on this connection.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+	const cache = new Map<string, SqliteDatabase.Statement>();
+	return {
+		prepare(source: string) {
+			let statement = cache.get(source);
+			if (!statement) {
+				statement = sqlite.prepare(source);
+				if (cache.size < 500) cache.set(source, statement);
+			}
+			return statement;
+		},
+		close: () => sqlite.close()
+	};
 }

@@ -1,0 +1,90 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { EmailLinkRequest } from '../../../src/lib/contracts/auth.ts';
+import { issueSignInLink } from '../auth/sessions.ts';
+import { EnvError, loadEnv, type Env } from '../env.ts';
+import { describeDuration } from '../mail/templates.ts';
+import { openStore } from '../store/sqlite.ts';
+import { ensureCoordinator } from './coordinator.ts';
+
+export const USAGE = `Usage: npm run admin -- create-coordinator EMAIL [--name FIRST_NAME]
+
+Commands:
+  create-coordinator EMAIL   Create a coordinator (or reuse the one with this address)
+                             and print a single-use sign-in link.
+
+Options:
+  --name FIRST_NAME          The coordinator's first name (default: "Coordinator").
+  -h, --help                 Show this help.`;
+
+interface Io {
+	stdout: (line: string) => void;
+	stderr: (line: string) => void;
+}
+
+/** Returns the exit code: 0 done, 1 refused, 2 bad arguments. */
+export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }): Promise<number> {
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: argv,
+			allowPositionals: true,
+			options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+		});
+	} catch (error) {
+		io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+		return 2;
+	}
+	const [command, rawEmail, ...extra] = parsed.positionals;
+	if (parsed.values.help) {
+		io.stdout(USAGE);
+		return 0;
+	}
+	if (command !== 'create-coordinator' || !rawEmail || extra.length > 0) {
+		io.stderr(command && command !== 'create-coordinator' ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
+		return 2;
+	}
+	const email = v.safeParse(EmailLinkRequest.entries.email, rawEmail);
+	if (!email.success) {
+		io.stderr(`"${rawEmail}" is not an email address.\n\n${USAGE}`);
+		return 2;
+	}
+	const firstName = parsed.values.name?.trim() || 'Coordinator';
+
+	const store = await openStore({ dataDir: env.dataDir });
+	try {
+		const ttlMinutes = env.signInLinkTtlMinutes;
+		const outcome = await store.transaction(async (repos) => {
+			const now = new Date();
+			const ensured = await ensureCoordinator(repos, { email: email.output, firstName, now });
+			if (!ensured.ok) return ensured;
+			const link = await issueSignInLink(repos, { userId: ensured.user.id, now, ttlMinutes, publicUrl: env.publicUrl });
+			return { ...ensured, link };
+		});
+		if (!outcome.ok) {
+			io.stderr(outcome.message);
+			return 1;
+		}
+		io.stdout(
+			`${outcome.created ? 'Created' : 'Found'} coordinator ${outcome.user.firstName} <${email.output}>.\n` +
+				`Sign-in link (works once, for ${describeDuration(ttlMinutes)}):\n  ${outcome.link}`
+		);
+		return 0;
+	} finally {
+		await store.close();
+	}
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	const io: Io = {
+		stdout: (line) => process.stdout.write(`${line}\n`),
+		stderr: (line) => process.stderr.write(`${line}\n`)
+	};
+	try {
+		process.exitCode = await runAdmin(process.argv.slice(2), { env: loadEnv(), io });
+	} catch (error) {
+		io.stderr(error instanceof EnvError ? error.message : `The admin command failed: ${(error as Error).message}`);
+		process.exitCode = 1;
+	}
+}

@@ -1,0 +1,101 @@
+import { pathToFileURL } from 'node:url';
+import { issueSignInLink } from '../auth/sessions.ts';
+import { EnvError, loadEnv, type Env } from '../env.ts';
+import { enrollParticipant } from '../mutations/signup.ts';
+import { openStore } from '../store/sqlite.ts';
+import type { Repos } from '../store/types.ts';
+import { ensureCoordinator } from './coordinator.ts';
+import {
+	DEMO_COMMUNITY,
+	DEMO_COORDINATOR,
+	DEMO_ORGANIZATIONS,
+	DEMO_PARTICIPANT_COUNT,
+	demoAnswers
+} from './demo-data.ts';
+
+const DEMO_LINK_TTL_MINUTES = 7 * 24 * 60;
+
+export interface DemoReport {
+	baseUrl: string;
+	coordinator: { signInUrl: string };
+	participants: { id: string; firstName: string; signInUrl: string }[];
+	partnerOrganizations: { name: string; inviteUrl: string }[];
+}
+
+/** Seeds the demo data (idempotently, keyed by e-mail addresses and invite codes) and issues fresh 7-day links. */
+export async function seedDemo({ env, now = new Date() }: { env: Env; now?: Date }): Promise<DemoReport & { created: number }> {
+	const store = await openStore({ dataDir: env.dataDir });
+	try {
+		return await store.transaction((repos) => seed(repos, env, now));
+	} finally {
+		await store.close();
+	}
+}
+
+async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { created: number }> {
+	const link = (userId: string) =>
+		issueSignInLink(repos, { userId, now, ttlMinutes: DEMO_LINK_TTL_MINUTES, publicUrl: env.publicUrl });
+
+	const community =
+		(await repos.communities.findByName(DEMO_COMMUNITY.name)) ?? (await repos.communities.create({ ...DEMO_COMMUNITY, now }));
+	const organizations = [];
+	for (const org of DEMO_ORGANIZATIONS) {
+		organizations.push((await repos.organizations.findByInviteCode(org.inviteCode)) ?? (await repos.organizations.create({ ...org, now })));
+	}
+	const coordinator = await ensureCoordinator(repos, { ...DEMO_COORDINATOR, now });
+	if (!coordinator.ok) throw new Error(coordinator.message);
+
+	let created = 0;
+	const participants: DemoReport['participants'] = [];
+	for (let i = 0; i < DEMO_PARTICIPANT_COUNT; i++) {
+		// Every fourth person came without an invite, like walk-ins at a library.
+		const organization = i % 4 === 3 ? undefined : organizations[i % 4];
+		const answers = demoAnswers(i, community.id, organization?.inviteCode);
+		let user = await repos.users.findByEmail(answers.email);
+		if (!user) {
+			user = (await enrollParticipant(repos, { payload: answers, partnerOrganizationId: organization?.id ?? null, now })).user;
+			created += 1;
+		}
+		participants.push({ id: user.id, firstName: user.firstName, signInUrl: await link(user.id) });
+	}
+	return {
+		baseUrl: env.publicUrl,
+		coordinator: { signInUrl: await link(coordinator.user.id) },
+		participants,
+		partnerOrganizations: organizations.map((o) => ({ name: o.name, inviteUrl: `${env.publicUrl}/join/${o.inviteCode}` })),
+		created
+	};
+}
+
+function describe(report: DemoReport & { created: number }, env: Env): string {
+	return [
+		`Demo data for ${DEMO_COMMUNITY.name} is ready in ${env.dataDir} (${report.created === 0 ? 'already seeded; nothing new' : `${report.created} participants created`}).`,
+		'Sign-in links work once each, for 7 days. Start the server with `npm start`, then open one.',
+		'',
+		`Coordinator (${DEMO_COORDINATOR.firstName}, ${DEMO_COORDINATOR.email}):`,
+		`  ${report.coordinator.signInUrl}`,
+		'',
+		'Partner organization invite links:',
+		...report.partnerOrganizations.map((o) => `  ${o.name}: ${o.inviteUrl}`),
+		'',
+		'Participants:',
+		...report.participants.map((p) => `  ${p.firstName.padEnd(8)} ${p.signInUrl}`)
+	].join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	const json = process.argv.includes('--json');
+	try {
+		const env = loadEnv();
+		const report = await seedDemo({ env });
+		if (json) {
+			const { created: _created, ...exact } = report;
+			process.stdout.write(`${JSON.stringify(exact)}\n`);
+		} else {
+			process.stdout.write(`${describe(report, env)}\n`);
+		}
+	} catch (error) {
+		process.stderr.write(`${error instanceof EnvError ? error.message : `The demo could not be seeded: ${(error as Error).message}`}\n`);
+		process.exitCode = 1;
+	}
+}

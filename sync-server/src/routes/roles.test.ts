@@ -1,0 +1,100 @@
+import { Hono } from 'hono';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../../src/lib/contracts/auth.ts';
+import type { AppEnv } from '../http/context.ts';
+import { requireRole } from '../http/session.ts';
+import { createTestApp, signInAs, testClock, type TestApp } from '../test/harness.ts';
+
+type Actor = 'anonymous' | Role;
+const ACTORS: Actor[] = ['anonymous', ...ROLES];
+
+let t: TestApp;
+afterEach(() => t.close());
+
+async function cookieFor(actor: Actor) {
+	return actor === 'anonymous' ? undefined : signInAs(t, actor);
+}
+
+/** Expected status for every actor, per action. */
+const table: { action: string; method: 'GET' | 'POST'; path: string; production?: boolean; expect: Record<Actor, number> }[] = [
+	{
+		action: 'read who am I',
+		method: 'GET',
+		path: '/api/me',
+		expect: { anonymous: 401, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 }
+	},
+	{
+		action: 'sign out',
+		method: 'POST',
+		path: '/api/auth/signout',
+		expect: { anonymous: 204, participant: 204, partner_staff: 204, facilitator: 204, coordinator: 204 }
+	},
+	{
+		action: 'read the dev mailbox in production',
+		method: 'GET',
+		path: '/api/dev/mailbox',
+		production: true,
+		expect: { anonymous: 404, participant: 404, partner_staff: 404, facilitator: 404, coordinator: 404 }
+	},
+	{
+		action: 'open the dev mailbox page in production',
+		method: 'GET',
+		path: '/dev/mailbox',
+		production: true,
+		expect: { anonymous: 404, participant: 404, partner_staff: 404, facilitator: 404, coordinator: 404 }
+	},
+	{
+		action: 'read the dev mailbox in development',
+		method: 'GET',
+		path: '/api/dev/mailbox',
+		expect: { anonymous: 200, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 }
+	}
+];
+
+describe.each(table)('$action ($method $path)', ({ method, path, production, expect: expected }) => {
+	it.each(ACTORS)('%s', async (actor) => {
+		t = await createTestApp({ env: production ? { NODE_ENV: 'production' } : {} });
+		const res = await t.request(path, {
+			method,
+			body: method === 'POST' ? {} : undefined,
+			cookie: await cookieFor(actor)
+		});
+		expect(res.status).toBe(expected[actor]);
+	});
+});
+
+describe('requireRole()', () => {
+	const guarded = (t: TestApp) => {
+		const app = new Hono<AppEnv>()
+			.get('/coordinators', requireRole('coordinator'), (c) => c.text('ok'))
+			.get('/staff', requireRole('coordinator', 'facilitator'), (c) => c.text('ok'))
+			.get('/anyone', requireRole(), (c) => c.text(c.var.user?.role ?? 'none'));
+		t.app.route('/api/test', app);
+		return app;
+	};
+	const cases: { path: string; expect: Record<Actor, number> }[] = [
+		{ path: '/api/test/coordinators', expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 200 } },
+		{ path: '/api/test/staff', expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 200, coordinator: 200 } },
+		{ path: '/api/test/anyone', expect: { anonymous: 401, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 } }
+	];
+
+	describe.each(cases)('$path', ({ path, expect: expected }) => {
+		it.each(ACTORS)('%s', async (actor) => {
+			t = await createTestApp();
+			guarded(t);
+			const res = await t.request(path, { cookie: await cookieFor(actor) });
+			expect(res.status).toBe(expected[actor]);
+			if (res.status >= 400) expect((await res.json()) as object).toMatchObject({ code: res.status === 401 ? 'unauthenticated' : 'forbidden' });
+		});
+	});
+
+	it('rejects an expired session', async () => {
+		const time = testClock();
+		t = await createTestApp({ clock: time.clock, env: { SESSION_TTL_DAYS: '1' } });
+		guarded(t);
+		const cookie = await signInAs(t, 'coordinator');
+		expect((await t.request('/api/test/coordinators', { cookie })).status).toBe(200);
+		time.advanceMinutes(24 * 60 + 1);
+		expect((await t.request('/api/test/coordinators', { cookie })).status).toBe(401);
+	});
+});
