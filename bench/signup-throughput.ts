@@ -24,7 +24,7 @@ export async function signupThroughput({
 	let n = 0;
 	const signups = await run({
 		url: `${url}/api/mutations`,
-		connections: 16,
+		connections: 32,
 		duration: DURATION_S,
 		requests: [
 			{
@@ -40,7 +40,7 @@ export async function signupThroughput({
 	});
 	const failed = signups.non2xx + signups.errors;
 	if (failed > 0) throw new Error(`${failed} of ${signups.requests.total} sign-ups failed during the bench.`);
-	const health = await run({ url: `${url}/api/health`, connections: 16, duration: DURATION_S });
+	const health = await run({ url: `${url}/api/health`, connections: 32, duration: DURATION_S });
 	const perSecond = Math.round(signups.requests.average);
 	const reference = Math.round(health.requests.average);
 	return [

@@ -39,7 +39,10 @@ describe('public API', () => {
 			now: t.clock()
 		});
 		const found = await t.request('/api/invites/magic-city');
-		expect(v.parse(InviteInfo, await found.json())).toEqual({ code: 'MAGIC-CITY', organizationName: 'Magic City Neighbors' });
+		expect(v.parse(InviteInfo, await found.json())).toEqual({
+			code: 'MAGIC-CITY',
+			organizationName: 'Magic City Neighbors'
+		});
 
 		const missing = await t.request('/api/invites/NOPE');
 		expect(missing.status).toBe(404);
@@ -59,7 +62,9 @@ describe('public API', () => {
 			body: signupMutation({ communityId: t.community.id, inviteCode: ' rotary ' })
 		});
 		const { result } = (await res.json()) as { result: { participantId: string } };
-		expect((await t.store.participants.findByUserId(result.participantId))?.partnerOrganizationId).toBe(org.id);
+		expect((await t.store.participants.findByUserId(result.participantId))?.partnerOrganizationId).toBe(
+			org.id
+		);
 	});
 
 	it('unknown /api paths are JSON 404s, never the SPA shell', async () => {
@@ -75,7 +80,10 @@ describe('CSRF', () => {
 
 	it('rejects a cross-origin Origin', async () => {
 		t = await createTestApp({ env: { PUBLIC_URL: 'https://conversations.example.org' } });
-		const res = await t.request('/api/mutations', { body: signup(), headers: { origin: 'https://evil.example' } });
+		const res = await t.request('/api/mutations', {
+			body: signup(),
+			headers: { origin: 'https://evil.example' }
+		});
 		expect(res.status).toBe(403);
 		expect(v.parse(ApiError, await res.json()).code).toBe('csrf_rejected');
 		expect(await t.store.participants.count()).toBe(0);
@@ -104,9 +112,14 @@ describe('CSRF', () => {
 			body: signup(),
 			headers: { origin: 'https://conversations.example.org' }
 		});
-		const fromSelf = await t.request('/api/mutations', { body: signup(), headers: { origin: 'http://localhost' } });
+		const fromSelf = await t.request('/api/mutations', {
+			body: signup(),
+			headers: { origin: 'http://localhost' }
+		});
 		expect([fromPublic.status, fromSelf.status]).toEqual([201, 201]);
-		expect(fromPublic.headers.get('set-cookie')).toMatch(/^__Host-cg_session=.*HttpOnly.*Secure.*SameSite=Lax/i);
+		expect(fromPublic.headers.get('set-cookie')).toMatch(
+			/^__Host-cg_session=.*HttpOnly.*Secure.*SameSite=Lax/i
+		);
 	});
 
 	it('session cookies over http are HttpOnly and SameSite=Lax, without Secure', async () => {
@@ -126,7 +139,10 @@ describe('static SPA', () => {
 		mkdirSync(join(dir, '_app/immutable/entry'), { recursive: true });
 		writeFileSync(join(dir, '200.html'), `<!doctype html><title>shell</title>${' '.repeat(2000)}`);
 		writeFileSync(join(dir, 'service-worker.js'), 'self.addEventListener("fetch", () => {});');
-		writeFileSync(join(dir, '_app/immutable/entry/app.abc123.js'), `console.log(${JSON.stringify('x'.repeat(4000))});`);
+		writeFileSync(
+			join(dir, '_app/immutable/entry/app.abc123.js'),
+			`console.log(${JSON.stringify('x'.repeat(4000))});`
+		);
 		writeFileSync(join(dir, 'manifest.webmanifest'), '{}');
 		return dir;
 	}
@@ -134,7 +150,9 @@ describe('static SPA', () => {
 	it('serves files with the right caching, falls back to 200.html for navigations, and compresses', async () => {
 		t = await createTestApp({ env: { STATIC_DIR: buildDir() } });
 
-		const immutable = await t.request('/_app/immutable/entry/app.abc123.js', { headers: { 'accept-encoding': 'gzip' } });
+		const immutable = await t.request('/_app/immutable/entry/app.abc123.js', {
+			headers: { 'accept-encoding': 'gzip' }
+		});
 		expect(immutable.status).toBe(200);
 		expect(immutable.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 		expect(immutable.headers.get('content-encoding')).toBe('gzip');
@@ -153,9 +171,9 @@ describe('static SPA', () => {
 		}
 
 		expect((await t.request('/_app/immutable/entry/missing.js')).status).toBe(404);
-		expect((await t.request('/api/nope', { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(
-			/json/
-		);
+		expect(
+			(await t.request('/api/nope', { headers: { accept: 'text/html' } })).headers.get('content-type')
+		).toMatch(/json/);
 	});
 
 	it('says the app is not built when STATIC_DIR is missing', async () => {

@@ -52,14 +52,19 @@ const EnvSchema = v.object({
 	DATA_DIR: v.optional(v.string(), './data'),
 	PUBLIC_URL: v.optional(httpUrl),
 	STATIC_DIR: v.optional(v.string(), './build'),
-	SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://.'))),
+	SMTP_URL: v.optional(
+		v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://.'))
+	),
 	MAIL_FROM: v.optional(v.string()),
 	NODE_ENV: v.optional(v.string(), 'development'),
 	APP_VERSION: v.optional(v.string()),
 	SIGNIN_LINK_TTL_MINUTES: v.optional(integer('SIGNIN_LINK_TTL_MINUTES', 1, 60 * 24 * 30), String(60 * 24)),
 	SESSION_TTL_DAYS: v.optional(integer('SESSION_TTL_DAYS', 1, 365), '30'),
 	BODY_LIMIT_BYTES: v.optional(integer('BODY_LIMIT_BYTES', 1024, 16 * 1024 * 1024), String(64 * 1024)),
-	TRUST_PROXY: v.optional(v.picklist(['true', 'false', '1', '0'], 'TRUST_PROXY must be true or false.'), 'false'),
+	TRUST_PROXY: v.optional(
+		v.picklist(['true', 'false', '1', '0'], 'TRUST_PROXY must be true or false.'),
+		'false'
+	),
 	DEFAULT_COMMUNITY_NAME: v.optional(v.pipe(v.string(), v.maxLength(100)), 'Birmingham, AL'),
 	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago')
 });
@@ -73,7 +78,9 @@ export class EnvError extends Error {
 
 export function loadEnv(source: EnvSource = process.env): Env {
 	const present = Object.fromEntries(
-		Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '')
+		Object.entries(source).filter(
+			(entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''
+		)
 	);
 	const parsed = v.safeParse(EnvSchema, present);
 	if (!parsed.success) {

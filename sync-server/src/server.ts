@@ -34,9 +34,10 @@ export async function startServer({
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: clock() });
 
 	// The app needs the bound port for PUBLIC_URL (port 0 in tests), so it is built after listen.
-	let app: App | undefined;
+	const ready: { app?: App } = {};
 	const server = createAdaptorServer({
-		fetch: (request, bindings) => (app ? app.fetch(request, bindings) : new Response('Starting…', { status: 503 }))
+		fetch: (request, bindings) =>
+			ready.app ? ready.app.fetch(request, bindings) : new Response('Starting…', { status: 503 })
 	});
 	try {
 		await listen(server, env.port, env.host);
@@ -47,7 +48,7 @@ export async function startServer({
 	const { port } = server.address() as AddressInfo;
 	const boundEnv = withBoundPort(env, port);
 	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
-	app = createApp({ env: boundEnv, store, mailer, clock, log });
+	ready.app = createApp({ env: boundEnv, store, mailer, clock, log });
 
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
 	void mailer.flush();

@@ -10,7 +10,8 @@ export const PERSONAL_CODE_LENGTH = 8;
 /** A new code in its display form, e.g. "K7QM-4XTR". */
 export function generatePersonalCode(): string {
 	let raw = '';
-	for (let i = 0; i < PERSONAL_CODE_LENGTH; i++) raw += PERSONAL_CODE_ALPHABET[randomInt(PERSONAL_CODE_ALPHABET.length)];
+	for (let i = 0; i < PERSONAL_CODE_LENGTH; i++)
+		raw += PERSONAL_CODE_ALPHABET[randomInt(PERSONAL_CODE_ALPHABET.length)];
 	return formatPersonalCode(raw);
 }
 

@@ -5,7 +5,12 @@ import { createFailureLimiter } from './rate-limit.ts';
 describe('createFailureLimiter', () => {
 	const setup = () => {
 		const time = testClock();
-		const limiter = createFailureLimiter({ maxFailures: 3, windowMs: 10 * 60_000, clock: time.clock, maxKeys: 5 });
+		const limiter = createFailureLimiter({
+			maxFailures: 3,
+			windowMs: 10 * 60_000,
+			clock: time.clock,
+			maxKeys: 5
+		});
 		return { time, limiter };
 	};
 

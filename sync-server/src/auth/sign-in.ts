@@ -14,12 +14,21 @@ export interface SignedIn {
 const NEW_LINK_HINT = 'Ask for a new link on the sign-in page, or sign in with your personal code.';
 
 const LINK_REJECTIONS = {
-	invalid: { code: 'link_invalid', message: `This sign-in link is not valid; it may have been cut short. ${NEW_LINK_HINT}` },
+	invalid: {
+		code: 'link_invalid',
+		message: `This sign-in link is not valid; it may have been cut short. ${NEW_LINK_HINT}`
+	},
 	expired: { code: 'link_expired', message: `This sign-in link has expired. ${NEW_LINK_HINT}` },
-	used: { code: 'link_used', message: `This sign-in link has already been used, and each link works once. ${NEW_LINK_HINT}` }
+	used: {
+		code: 'link_used',
+		message: `This sign-in link has already been used, and each link works once. ${NEW_LINK_HINT}`
+	}
 } as const;
 
-export async function signInWithLink({ store, clock, env }: AppDeps, token: string): Promise<Outcome<SignedIn>> {
+export async function signInWithLink(
+	{ store, clock, env }: AppDeps,
+	token: string
+): Promise<Outcome<SignedIn>> {
 	return store.transaction(async (repos) => {
 		const now = clock();
 		const consumed = await repos.auth.consumeSignInToken(sha256(token), now);
@@ -56,7 +65,11 @@ export async function signInWithCode(
 		}));
 	if (!signedIn) {
 		for (const key of keys) limiters.codeSignIn.recordFailure(key);
-		return reject({ code: 'code_invalid', message: CODE_INVALID_MESSAGE, fields: { code: CODE_INVALID_MESSAGE } });
+		return reject({
+			code: 'code_invalid',
+			message: CODE_INVALID_MESSAGE,
+			fields: { code: CODE_INVALID_MESSAGE }
+		});
 	}
 	// Only the code's counter: resetting the address counter would let one valid code unlock unlimited guesses.
 	limiters.codeSignIn.reset(keys[1] ?? '');
@@ -64,7 +77,10 @@ export async function signInWithCode(
 }
 
 /** Queues a sign-in email if the address has an account. Says nothing either way (no account enumeration). */
-export async function requestSignInEmail({ store, clock, env, mailer, limiters }: AppDeps, email: string): Promise<void> {
+export async function requestSignInEmail(
+	{ store, clock, env, mailer, limiters }: AppDeps,
+	email: string
+): Promise<void> {
 	const key = `email:${email}`;
 	if (!limiters.emailLink.check(key).allowed) return;
 	limiters.emailLink.recordFailure(key);

@@ -8,7 +8,9 @@ import autocannon from 'autocannon';
 import { validQuestionnaire } from '../test/factories.ts';
 import { tempDir } from '../test/harness.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+	options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' } }
+});
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const dataDir = tempDir('cg-bench-');
 

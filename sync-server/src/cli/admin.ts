@@ -42,7 +42,9 @@ export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }
 		return 0;
 	}
 	if (command !== 'create-coordinator' || !rawEmail || extra.length > 0) {
-		io.stderr(command && command !== 'create-coordinator' ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
+		io.stderr(
+			command && command !== 'create-coordinator' ? `Unknown command "${command}".\n\n${USAGE}` : USAGE
+		);
 		return 2;
 	}
 	const email = v.safeParse(EmailLinkRequest.entries.email, rawEmail);
@@ -59,7 +61,12 @@ export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }
 			const now = new Date();
 			const ensured = await ensureCoordinator(repos, { email: email.output, firstName, now });
 			if (!ensured.ok) return ensured;
-			const link = await issueSignInLink(repos, { userId: ensured.user.id, now, ttlMinutes, publicUrl: env.publicUrl });
+			const link = await issueSignInLink(repos, {
+				userId: ensured.user.id,
+				now,
+				ttlMinutes,
+				publicUrl: env.publicUrl
+			});
 			return { ...ensured, link };
 		});
 		if (!outcome.ok) {
@@ -84,7 +91,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	try {
 		process.exitCode = await runAdmin(process.argv.slice(2), { env: loadEnv(), io });
 	} catch (error) {
-		io.stderr(error instanceof EnvError ? error.message : `The admin command failed: ${(error as Error).message}`);
+		io.stderr(
+			error instanceof EnvError ? error.message : `The admin command failed: ${(error as Error).message}`
+		);
 		process.exitCode = 1;
 	}
 }

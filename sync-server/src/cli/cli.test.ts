@@ -36,8 +36,12 @@ describe('npm run demo', () => {
 		expect(second.participants.map((p) => p.id)).toEqual(first.participants.map((p) => p.id));
 		expect(second.coordinator.signInUrl).not.toBe(first.coordinator.signInUrl);
 		expect(first.baseUrl).toBe('https://talk.example.org');
-		expect(first.partnerOrganizations.map((o) => o.inviteUrl)).toContain('https://talk.example.org/join/SOUTHSIDE');
-		expect(first.participants[0]?.signInUrl).toMatch(/^https:\/\/talk\.example\.org\/signin\?token=[\w-]{43}$/);
+		expect(first.partnerOrganizations.map((o) => o.inviteUrl)).toContain(
+			'https://talk.example.org/join/SOUTHSIDE'
+		);
+		expect(first.participants[0]?.signInUrl).toMatch(
+			/^https:\/\/talk\.example\.org\/signin\?token=[\w-]{43}$/
+		);
 
 		const store = await openStore({ dataDir: env.dataDir });
 		expect(await store.participants.count()).toBe(DEMO_PARTICIPANT_COUNT);
@@ -56,20 +60,27 @@ describe('npm run demo', () => {
 });
 
 describe('npm run admin', () => {
-	it.each([[[]], [['create-coordinator']], [['make-tea', 'a@example.org']], [['create-coordinator', 'not-an-email']], [['create-coordinator', 'a@example.org', '--bogus']]])(
-		'exits 2 with usage for %j',
-		async (argv) => {
-			const { err, io } = capture();
-			expect(await runAdmin(argv, { env: testEnv(), io })).toBe(2);
-			expect(err.join('\n')).toMatch(/Usage: npm run admin -- create-coordinator EMAIL/);
-		}
-	);
+	it.each([
+		[[]],
+		[['create-coordinator']],
+		[['make-tea', 'a@example.org']],
+		[['create-coordinator', 'not-an-email']],
+		[['create-coordinator', 'a@example.org', '--bogus']]
+	])('exits 2 with usage for %j', async (argv) => {
+		const { err, io } = capture();
+		expect(await runAdmin(argv, { env: testEnv(), io })).toBe(2);
+		expect(err.join('\n')).toMatch(/Usage: npm run admin -- create-coordinator EMAIL/);
+	});
 
 	it('creates a coordinator with a working sign-in link, and reuses them next time', async () => {
 		const env = testEnv();
 		const first = capture();
-		expect(await runAdmin(['create-coordinator', 'Dana@Example.org', '--name', 'Dana'], { env, io: first.io })).toBe(0);
-		expect(first.out.join('\n')).toMatch(/Created coordinator Dana <dana@example.org>[\s\S]*https:\/\/talk\.example\.org\/signin\?token=/);
+		expect(
+			await runAdmin(['create-coordinator', 'Dana@Example.org', '--name', 'Dana'], { env, io: first.io })
+		).toBe(0);
+		expect(first.out.join('\n')).toMatch(
+			/Created coordinator Dana <dana@example.org>[\s\S]*https:\/\/talk\.example\.org\/signin\?token=/
+		);
 
 		const second = capture();
 		expect(await runAdmin(['create-coordinator', 'dana@example.org'], { env, io: second.io })).toBe(0);

@@ -1,8 +1,7 @@
 import type { Repos, UserRecord } from '../store/types.ts';
 
 export type EnsureCoordinatorOutcome =
-	| { ok: true; user: UserRecord; created: boolean }
-	| { ok: false; message: string };
+	{ ok: true; user: UserRecord; created: boolean } | { ok: false; message: string };
 
 /** Creates the coordinator, or reuses the account if this address already is one. */
 export async function ensureCoordinator(

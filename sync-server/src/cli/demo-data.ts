@@ -44,29 +44,124 @@ export const DEMO_ORGANIZATIONS: {
 
 type Gender = 'woman' | 'man';
 const PEOPLE: [string, Gender, 'en' | 'es'][] = [
-	['Rosa', 'woman', 'es'], ['James', 'man', 'en'], ['Keisha', 'woman', 'en'], ['Tom', 'man', 'en'],
-	['María', 'woman', 'es'], ['Luis', 'man', 'es'], ['Ashley', 'woman', 'en'], ['Darnell', 'man', 'en'],
-	['Carmen', 'woman', 'es'], ['Bill', 'man', 'en'], ['Grace', 'woman', 'en'], ['Andre', 'man', 'en'],
-	['Linda', 'woman', 'en'], ['Javier', 'man', 'es'], ['Tamika', 'woman', 'en'], ['Wayne', 'man', 'en'],
-	['Sofía', 'woman', 'es'], ['Marcus', 'man', 'en'], ['Peggy', 'woman', 'en'], ['Héctor', 'man', 'es'],
-	['Brenda', 'woman', 'en'], ['Tyrone', 'man', 'en'], ['Elena', 'woman', 'es'], ['Cody', 'man', 'en'],
-	['Yolanda', 'woman', 'en'], ['Ray', 'man', 'en'], ['Jasmine', 'woman', 'en'], ['Earl', 'man', 'en'],
-	['Guadalupe', 'woman', 'es'], ['Dwight', 'man', 'en'], ['Alicia', 'woman', 'en'], ['Rodney', 'man', 'en'],
-	['Megan', 'woman', 'en'], ['Alejandro', 'man', 'es'], ['Loretta', 'woman', 'en'], ['Curtis', 'man', 'en'],
-	['Natalia', 'woman', 'es'], ['Hank', 'man', 'en'], ['Beatriz', 'woman', 'es'], ['Terrence', 'man', 'en']
+	['Rosa', 'woman', 'es'],
+	['James', 'man', 'en'],
+	['Keisha', 'woman', 'en'],
+	['Tom', 'man', 'en'],
+	['María', 'woman', 'es'],
+	['Luis', 'man', 'es'],
+	['Ashley', 'woman', 'en'],
+	['Darnell', 'man', 'en'],
+	['Carmen', 'woman', 'es'],
+	['Bill', 'man', 'en'],
+	['Grace', 'woman', 'en'],
+	['Andre', 'man', 'en'],
+	['Linda', 'woman', 'en'],
+	['Javier', 'man', 'es'],
+	['Tamika', 'woman', 'en'],
+	['Wayne', 'man', 'en'],
+	['Sofía', 'woman', 'es'],
+	['Marcus', 'man', 'en'],
+	['Peggy', 'woman', 'en'],
+	['Héctor', 'man', 'es'],
+	['Brenda', 'woman', 'en'],
+	['Tyrone', 'man', 'en'],
+	['Elena', 'woman', 'es'],
+	['Cody', 'man', 'en'],
+	['Yolanda', 'woman', 'en'],
+	['Ray', 'man', 'en'],
+	['Jasmine', 'woman', 'en'],
+	['Earl', 'man', 'en'],
+	['Guadalupe', 'woman', 'es'],
+	['Dwight', 'man', 'en'],
+	['Alicia', 'woman', 'en'],
+	['Rodney', 'man', 'en'],
+	['Megan', 'woman', 'en'],
+	['Alejandro', 'man', 'es'],
+	['Loretta', 'woman', 'en'],
+	['Curtis', 'man', 'en'],
+	['Natalia', 'woman', 'es'],
+	['Hank', 'man', 'en'],
+	['Beatriz', 'woman', 'es'],
+	['Terrence', 'man', 'en']
 ];
-const LAST_NAMES_EN = ['Johnson', 'Williams', 'Brown', 'Davis', 'Jackson', 'Thompson', 'Moore', 'Harris', 'Robinson', 'Clark', 'Walker', 'Tucker'];
-const LAST_NAMES_ES = ['García', 'Martínez', 'Hernández', 'López', 'Ramírez', 'Flores', 'Castillo', 'Morales'];
-const NEIGHBORHOODS = ['Ensley', 'Homewood', 'Hoover', 'Bessemer', 'Avondale', 'Woodlawn', 'East Lake', 'Center Point', 'Fairfield', 'Trussville', 'Gardendale', 'Five Points South'];
+const LAST_NAMES_EN = [
+	'Johnson',
+	'Williams',
+	'Brown',
+	'Davis',
+	'Jackson',
+	'Thompson',
+	'Moore',
+	'Harris',
+	'Robinson',
+	'Clark',
+	'Walker',
+	'Tucker'
+];
+const LAST_NAMES_ES = [
+	'García',
+	'Martínez',
+	'Hernández',
+	'López',
+	'Ramírez',
+	'Flores',
+	'Castillo',
+	'Morales'
+];
+const NEIGHBORHOODS = [
+	'Ensley',
+	'Homewood',
+	'Hoover',
+	'Bessemer',
+	'Avondale',
+	'Woodlawn',
+	'East Lake',
+	'Center Point',
+	'Fairfield',
+	'Trussville',
+	'Gardendale',
+	'Five Points South'
+];
 const JOBS = [
-	'teach fourth grade', 'drive a truck for a freight company', 'work as a nurse at UAB', 'run a small barbershop',
-	'retired from U.S. Steel', 'manage a barbecue restaurant', 'sell insurance', 'study engineering at UAB',
-	'work construction', 'pastor a small church', 'work at the public library', 'repair heating and air systems'
+	'teach fourth grade',
+	'drive a truck for a freight company',
+	'work as a nurse at UAB',
+	'run a small barbershop',
+	'retired from U.S. Steel',
+	'manage a barbecue restaurant',
+	'sell insurance',
+	'study engineering at UAB',
+	'work construction',
+	'pastor a small church',
+	'work at the public library',
+	'repair heating and air systems'
 ];
 const INTERESTS = [
-	'gardening', 'fishing', 'college football', 'church choir', 'barbecue', 'hiking at Oak Mountain', 'quilting', 'jazz',
-	'gospel music', 'baseball', 'woodworking', 'the food bank', 'raising chickens', 'mystery novels', 'bowling', 'soccer',
-	'knitting', 'deer hunting', 'classic cars', 'photography', 'baking', 'family history', 'dominoes', 'salsa dancing'
+	'gardening',
+	'fishing',
+	'college football',
+	'church choir',
+	'barbecue',
+	'hiking at Oak Mountain',
+	'quilting',
+	'jazz',
+	'gospel music',
+	'baseball',
+	'woodworking',
+	'the food bank',
+	'raising chickens',
+	'mystery novels',
+	'bowling',
+	'soccer',
+	'knitting',
+	'deer hunting',
+	'classic cars',
+	'photography',
+	'baking',
+	'family history',
+	'dominoes',
+	'salsa dancing'
 ];
 const MOTIVATIONS = [
 	'My family argues about politics at every holiday and I want to learn to listen better.',
@@ -75,7 +170,13 @@ const MOTIVATIONS = [
 	'Our church asked us to reach across the aisle this year.',
 	'I think most people want the same things and I want to test that.'
 ];
-const WINDOWS: [string, string][] = [['08:00', '10:00'], ['12:00', '13:30'], ['17:30', '19:30'], ['18:00', '21:00'], ['10:00', '12:00']];
+const WINDOWS: [string, string][] = [
+	['08:00', '10:00'],
+	['12:00', '13:30'],
+	['17:30', '19:30'],
+	['18:00', '21:00'],
+	['10:00', '12:00']
+];
 
 /** mulberry32: a tiny seeded generator, so every run of the demo produces the same people. */
 function seeded(seed: number) {
@@ -95,7 +196,11 @@ function seeded(seed: number) {
 	return { next, pick, some };
 }
 
-const ascii = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const ascii = (s: string) =>
+	s
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase();
 
 /** The answers of demo participant `index` (0-based); the same every time. */
 export function demoAnswers(index: number, communityId: string, inviteCode?: string): Answers {
@@ -118,7 +223,8 @@ export function demoAnswers(index: number, communityId: string, inviteCode?: str
 	});
 	const neighborhood = r.pick(NEIGHBORHOODS);
 	const job = r.pick(JOBS);
-	const spanishLine = firstLanguage === 'es' ? ' Spanish is my first language, and my kids answer me in English.' : '';
+	const spanishLine =
+		firstLanguage === 'es' ? ' Spanish is my first language, and my kids answer me in English.' : '';
 	const answers = {
 		communityId,
 		firstName,
@@ -129,7 +235,12 @@ export function demoAnswers(index: number, communityId: string, inviteCode?: str
 		gender,
 		languages: firstLanguage === 'es' ? (index % 2 === 0 ? ['es', 'en'] : ['es']) : ['en'],
 		politicalPlacement: placement,
-		party: leans === 'left' ? 'democrat' : leans === 'right' ? 'republican' : r.pick(['independent', 'none', 'other'] as const),
+		party:
+			leans === 'left'
+				? 'democrat'
+				: leans === 'right'
+					? 'republican'
+					: r.pick(['independent', 'none', 'other'] as const),
 		issueStances: Object.fromEntries(ISSUE_STATEMENTS.map((s) => [s.id, stance(s.id)])),
 		interests,
 		availability,

@@ -23,7 +23,13 @@ export interface DemoReport {
 }
 
 /** Seeds the demo data (idempotently, keyed by e-mail addresses and invite codes) and issues fresh 7-day links. */
-export async function seedDemo({ env, now = new Date() }: { env: Env; now?: Date }): Promise<DemoReport & { created: number }> {
+export async function seedDemo({
+	env,
+	now = new Date()
+}: {
+	env: Env;
+	now?: Date;
+}): Promise<DemoReport & { created: number }> {
 	const store = await openStore({ dataDir: env.dataDir });
 	try {
 		return await store.transaction((repos) => seed(repos, env, now));
@@ -37,10 +43,14 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 		issueSignInLink(repos, { userId, now, ttlMinutes: DEMO_LINK_TTL_MINUTES, publicUrl: env.publicUrl });
 
 	const community =
-		(await repos.communities.findByName(DEMO_COMMUNITY.name)) ?? (await repos.communities.create({ ...DEMO_COMMUNITY, now }));
+		(await repos.communities.findByName(DEMO_COMMUNITY.name)) ??
+		(await repos.communities.create({ ...DEMO_COMMUNITY, now }));
 	const organizations = [];
 	for (const org of DEMO_ORGANIZATIONS) {
-		organizations.push((await repos.organizations.findByInviteCode(org.inviteCode)) ?? (await repos.organizations.create({ ...org, now })));
+		organizations.push(
+			(await repos.organizations.findByInviteCode(org.inviteCode)) ??
+				(await repos.organizations.create({ ...org, now }))
+		);
 	}
 	const coordinator = await ensureCoordinator(repos, { ...DEMO_COORDINATOR, now });
 	if (!coordinator.ok) throw new Error(coordinator.message);
@@ -53,7 +63,13 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 		const answers = demoAnswers(i, community.id, organization?.inviteCode);
 		let user = await repos.users.findByEmail(answers.email);
 		if (!user) {
-			user = (await enrollParticipant(repos, { payload: answers, partnerOrganizationId: organization?.id ?? null, now })).user;
+			user = (
+				await enrollParticipant(repos, {
+					payload: answers,
+					partnerOrganizationId: organization?.id ?? null,
+					now
+				})
+			).user;
 			created += 1;
 		}
 		participants.push({ id: user.id, firstName: user.firstName, signInUrl: await link(user.id) });
@@ -62,7 +78,10 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 		baseUrl: env.publicUrl,
 		coordinator: { signInUrl: await link(coordinator.user.id) },
 		participants,
-		partnerOrganizations: organizations.map((o) => ({ name: o.name, inviteUrl: `${env.publicUrl}/join/${o.inviteCode}` })),
+		partnerOrganizations: organizations.map((o) => ({
+			name: o.name,
+			inviteUrl: `${env.publicUrl}/join/${o.inviteCode}`
+		})),
 		created
 	};
 }
@@ -95,7 +114,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			process.stdout.write(`${describe(report, env)}\n`);
 		}
 	} catch (error) {
-		process.stderr.write(`${error instanceof EnvError ? error.message : `The demo could not be seeded: ${(error as Error).message}`}\n`);
+		process.stderr.write(
+			`${error instanceof EnvError ? error.message : `The demo could not be seeded: ${(error as Error).message}`}\n`
+		);
 		process.exitCode = 1;
 	}
 }

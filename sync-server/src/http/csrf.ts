@@ -14,7 +14,8 @@ export function csrfGuard({ publicUrl }: { publicUrl: string }): MiddlewareHandl
 	return async (c, next) => {
 		if (SAFE_METHODS.has(c.req.method)) return next();
 		const origin = c.req.header('origin');
-		const sameOrigin = origin === undefined || origin === publicOrigin || origin === new URL(c.req.url).origin;
+		const sameOrigin =
+			origin === undefined || origin === publicOrigin || origin === new URL(c.req.url).origin;
 		const crossSite = c.req.header('sec-fetch-site') === 'cross-site';
 		if (!sameOrigin || crossSite || !JSON_TYPE.test(c.req.header('content-type') ?? '')) {
 			throw new AppError(

@@ -32,7 +32,11 @@ export class AppError extends Error {
 	readonly fields: Record<string, string> | undefined;
 	readonly retryAfterSeconds: number | undefined;
 
-	constructor(code: ErrorCode, message: string, options: Pick<Rejection, 'fields' | 'retryAfterSeconds'> = {}) {
+	constructor(
+		code: ErrorCode,
+		message: string,
+		options: Pick<Rejection, 'fields' | 'retryAfterSeconds'> = {}
+	) {
 		super(message);
 		this.name = 'AppError';
 		this.status = STATUS[code];
@@ -74,7 +78,10 @@ export function createErrorHandler(log: Logger): ErrorHandler {
 		}
 		// Hono's own exceptions are client errors (e.g. a malformed URL); never show their text or stack.
 		if (err instanceof HTTPException && err.status < 500) {
-			return c.json(errorBody(c, 'validation_failed', 'The request could not be read. Reload the page and try again.'), 400);
+			return c.json(
+				errorBody(c, 'validation_failed', 'The request could not be read. Reload the page and try again.'),
+				400
+			);
 		}
 		log.error('unhandled error', { requestId: c.get('requestId'), path: c.req.path, error: err });
 		return c.json(errorBody(c, 'internal', MESSAGES.internal), 500);

@@ -3,7 +3,8 @@ import * as v from 'valibot';
 import { fieldErrors } from '../../../src/lib/contracts/errors.ts';
 import { AppError } from './errors.ts';
 
-export const VALIDATION_MESSAGE = 'Some answers need another look. Check the highlighted fields and send again.';
+export const VALIDATION_MESSAGE =
+	'Some answers need another look. Check the highlighted fields and send again.';
 
 /** Reads the body as JSON. Malformed JSON is the client's mistake (400 bad_json), never a 500. */
 export async function readJson(c: Context): Promise<unknown> {

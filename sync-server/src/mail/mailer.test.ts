@@ -22,7 +22,15 @@ async function queue(count = 1) {
 	dataDir = tempDir('cg-mail-');
 	store = await openStore({ dataDir });
 	for (let i = 0; i < count; i++) {
-		await store.mail.enqueue({ to: `p${i}@example.org`, subject: 'Hi', text: `Open https://x.example/signin?token=t${i}`, html: null }, clock());
+		await store.mail.enqueue(
+			{
+				to: `p${i}@example.org`,
+				subject: 'Hi',
+				text: `Open https://x.example/signin?token=t${i}`,
+				html: null
+			},
+			clock()
+		);
 	}
 }
 
@@ -52,7 +60,10 @@ describe('createMailer', () => {
 
 		expect(lines).toEqual(['mail to p0@example.org: "Hi" https://x.example/signin?token=t0']);
 		const [message] = await store.mail.list({ limit: 1 });
-		expect(message).toMatchObject({ sentAt: clock().toISOString(), text: 'Open https://x.example/signin?token=t0' });
+		expect(message).toMatchObject({
+			sentAt: clock().toISOString(),
+			text: 'Open https://x.example/signin?token=t0'
+		});
 	});
 
 	it('with SMTP: delivers, then drops the bodies (they hold sign-in links and codes)', async () => {
@@ -74,7 +85,11 @@ describe('createMailer', () => {
 		const server = recordingServer({ failures: 1 });
 		const mailer = createMailer({ env, store, log: silentLogger, clock, transport: server.transport });
 		await mailer.flush();
-		expect((await store.mail.list({ limit: 1 }))[0]).toMatchObject({ sentAt: null, attempts: 1, error: '421 try again later' });
+		expect((await store.mail.list({ limit: 1 }))[0]).toMatchObject({
+			sentAt: null,
+			attempts: 1,
+			error: '421 try again later'
+		});
 
 		await mailer.flush();
 		await mailer.close();

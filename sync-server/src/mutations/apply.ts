@@ -25,31 +25,33 @@ export async function applyMutation(deps: AppDeps, mutation: Mutation): Promise<
 	const { store, clock, env } = deps;
 	const idHash = sha256(mutation.id);
 	const hash = payloadHash(mutation.type, mutation.payload);
-	const outcome = await store.transaction(async (repos): Promise<Outcome<AppliedMutation & { fresh: boolean }>> => {
-		const now = clock();
-		const seen = await repos.mutations.find(idHash);
-		if (seen) {
-			if (seen.type !== mutation.type || seen.payloadHash !== hash) {
-				return reject({ code: 'mutation_conflict', message: CONFLICT_MESSAGE });
+	const outcome = await store.transaction(
+		async (repos): Promise<Outcome<AppliedMutation & { fresh: boolean }>> => {
+			const now = clock();
+			const seen = await repos.mutations.find(idHash);
+			if (seen) {
+				if (seen.type !== mutation.type || seen.payloadHash !== hash) {
+					return reject({ code: 'mutation_conflict', message: CONFLICT_MESSAGE });
+				}
+				const result = v.parse(SignupResult, JSON.parse(openResult(seen.resultJson, mutation.id)));
+				const sessionId = await createSession(repos, { userId: seen.userId, now, env });
+				return accept({ response: { id: mutation.id, status: 'replayed', result }, sessionId, fresh: false });
 			}
-			const result = v.parse(SignupResult, JSON.parse(openResult(seen.resultJson, mutation.id)));
-			const sessionId = await createSession(repos, { userId: seen.userId, now, env });
-			return accept({ response: { id: mutation.id, status: 'replayed', result }, sessionId, fresh: false });
+			const applied = await applySignup(repos, { env, payload: mutation.payload, now });
+			if (!applied.ok) return applied;
+			const { userId, result } = applied.value;
+			await repos.mutations.record({
+				idHash,
+				userId,
+				type: mutation.type,
+				payloadHash: hash,
+				resultJson: sealResult(JSON.stringify(result), mutation.id),
+				now
+			});
+			const sessionId = await createSession(repos, { userId, now, env });
+			return accept({ response: { id: mutation.id, status: 'applied', result }, sessionId, fresh: true });
 		}
-		const applied = await applySignup(repos, { env, payload: mutation.payload, now });
-		if (!applied.ok) return applied;
-		const { userId, result } = applied.value;
-		await repos.mutations.record({
-			idHash,
-			userId,
-			type: mutation.type,
-			payloadHash: hash,
-			resultJson: sealResult(JSON.stringify(result), mutation.id),
-			now
-		});
-		const sessionId = await createSession(repos, { userId, now, env });
-		return accept({ response: { id: mutation.id, status: 'applied', result }, sessionId, fresh: true });
-	});
+	);
 	if (!outcome.ok) return outcome;
 	if (outcome.value.fresh) void deps.mailer.flush();
 	return accept({ response: outcome.value.response, sessionId: outcome.value.sessionId });

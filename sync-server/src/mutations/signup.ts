@@ -71,7 +71,11 @@ export async function applySignup(
 /** Creates the user and participant rows. Shared with the demo seeder, which skips the email. */
 export async function enrollParticipant(
 	repos: Repos,
-	{ payload, partnerOrganizationId, now }: { payload: Questionnaire; partnerOrganizationId: string | null; now: Date }
+	{
+		payload,
+		partnerOrganizationId,
+		now
+	}: { payload: Questionnaire; partnerOrganizationId: string | null; now: Date }
 ): Promise<{ user: UserRecord; personalCode: string }> {
 	const personalCode = await unusedPersonalCode(repos);
 	const user = await repos.users.create({
@@ -106,4 +110,3 @@ async function unusedPersonalCode(repos: Repos): Promise<string> {
 	}
 	throw new Error('could not find an unused personal code');
 }
-

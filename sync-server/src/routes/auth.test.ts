@@ -10,7 +10,9 @@ let t: TestApp;
 afterEach(() => t.close());
 
 async function signUp(email = `link.${crypto.randomUUID()}@example.org`) {
-	const res = await t.request('/api/mutations', { body: signupMutation({ communityId: t.community.id, email }) });
+	const res = await t.request('/api/mutations', {
+		body: signupMutation({ communityId: t.community.id, email })
+	});
 	const body = v.parse(MutationResponse, await res.json());
 	return { email, ...body.result };
 }
@@ -27,7 +29,10 @@ describe('POST /api/auth/link', () => {
 
 		const first = await t.request('/api/auth/link', { body: { token } });
 		expect(first.status).toBe(200);
-		expect(v.parse(Me, await first.json())).toMatchObject({ userId: person.participantId, role: 'participant' });
+		expect(v.parse(Me, await first.json())).toMatchObject({
+			userId: person.participantId,
+			role: 'participant'
+		});
 		const me = await t.request('/api/me', { cookie: sessionCookie(first) });
 		expect(me.status).toBe(200);
 

@@ -19,7 +19,10 @@ export function authRoutes(deps: AppDeps) {
 			const body = await readJson(c);
 			// A token of the wrong length is a link cut short in copying, not a form mistake.
 			if (hasTokenString(body) && !v.is(LinkSignIn, body)) {
-				throw new AppError('link_invalid', 'This sign-in link is not complete. Ask for a new link on the sign-in page.');
+				throw new AppError(
+					'link_invalid',
+					'This sign-in link is not complete. Ask for a new link on the sign-in page.'
+				);
 			}
 			const { token } = parseOrThrow(LinkSignIn, body);
 			const { sessionId, user } = unwrap(await signInWithLink(deps, token));
@@ -28,7 +31,9 @@ export function authRoutes(deps: AppDeps) {
 		})
 		.post('/code', async (c) => {
 			const { code } = parseOrThrow(CodeSignIn, await readJson(c));
-			const { sessionId, user } = unwrap(await signInWithCode(deps, { code, clientAddress: clientAddress(c) }));
+			const { sessionId, user } = unwrap(
+				await signInWithCode(deps, { code, clientAddress: clientAddress(c) })
+			);
 			setSessionCookie(c, sessionId);
 			return c.json(v.parse(Me, user));
 		})

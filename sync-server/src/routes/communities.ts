@@ -8,6 +8,11 @@ import type { AppEnv } from '../http/context.ts';
 export function communityRoutes({ store }: AppDeps) {
 	return new Hono<AppEnv>().get('/', async (c) => {
 		const communities = await store.communities.list();
-		return c.json(v.parse(v.array(Community), communities.map(({ id, name, timeZone }) => ({ id, name, timeZone }))));
+		return c.json(
+			v.parse(
+				v.array(Community),
+				communities.map(({ id, name, timeZone }) => ({ id, name, timeZone }))
+			)
+		);
 	});
 }

@@ -13,7 +13,12 @@ const LIMIT = 200;
 export function devMailboxApiRoutes({ store }: AppDeps) {
 	return new Hono<AppEnv>().get('/mailbox', async (c) => {
 		const messages = await store.mail.list({ limit: LIMIT, to: c.req.query('to') });
-		return c.json(v.parse(Mailbox, messages.map(({ id, to, subject, text, createdAt }) => ({ id, to, subject, text, createdAt }))));
+		return c.json(
+			v.parse(
+				Mailbox,
+				messages.map(({ id, to, subject, text, createdAt }) => ({ id, to, subject, text, createdAt }))
+			)
+		);
 	});
 }
 
@@ -33,10 +38,28 @@ function page(messages: OutboxMessage[]) {
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
 				<title>Dev mailbox · Common Ground</title>
 				<style>
-					body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
-					article { border: 1px solid #ccc; border-radius: 8px; padding: 0.5rem 1rem; margin: 1rem 0; }
-					pre { white-space: pre-wrap; font: inherit; }
-					.meta { color: #555; font-size: 0.9rem; }
+					body {
+						font:
+							16px/1.5 system-ui,
+							sans-serif;
+						max-width: 48rem;
+						margin: 2rem auto;
+						padding: 0 1rem;
+					}
+					article {
+						border: 1px solid #ccc;
+						border-radius: 8px;
+						padding: 0.5rem 1rem;
+						margin: 1rem 0;
+					}
+					pre {
+						white-space: pre-wrap;
+						font: inherit;
+					}
+					.meta {
+						color: #555;
+						font-size: 0.9rem;
+					}
 				</style>
 			</head>
 			<body>
@@ -44,11 +67,12 @@ function page(messages: OutboxMessage[]) {
 				<p>Mail the server would have sent (newest first). Only shown when NODE_ENV is not production.</p>
 				${messages.length === 0 ? html`<p>No mail yet. Sign up in the app and reload this page.</p>` : ''}
 				${messages.map(
-					(m) => html`<article>
-						<h2>${m.subject}</h2>
-						<p class="meta">To ${m.to} · ${m.createdAt}</p>
-						<pre>${raw(linkify(m.text))}</pre>
-					</article>`
+					(m) =>
+						html`<article>
+							<h2>${m.subject}</h2>
+							<p class="meta">To ${m.to} · ${m.createdAt}</p>
+							<pre>${raw(linkify(m.text))}</pre>
+						</article>`
 				)}
 			</body>
 		</html>`;

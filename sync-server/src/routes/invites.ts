@@ -15,6 +15,8 @@ export function inviteRoutes({ store }: AppDeps) {
 				'This invite code does not match any partner organization. Check the link, or sign up without a code.'
 			);
 		}
-		return c.json(v.parse(InviteInfo, { code: organization.inviteCode, organizationName: organization.name }));
+		return c.json(
+			v.parse(InviteInfo, { code: organization.inviteCode, organizationName: organization.name })
+		);
 	});
 }

@@ -50,7 +50,10 @@ describe('POST /api/mutations (signup)', () => {
 
 	it('replays the same mutation id: same result, still one participant, and signs in again', async () => {
 		const mutation = signupMutation({ communityId: t.community.id });
-		const first = v.parse(MutationResponse, await (await t.request('/api/mutations', { body: mutation })).json());
+		const first = v.parse(
+			MutationResponse,
+			await (await t.request('/api/mutations', { body: mutation })).json()
+		);
 
 		const again = await t.request('/api/mutations', { body: mutation });
 		expect(again.status).toBe(200);
@@ -65,7 +68,11 @@ describe('POST /api/mutations (signup)', () => {
 	it('counts a replay that differs only in what validation normalises as the same mutation', async () => {
 		const mutation = signupMutation({ communityId: t.community.id, firstName: 'Rosa' });
 		await t.request('/api/mutations', { body: mutation });
-		const reordered = { payload: { ...mutation.payload, firstName: '  Rosa ' }, type: 'signup', id: mutation.id };
+		const reordered = {
+			payload: { ...mutation.payload, firstName: '  Rosa ' },
+			type: 'signup',
+			id: mutation.id
+		};
 		const res = await t.request('/api/mutations', { body: reordered });
 		expect(res.status).toBe(200);
 		expect(await t.store.participants.count()).toBe(1);
@@ -114,17 +121,45 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 			status: 413,
 			code: 'body_too_large'
 		},
-		{ name: 'an unknown field', body: () => withPayload({ favouriteColour: 'teal' }), status: 400, code: 'validation_failed', fields: ['favouriteColour'] },
+		{
+			name: 'an unknown field',
+			body: () => withPayload({ favouriteColour: 'teal' }),
+			status: 400,
+			code: 'validation_failed',
+			fields: ['favouriteColour']
+		},
 		{
 			name: 'a wrong type',
-			body: () => withPayload({ politicalPlacement: 'very', issueStances: { ...valid().payload.issueStances, guns: 'maybe' } }),
+			body: () =>
+				withPayload({
+					politicalPlacement: 'very',
+					issueStances: { ...valid().payload.issueStances, guns: 'maybe' }
+				}),
 			status: 400,
 			code: 'validation_failed',
 			fields: ['politicalPlacement', 'issueStances.guns']
 		},
-		{ name: 'a missing required field', body: () => withoutField('email'), status: 400, code: 'validation_failed', fields: ['email'] },
-		{ name: 'a mutation id that is not a UUID', body: () => ({ ...valid(), id: 'not-a-uuid' }), status: 400, code: 'validation_failed', fields: ['id'] },
-		{ name: 'an unknown mutation type', body: () => ({ ...valid(), type: 'delete_everything' }), status: 400, code: 'validation_failed', fields: ['type'] },
+		{
+			name: 'a missing required field',
+			body: () => withoutField('email'),
+			status: 400,
+			code: 'validation_failed',
+			fields: ['email']
+		},
+		{
+			name: 'a mutation id that is not a UUID',
+			body: () => ({ ...valid(), id: 'not-a-uuid' }),
+			status: 400,
+			code: 'validation_failed',
+			fields: ['id']
+		},
+		{
+			name: 'an unknown mutation type',
+			body: () => ({ ...valid(), type: 'delete_everything' }),
+			status: 400,
+			code: 'validation_failed',
+			fields: ['type']
+		},
 		{ name: 'a JSON array', body: () => [], status: 400, code: 'validation_failed' },
 		{
 			name: 'an unknown community',
@@ -143,7 +178,9 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 		{
 			name: 'an email already in use (in any case)',
 			setup: async () => {
-				await t.request('/api/mutations', { body: signupMutation({ communityId: t.community.id, email: 'taken@example.org' }) });
+				await t.request('/api/mutations', {
+					body: signupMutation({ communityId: t.community.id, email: 'taken@example.org' })
+				});
 			},
 			body: () => withPayload({ email: 'TAKEN@example.org' }),
 			status: 409,
@@ -171,7 +208,9 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 	it('explains an email in use with a way forward', async () => {
 		const payload = validQuestionnaire({ communityId: t.community.id });
 		await t.request('/api/mutations', { body: { id: crypto.randomUUID(), type: 'signup', payload } });
-		const res = await t.request('/api/mutations', { body: { id: crypto.randomUUID(), type: 'signup', payload } });
+		const res = await t.request('/api/mutations', {
+			body: { id: crypto.randomUUID(), type: 'signup', payload }
+		});
 		const error = v.parse(ApiError, await res.json());
 		expect(error.fields?.email).toMatch(/sign in/i);
 	});

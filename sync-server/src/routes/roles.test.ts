@@ -16,7 +16,13 @@ async function cookieFor(actor: Actor) {
 }
 
 /** Expected status for every actor, per action. */
-const table: { action: string; method: 'GET' | 'POST'; path: string; production?: boolean; expect: Record<Actor, number> }[] = [
+const table: {
+	action: string;
+	method: 'GET' | 'POST';
+	path: string;
+	production?: boolean;
+	expect: Record<Actor, number>;
+}[] = [
 	{
 		action: 'read who am I',
 		method: 'GET',
@@ -73,9 +79,18 @@ describe('requireRole()', () => {
 		return app;
 	};
 	const cases: { path: string; expect: Record<Actor, number> }[] = [
-		{ path: '/api/test/coordinators', expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 200 } },
-		{ path: '/api/test/staff', expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 200, coordinator: 200 } },
-		{ path: '/api/test/anyone', expect: { anonymous: 401, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 } }
+		{
+			path: '/api/test/coordinators',
+			expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 200 }
+		},
+		{
+			path: '/api/test/staff',
+			expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 200, coordinator: 200 }
+		},
+		{
+			path: '/api/test/anyone',
+			expect: { anonymous: 401, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 }
+		}
 	];
 
 	describe.each(cases)('$path', ({ path, expect: expected }) => {
@@ -84,7 +99,10 @@ describe('requireRole()', () => {
 			guarded(t);
 			const res = await t.request(path, { cookie: await cookieFor(actor) });
 			expect(res.status).toBe(expected[actor]);
-			if (res.status >= 400) expect((await res.json()) as object).toMatchObject({ code: res.status === 401 ? 'unauthenticated' : 'forbidden' });
+			if (res.status >= 400)
+				expect((await res.json()) as object).toMatchObject({
+					code: res.status === 401 ? 'unauthenticated' : 'forbidden'
+				});
 		});
 	});
 

@@ -1,29 +1,41 @@
 import { sql, type Kysely } from 'kysely';
-import { createRepos } from './repos/index.ts';
-import type { Database } from './schema.ts';
-import type { Repos } from './types.ts';
 
-type Job = { fn: (repos: Repos) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Job<C> = {
+	fn: (context: C) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+};
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 const MAX_BATCH = 64;
 
+export interface GroupCommit<C> {
+	transaction<T>(fn: (context: C) => Promise<T>): Promise<T>;
+	/** Stops taking transactions and resolves once those already queued are committed. */
+	drain(): Promise<void>;
+}
+
 /**
  * Group commit: transactions that arrive while the event loop is busy run one after another inside
  * one SQLite transaction, each in its own savepoint, and are committed together with a single
- * fsync. Every caller still sees all-or-nothing for its own work, and nobody's promise resolves
- * before the shared COMMIT is on disk, so "the server writes before it acknowledges" holds.
- * Measured: one fsync per sign-up capped the server at ~450/s; grouped, see OpenStoreOptions.
+ * fsync. Every caller still gets all-or-nothing for its own work, and no promise resolves before
+ * the shared COMMIT is on disk, so "the server writes before it acknowledges" holds. Measured: one
+ * fsync per sign-up capped the server at ~450 sign-ups/s; see OpenStoreOptions for the figure now.
  *
- * `inTransaction` reports whether SQLite still has a transaction open (after a failed COMMIT).
+ * `context` turns the connection into what callers work with (the repositories).
+ * `inTransaction` reports whether SQLite still has a transaction open after a failed COMMIT.
  */
-export function createGroupCommit(db: Kysely<Database>, inTransaction: () => boolean) {
-	let queue: Job[] = [];
-	let scheduled = false;
+export function createGroupCommit<DB, C>(
+	db: Kysely<DB>,
+	{ context, inTransaction }: { context: (conn: Kysely<DB>) => C; inTransaction: () => boolean }
+): GroupCommit<C> {
+	let queue: Job<C>[] = [];
+	let running: Promise<void> | undefined;
+	let closed = false;
 
-	const runBatch = (batch: Job[]) =>
+	const runBatch = (batch: Job<C>[]) =>
 		db.connection().execute(async (conn) => {
-			const repos = createRepos(conn);
+			const ctx = context(conn);
 			const settled: Settled[] = [];
 			try {
 				// IMMEDIATE takes the write lock up front, so a read-then-write transaction cannot fail
@@ -32,7 +44,7 @@ export function createGroupCommit(db: Kysely<Database>, inTransaction: () => boo
 				for (const job of batch) {
 					await sql`savepoint job`.execute(conn);
 					try {
-						settled.push({ ok: true, value: await job.fn(repos) });
+						settled.push({ ok: true, value: await job.fn(ctx) });
 						await sql`release job`.execute(conn);
 					} catch (error) {
 						await sql`rollback to job`.execute(conn);
@@ -53,27 +65,38 @@ export function createGroupCommit(db: Kysely<Database>, inTransaction: () => boo
 			});
 		});
 
-	const drain = async () => {
+	const run = async () => {
+		// Wait for the I/O callbacks already due, so requests that arrived together commit together.
+		await new Promise((resolve) => setImmediate(resolve));
 		while (queue.length > 0) {
 			const batch = queue.slice(0, MAX_BATCH);
 			queue = queue.slice(MAX_BATCH);
-			await runBatch(batch);
+			await runBatch(batch).catch((error: unknown) => {
+				for (const job of batch) job.reject(error);
+			});
 		}
-		scheduled = false;
 	};
 
-	return function transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
-		return new Promise<T>((resolve, reject) => {
-			queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-			if (scheduled) return;
-			scheduled = true;
-			// Wait for the I/O callbacks already due, so requests that arrived together commit together.
-			setImmediate(() => {
-				drain().catch((error: unknown) => {
-					scheduled = false;
-					for (const job of queue.splice(0)) job.reject(error);
-				});
-			});
+	const schedule = () => {
+		if (running) return;
+		running = run().finally(() => {
+			running = undefined;
+			// A job queued between the last batch and this callback would otherwise wait forever.
+			if (queue.length > 0) schedule();
 		});
+	};
+
+	return {
+		transaction<T>(fn: (context: C) => Promise<T>): Promise<T> {
+			if (closed) return Promise.reject(new Error('The store is closed.'));
+			return new Promise<T>((resolve, reject) => {
+				queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+				schedule();
+			});
+		},
+		async drain() {
+			closed = true;
+			while (running) await running;
+		}
 	};
 }

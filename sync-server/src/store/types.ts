@@ -52,7 +52,8 @@ export interface SessionUser {
 	firstName: string;
 }
 
-export type TokenConsumption = { ok: true; userId: string } | { ok: false; reason: 'invalid' | 'expired' | 'used' };
+export type TokenConsumption =
+	{ ok: true; userId: string } | { ok: false; reason: 'invalid' | 'expired' | 'used' };
 
 export interface MutationRecord {
 	idHash: string;
@@ -81,7 +82,12 @@ export interface CommunityRepo {
 	list(): Promise<CommunityRecord[]>;
 	findById(id: string): Promise<CommunityRecord | undefined>;
 	findByName(name: string): Promise<CommunityRecord | undefined>;
-	create(input: { name: string; timeZone: string; conversationMinutes?: number; now: Date }): Promise<CommunityRecord>;
+	create(input: {
+		name: string;
+		timeZone: string;
+		conversationMinutes?: number;
+		now: Date;
+	}): Promise<CommunityRecord>;
 }
 
 export interface OrganizationRepo {
@@ -91,7 +97,9 @@ export interface OrganizationRepo {
 }
 
 export interface UserRepo {
-	create(input: Omit<UserRecord, 'id' | 'createdAt'> & { personalCodeHash: string | null; now: Date }): Promise<UserRecord>;
+	create(
+		input: Omit<UserRecord, 'id' | 'createdAt'> & { personalCodeHash: string | null; now: Date }
+	): Promise<UserRecord>;
 	findById(id: string): Promise<UserRecord | undefined>;
 	/** Emails are stored lower-case; pass them lower-case. */
 	findByEmail(email: string): Promise<UserRecord | undefined>;

@@ -50,14 +50,22 @@ export async function createTestApp({ env: envSource = {}, clock }: { env?: EnvS
 		community,
 		clock: time,
 		/** JSON request as the client sends it; pass `cookie` to act as a signed-in person. */
-		request(path: string, init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}) {
+		request(
+			path: string,
+			init: { method?: string; body?: unknown; cookie?: string; headers?: Record<string, string> } = {}
+		) {
 			const headers: Record<string, string> = { ...init.headers };
 			if (init.body !== undefined) headers['content-type'] ??= 'application/json';
 			if (init.cookie) headers.cookie = init.cookie;
 			return app.request(path, {
 				method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
 				headers,
-				body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
+				body:
+					init.body === undefined
+						? undefined
+						: typeof init.body === 'string'
+							? init.body
+							: JSON.stringify(init.body)
 			});
 		},
 		async close() {
@@ -80,7 +88,9 @@ export function sessionCookie(res: Response): string {
 
 /** The sign-in link token from the newest mail to `to` (through the dev mailbox, as e2e tests do). */
 export async function latestSignInToken(t: TestApp, to: string): Promise<string> {
-	const mail = (await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(to)}`)).json()) as { text: string }[];
+	const mail = (await (await t.request(`/api/dev/mailbox?to=${encodeURIComponent(to)}`)).json()) as {
+		text: string;
+	}[];
 	const token = /signin\?token=([\w-]+)/.exec(mail[0]?.text ?? '')?.[1];
 	if (!token) throw new Error(`no sign-in link mailed to ${to}`);
 	return token;

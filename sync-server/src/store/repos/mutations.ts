@@ -5,7 +5,11 @@ import type { MutationRepo } from '../types.ts';
 export function mutationRepo(db: Kysely<Database>): MutationRepo {
 	return {
 		async find(idHash) {
-			const row = await db.selectFrom('mutations').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+			const row = await db
+				.selectFrom('mutations')
+				.selectAll()
+				.where('id_hash', '=', idHash)
+				.executeTakeFirst();
 			return (
 				row && {
 					idHash: row.id_hash,

@@ -19,7 +19,11 @@ export function participantRepo(db: Kysely<Database>): ParticipantRepo {
 				.execute();
 		},
 		async findByUserId(userId) {
-			const row = await db.selectFrom('participants').selectAll().where('user_id', '=', userId).executeTakeFirst();
+			const row = await db
+				.selectFrom('participants')
+				.selectAll()
+				.where('user_id', '=', userId)
+				.executeTakeFirst();
 			return (
 				row && {
 					userId: row.user_id,
