@@ -20,6 +20,8 @@ export interface DemoReport {
 	coordinator: { signInUrl: string };
 	participants: { id: string; firstName: string; signInUrl: string }[];
 	partnerOrganizations: { name: string; inviteUrl: string }[];
+	/** One ready-made conversation, so the question list and the call can be tried before matching runs. */
+	conversations: { id: string; participantIds: [string, string] }[];
 }
 
 /** Seeds the demo data (idempotently, keyed by e-mail addresses and invite codes) and issues fresh 7-day links. */
@@ -74,6 +76,11 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 		}
 		participants.push({ id: user.id, firstName: user.firstName, signInUrl: await link(user.id) });
 	}
+	const conversation = await demoConversation(repos, {
+		communityId: community.id,
+		participantIds: [participants[0]!.id, participants[1]!.id],
+		now
+	});
 	return {
 		baseUrl: env.publicUrl,
 		coordinator: { signInUrl: await link(coordinator.user.id) },
@@ -82,8 +89,28 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 			name: o.name,
 			inviteUrl: `${env.publicUrl}/join/${o.inviteCode}`
 		})),
+		conversations: [{ id: conversation.id, participantIds: conversation.participantIds }],
 		created
 	};
+}
+
+async function demoConversation(
+	repos: Repos,
+	{ communityId, participantIds, now }: { communityId: string; participantIds: [string, string]; now: Date }
+) {
+	const existing = (await repos.conversations.listForUser(participantIds[0])).find((c) =>
+		c.participantIds.includes(participantIds[1])
+	);
+	if (existing) return existing;
+	const tomorrow = new Date(now.getTime() + 24 * 60 * 60_000);
+	return repos.conversations.create({
+		communityId,
+		participantIds,
+		status: 'scheduled',
+		inCommon: 'You both enjoy gardening',
+		scheduledStart: tomorrow.toISOString(),
+		now
+	});
 }
 
 function describe(report: DemoReport & { created: number }, env: Env): string {

@@ -10,6 +10,7 @@ export interface Database {
 	sessions: SessionsTable;
 	mutations: MutationsTable;
 	mail_outbox: MailOutboxTable;
+	conversations: ConversationsTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -94,4 +95,20 @@ export interface MailOutboxTable {
 	sent_at: string | null;
 	error: string | null;
 	attempts: WithDefault<number>;
+}
+
+export type ConversationStatus =
+	'proposed' | 'accepted' | 'scheduled' | 'recorded' | 'declined' | 'cancelled' | 'no_show';
+
+export interface ConversationsTable {
+	id: string;
+	community_id: string;
+	participant_a_id: string;
+	participant_b_id: string;
+	facilitator_id: string | null;
+	status: WithDefault<ConversationStatus>;
+	in_common: WithDefault<string>;
+	scheduled_start: string | null;
+	created_at: string;
+	updated_at: string;
 }

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { migrations } from './migrations/index.ts';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signupMutation } from '../test/factories.ts';
@@ -36,7 +37,7 @@ describe('openStore', () => {
 		const db = new Database(join(dataDir, SQLITE_FILE), { readonly: true });
 		const applied = db.prepare('select name from kysely_migration order by name').all();
 		db.close();
-		expect(applied).toEqual([{ name: '0001_foundation' }]);
+		expect(applied).toEqual(Object.keys(migrations).map((name) => ({ name })));
 	});
 
 	it('uses WAL and enforces foreign keys', async () => {

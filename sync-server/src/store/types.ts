@@ -1,5 +1,5 @@
 import type { Role } from '../../../src/lib/contracts/auth.ts';
-import type { PoliticalBackground } from './schema.ts';
+import type { ConversationStatus, PoliticalBackground } from './schema.ts';
 
 /**
  * Storage seen by the rest of the server. Routes and services use only these interfaces, so a
@@ -139,6 +139,39 @@ export interface MailRepo {
 	list(input: { limit: number; to?: string }): Promise<OutboxMessage[]>;
 }
 
+export interface ConversationRecord {
+	id: string;
+	communityId: string;
+	participantIds: [string, string];
+	facilitatorId: string | null;
+	status: ConversationStatus;
+	/** The "what you have in common" line both partners see. */
+	inCommon: string;
+	scheduledStart: string | null;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface ConversationRepo {
+	create(input: {
+		communityId: string;
+		participantIds: [string, string];
+		facilitatorId?: string | null;
+		status?: ConversationStatus;
+		inCommon?: string;
+		scheduledStart?: string | null;
+		now: Date;
+	}): Promise<ConversationRecord>;
+	findById(id: string): Promise<ConversationRecord | undefined>;
+	listForUser(userId: string): Promise<ConversationRecord[]>;
+	update(
+		id: string,
+		patch: Partial<Pick<ConversationRecord, 'status' | 'facilitatorId' | 'scheduledStart' | 'inCommon'>> & {
+			now: Date;
+		}
+	): Promise<void>;
+}
+
 export interface Repos {
 	communities: CommunityRepo;
 	organizations: OrganizationRepo;
@@ -147,6 +180,7 @@ export interface Repos {
 	auth: AuthRepo;
 	mutations: MutationRepo;
 	mail: MailRepo;
+	conversations: ConversationRepo;
 }
 
 export interface Store extends Repos {

@@ -3,6 +3,7 @@ import type { Database } from '../schema.ts';
 import type { Repos } from '../types.ts';
 import { authRepo } from './auth.ts';
 import { communityRepo } from './communities.ts';
+import { conversationRepo } from './conversations.ts';
 import { mailRepo } from './mail.ts';
 import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
@@ -18,6 +19,7 @@ export function createRepos(db: Kysely<Database>): Repos {
 		participants: participantRepo(db),
 		auth: authRepo(db),
 		mutations: mutationRepo(db),
-		mail: mailRepo(db)
+		mail: mailRepo(db),
+		conversations: conversationRepo(db)
 	};
 }
