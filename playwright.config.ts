@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+process.env.E2E_TMP ??= resolve('tests/e2e/.tmp', `run-${process.pid}`);
 
 /**
  * Journeys run in Debian's Chromium (or CHROME_PATH); Playwright never downloads a browser here.

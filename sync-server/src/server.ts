@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp, type App } from './app.ts';
+import { createUpgradeRouter } from './http/upgrade.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { withBoundPort, type Env } from './env.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -39,6 +40,9 @@ export async function startServer({
 		fetch: (request, bindings) =>
 			ready.app ? ready.app.fetch(request, bindings) : new Response('Starting…', { status: 503 })
 	});
+	// WebSocket features register here by path prefix (see http/upgrade.ts).
+	const upgrades = createUpgradeRouter();
+	server.on('upgrade', upgrades.handle);
 	try {
 		await listen(server, env.port, env.host);
 	} catch (error) {
