@@ -25,7 +25,9 @@ export default ts.config(
 		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: {
-				projectService: { allowDefaultProject: ['playwright.config.ts', 'svelte.config.js', 'eslint.config.js'] },
+				projectService: {
+					allowDefaultProject: ['playwright.config.ts', 'svelte.config.js', 'eslint.config.js']
+				},
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig
