@@ -1,5 +1,7 @@
 // `npm run bench`: prints a table of figures; `npm run bench -- --json` prints [{name, value, unit}].
 import { firstVisit } from './first-visit';
+import { lighthouseScores } from './lighthouse';
+import { plainLanguage } from './plain-language';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
 
@@ -15,6 +17,14 @@ try {
 	figures.push(...(await firstVisit({ url: server.url })));
 	log('Measuring sign-up submissions with autocannon…');
 	figures.push(...(await signupThroughput({ url: server.url, communityId: await server.communityId() })));
+	log('Auditing the main routes with Lighthouse…');
+	const audit = await lighthouseScores({ url: server.url });
+	for (const { route, accessibility, bestPractices, failed } of audit.details)
+		log(
+			`  ${route}: accessibility ${accessibility}, best practices ${bestPractices}${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`
+		);
+	figures.push(...audit.figures);
+	figures.push(...plainLanguage());
 } finally {
 	await server.stop();
 }

@@ -18,7 +18,7 @@ import { communityRoutes } from './routes/communities.ts';
 import { devMailboxApiRoutes, devMailboxPageRoutes } from './routes/dev.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
-import { meRoutes } from './routes/me.ts';
+import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
 import type { Store } from './store/types.ts';
 
@@ -82,6 +82,7 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/mutations', mutationRoutes(deps));
 	app.route('/api/auth', authRoutes(deps));
 	app.route('/api/me', meRoutes());
+	app.route('/api/session', sessionRoutes());
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

@@ -15,6 +15,10 @@ export const Me = v.strictObject({
 });
 export type Me = v.InferOutput<typeof Me>;
 
+/** GET /api/session: who is signed in on this browser, if anyone. Always 200, so a first visit logs no error. */
+export const Session = v.strictObject({ user: v.nullable(Me) });
+export type Session = v.InferOutput<typeof Session>;
+
 export const Health = v.strictObject({ ok: v.literal(true), version: v.string() });
 
 export const Community = v.strictObject({ id: v.string(), name: v.string(), timeZone: v.string() });

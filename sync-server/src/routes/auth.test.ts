@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { Me } from '../../../src/lib/contracts/auth.ts';
+import { Me, Session } from '../../../src/lib/contracts/auth.ts';
 import { ApiError } from '../../../src/lib/contracts/errors.ts';
 import { MutationResponse } from '../../../src/lib/contracts/mutations.ts';
 import { signupMutation } from '../test/factories.ts';
@@ -165,5 +165,28 @@ describe('POST /api/auth/signout', () => {
 		expect(out.status).toBe(204);
 		expect(out.headers.get('set-cookie')).toMatch(/cg_session=;.*Max-Age=0/);
 		expect((await t.request('/api/me', { cookie })).status).toBe(401);
+	});
+});
+
+describe('GET /api/session', () => {
+	it('answers 200 with nobody for a visitor, and the person once signed in, never more than Me', async () => {
+		t = await createTestApp();
+		const anonymous = await t.request('/api/session');
+		expect(anonymous.status).toBe(200);
+		expect(v.parse(Session, await anonymous.json())).toEqual({ user: null });
+
+		const person = await signUp();
+		const res = await t.request('/api/auth/link', {
+			body: { token: await latestSignInToken(t, person.email) }
+		});
+		const signedIn = await t.request('/api/session', { cookie: sessionCookie(res) });
+		expect(await signedIn.json()).toEqual({
+			user: { userId: person.participantId, role: 'participant', firstName: person.firstName }
+		});
+
+		await t.request('/api/auth/signout', { body: {}, cookie: sessionCookie(res) });
+		expect(await (await t.request('/api/session', { cookie: sessionCookie(res) })).json()).toEqual({
+			user: null
+		});
 	});
 });

@@ -30,6 +30,12 @@ const table: {
 		expect: { anonymous: 401, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 }
 	},
 	{
+		action: 'ask who is signed in',
+		method: 'GET',
+		path: '/api/session',
+		expect: { anonymous: 200, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 }
+	},
+	{
 		action: 'sign out',
 		method: 'POST',
 		path: '/api/auth/signout',
