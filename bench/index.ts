@@ -16,7 +16,13 @@ try {
 	log('Measuring the first visit in Chromium…');
 	figures.push(...(await firstVisit({ url: server.url })));
 	log('Measuring sign-up submissions with autocannon…');
-	figures.push(...(await signupThroughput({ url: server.url, communityId: await server.communityId() })));
+	figures.push(
+		...(await signupThroughput({
+			url: server.url,
+			communityId: await server.communityId(),
+			cpuSeconds: server.cpuSeconds
+		}))
+	);
 	log('Auditing the main routes with Lighthouse…');
 	const audit = await lighthouseScores({ url: server.url });
 	for (const { route, accessibility, bestPractices, failed } of audit.details)

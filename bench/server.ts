@@ -13,6 +13,7 @@ export async function startBenchServer() {
 	return {
 		url: app.url,
 		stop: () => app.stop(),
+		cpuSeconds: () => app.cpuSeconds(),
 		async communityId(): Promise<string> {
 			const communities = (await (await fetch(`${app.url}/api/communities`)).json()) as { id: string }[];
 			const first = communities[0];

@@ -32,7 +32,7 @@ export async function expectTouchTargets(page: Page) {
 		const targets = document.querySelectorAll<HTMLElement>(
 			'main button, main a[href]:not(p a), main select, main textarea, main input:not([type=radio]):not([type=checkbox]):not([type=hidden]), main label:has(input[type=radio]), main label:has(input[type=checkbox]), header button, header a[href]'
 		);
-		return [...targets]
+		return Array.from(targets)
 			.filter((el) => el.offsetParent !== null)
 			.map((el) => ({ el, box: el.getBoundingClientRect() }))
 			.filter(({ box }) => box.height < 44 || box.width < 44)

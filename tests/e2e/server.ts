@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +12,8 @@ export type AppServer = {
 	staticDir: string;
 	stop: (signal?: NodeJS.Signals) => Promise<void>;
 	start: () => Promise<void>;
+	/** The server process's CPU time so far (user + system), in seconds; Linux only. */
+	cpuSeconds: () => number;
 	/** Runs a read-only SQL query against the server's database. */
 	query: <T>(sql: string, ...params: unknown[]) => T[];
 };
@@ -79,6 +81,12 @@ export async function startAppServer({ staticDir }: { staticDir: string }): Prom
 			const exited = new Promise((r) => running.once('exit', r));
 			running.kill(signal);
 			await exited;
+		},
+		cpuSeconds() {
+			if (!child?.pid) throw new Error('The server is not running.');
+			// /proc/<pid>/stat fields 14 and 15 are utime and stime in clock ticks (USER_HZ, 100 on Linux).
+			const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+			return (Number(fields[11]) + Number(fields[12])) / 100;
 		},
 		query<T>(sql: string, ...params: unknown[]) {
 			const db = new Database(join(dataDir, 'common-ground.sqlite'), { readonly: true, fileMustExist: true });
