@@ -18,6 +18,8 @@ import { communityRoutes } from './routes/communities.ts';
 import { devMailboxApiRoutes, devMailboxPageRoutes } from './routes/dev.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
+import { kioskAdminRoutes, kioskDeviceRoutes } from './routes/kiosks.ts';
+import { loadSealer, type Sealer } from './kiosk/sealing.ts';
 import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
 import type { Store } from './store/types.ts';
@@ -83,6 +85,12 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/auth', authRoutes(deps));
 	app.route('/api/me', meRoutes());
 	app.route('/api/session', sessionRoutes());
+	app.route('/api/kiosks', kioskAdminRoutes(deps));
+	let sealer: Promise<Sealer> | undefined;
+	app.route(
+		'/api/kiosk',
+		kioskDeviceRoutes(deps, () => (sealer ??= loadSealer(env.dataDir)))
+	);
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

@@ -21,6 +21,8 @@ export interface Env {
 	/** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
 	trustProxy: boolean;
 	defaultCommunity: { name: string; timeZone: string };
+	/** Kiosk sessions: seconds without input before the warning, and before the session ends (issue #7). */
+	kioskIdle: { warningSeconds: number; endSeconds: number };
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -66,7 +68,9 @@ const EnvSchema = v.object({
 		'false'
 	),
 	DEFAULT_COMMUNITY_NAME: v.optional(v.pipe(v.string(), v.maxLength(100)), 'Birmingham, AL'),
-	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago')
+	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago'),
+	KIOSK_IDLE_WARNING_SECONDS: v.optional(integer('KIOSK_IDLE_WARNING_SECONDS', 5, 3600), '90'),
+	KIOSK_IDLE_END_SECONDS: v.optional(integer('KIOSK_IDLE_END_SECONDS', 10, 7200), '120')
 });
 
 export class EnvError extends Error {
@@ -104,7 +108,12 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		sessionTtlDays: e.SESSION_TTL_DAYS,
 		bodyLimitBytes: e.BODY_LIMIT_BYTES,
 		trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
-		defaultCommunity: { name: e.DEFAULT_COMMUNITY_NAME, timeZone: e.DEFAULT_COMMUNITY_TZ }
+		defaultCommunity: { name: e.DEFAULT_COMMUNITY_NAME, timeZone: e.DEFAULT_COMMUNITY_TZ },
+		kioskIdle: {
+			warningSeconds: e.KIOSK_IDLE_WARNING_SECONDS,
+			// The end always comes after the warning, whatever was configured.
+			endSeconds: Math.max(e.KIOSK_IDLE_END_SECONDS, e.KIOSK_IDLE_WARNING_SECONDS + 5)
+		}
 	};
 }
 

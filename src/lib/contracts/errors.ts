@@ -18,6 +18,9 @@ export const ERROR_CODES = [
 	'forbidden',
 	'not_found',
 	'csrf_rejected',
+	'kiosk_code_invalid',
+	'kiosk_revoked',
+	'sealed_unreadable',
 	'internal'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	forbidden: 403,
 	not_found: 404,
 	csrf_rejected: 403,
+	kiosk_code_invalid: 400,
+	kiosk_revoked: 401,
+	sealed_unreadable: 400,
 	internal: 500
 };
 

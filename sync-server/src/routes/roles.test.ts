@@ -42,6 +42,25 @@ const table: {
 		expect: { anonymous: 204, participant: 204, partner_staff: 204, facilitator: 204, coordinator: 204 }
 	},
 	{
+		// signInAs() makes partner staff without an organization: they manage no kiosk (see kiosks.test.ts).
+		action: 'list kiosks',
+		method: 'GET',
+		path: '/api/kiosks',
+		expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 200 }
+	},
+	{
+		action: 'create a kiosk (empty body: validated only for those allowed)',
+		method: 'POST',
+		path: '/api/kiosks',
+		expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 400 }
+	},
+	{
+		action: 'use the kiosk device API without a device token, whoever is signed in',
+		method: 'GET',
+		path: '/api/kiosk/device',
+		expect: { anonymous: 401, participant: 401, partner_staff: 401, facilitator: 401, coordinator: 401 }
+	},
+	{
 		action: 'read the dev mailbox in production',
 		method: 'GET',
 		path: '/api/dev/mailbox',

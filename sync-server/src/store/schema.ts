@@ -11,6 +11,7 @@ export interface Database {
 	mutations: MutationsTable;
 	mail_outbox: MailOutboxTable;
 	conversations: ConversationsTable;
+	kiosks: KiosksTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -111,4 +112,18 @@ export interface ConversationsTable {
 	scheduled_start: string | null;
 	created_at: string;
 	updated_at: string;
+}
+
+export interface KiosksTable {
+	id: string;
+	label: string;
+	partner_organization_id: string | null;
+	created_by: string;
+	/** Cleared once used: an enrollment code works one time. */
+	enrollment_code_hash: string | null;
+	enrollment_expires_at: string;
+	token_hash: string | null;
+	enrolled_at: string | null;
+	revoked_at: string | null;
+	created_at: string;
 }

@@ -172,6 +172,39 @@ export interface ConversationRepo {
 	): Promise<void>;
 }
 
+export interface KioskRecord {
+	id: string;
+	label: string;
+	partnerOrganizationId: string | null;
+	organizationName: string | null;
+	status: 'waiting' | 'enrolled' | 'revoked';
+	enrollmentExpiresAt: string;
+	enrolledAt: string | null;
+	createdAt: string;
+}
+
+export interface KioskRepo {
+	create(input: {
+		label: string;
+		partnerOrganizationId: string | null;
+		createdBy: string;
+		enrollmentCodeHash: string;
+		enrollmentExpiresAt: Date;
+		now: Date;
+	}): Promise<KioskRecord>;
+	/** Trades an unexpired, unused, unrevoked enrollment code for a token, in one statement. */
+	enroll(input: {
+		enrollmentCodeHash: string;
+		tokenHash: string;
+		now: Date;
+	}): Promise<KioskRecord | undefined>;
+	findByToken(tokenHash: string): Promise<KioskRecord | undefined>;
+	findById(id: string): Promise<KioskRecord | undefined>;
+	/** All kiosks, or one organization's. Newest first. */
+	list(input: { partnerOrganizationId?: string }): Promise<KioskRecord[]>;
+	revoke(id: string, now: Date): Promise<void>;
+}
+
 export interface Repos {
 	communities: CommunityRepo;
 	organizations: OrganizationRepo;
@@ -181,6 +214,7 @@ export interface Repos {
 	mutations: MutationRepo;
 	mail: MailRepo;
 	conversations: ConversationRepo;
+	kiosks: KioskRepo;
 }
 
 export interface Store extends Repos {

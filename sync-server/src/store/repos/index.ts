@@ -4,6 +4,7 @@ import type { Repos } from '../types.ts';
 import { authRepo } from './auth.ts';
 import { communityRepo } from './communities.ts';
 import { conversationRepo } from './conversations.ts';
+import { kioskRepo } from './kiosks.ts';
 import { mailRepo } from './mail.ts';
 import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
@@ -20,6 +21,7 @@ export function createRepos(db: Kysely<Database>): Repos {
 		auth: authRepo(db),
 		mutations: mutationRepo(db),
 		mail: mailRepo(db),
-		conversations: conversationRepo(db)
+		conversations: conversationRepo(db),
+		kiosks: kioskRepo(db)
 	};
 }

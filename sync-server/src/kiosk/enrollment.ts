@@ -1,0 +1,57 @@
+import { generatePersonalCode, normalizePersonalCode } from '../auth/personal-code.ts';
+import { randomToken, sha256 } from '../auth/tokens.ts';
+import { addMinutes } from '../clock.ts';
+import type { Env } from '../env.ts';
+import { accept, reject, type Outcome } from '../outcome.ts';
+import type { KioskRecord, Repos, Store } from '../store/types.ts';
+import type { KioskDevice } from '../../../src/lib/contracts/kiosk.ts';
+
+/** An enrollment code is typed on the kiosk by staff standing next to it: a day is plenty. */
+const ENROLLMENT_TTL_MINUTES = 24 * 60;
+
+/** Enrollment codes look like personal codes (Crockford base32, "K7QM-4XTR") and are typed the same way. */
+const codeHash = (code: string) => sha256(`kiosk-enrollment:${normalizePersonalCode(code) ?? code}`);
+
+export async function createKiosk(
+	repos: Repos,
+	input: { label: string; partnerOrganizationId: string | null; createdBy: string; now: Date }
+): Promise<{ kiosk: KioskRecord; enrollmentCode: string }> {
+	const enrollmentCode = generatePersonalCode();
+	const kiosk = await repos.kiosks.create({
+		...input,
+		enrollmentCodeHash: codeHash(enrollmentCode),
+		enrollmentExpiresAt: addMinutes(input.now, ENROLLMENT_TTL_MINUTES)
+	});
+	return { kiosk, enrollmentCode };
+}
+
+export async function enrollKiosk(
+	store: Store,
+	{ code, now }: { code: string; now: Date }
+): Promise<Outcome<{ token: string; kiosk: KioskRecord }>> {
+	const token = randomToken();
+	const kiosk = await store.transaction((repos) =>
+		repos.kiosks.enroll({ enrollmentCodeHash: codeHash(code), tokenHash: sha256(token), now })
+	);
+	if (!kiosk) {
+		return reject({
+			code: 'kiosk_code_invalid',
+			message:
+				'This enrollment code is not valid: it may be mistyped, already used, expired or revoked. Create a new one in the console.',
+			fields: { code: 'Check the code, or create a new one in the console.' }
+		});
+	}
+	return accept({ token, kiosk });
+}
+
+export function deviceInfo(kiosk: KioskRecord, env: Env): KioskDevice {
+	return {
+		kioskId: kiosk.id,
+		label: kiosk.label,
+		organizationName: kiosk.organizationName,
+		idleWarningSeconds: env.kioskIdle.warningSeconds,
+		idleEndSeconds: env.kioskIdle.endSeconds
+	};
+}
+
+export const kioskTokenHash = (token: string) => sha256(token);

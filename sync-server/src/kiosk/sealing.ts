@@ -1,0 +1,63 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { webcrypto } from 'node:crypto';
+import type { SealedItem } from '../../../src/lib/contracts/kiosk.ts';
+
+const { subtle } = webcrypto;
+const RSA = { name: 'RSA-OAEP', hash: 'SHA-256' } as const;
+export const SEALING_KEY_FILE = 'kiosk-sealing-key.json';
+
+export interface Sealer {
+	/** The public half as a JWK, for kiosks to wrap their per-item keys with. */
+	publicJwk: webcrypto.JsonWebKey;
+	/** Opens an item a kiosk sealed; throws if it was not sealed for this server or was altered. */
+	open(item: SealedItem): Promise<string>;
+}
+
+/**
+ * The server's RSA-OAEP key pair for kiosk queues (issue #7), made on first use and kept in DATA_DIR
+ * (mode 600) so items sealed before a restart can still be opened after it.
+ */
+export async function loadSealer(dataDir: string): Promise<Sealer> {
+	const file = join(dataDir, SEALING_KEY_FILE);
+	let privateJwk: webcrypto.JsonWebKey;
+	if (existsSync(file)) {
+		privateJwk = JSON.parse(readFileSync(file, 'utf8')) as webcrypto.JsonWebKey;
+	} else {
+		const pair = await subtle.generateKey(
+			{ ...RSA, modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]) },
+			true,
+			['wrapKey', 'unwrapKey']
+		);
+		privateJwk = await subtle.exportKey('jwk', pair.privateKey);
+		writeFileSync(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' });
+	}
+	const privateKey = await subtle.importKey('jwk', privateJwk, RSA, false, ['unwrapKey']);
+	const { kty, n, e } = privateJwk;
+	const publicJwk = { kty, n, e, alg: 'RSA-OAEP-256', ext: true, key_ops: ['wrapKey'] };
+
+	return {
+		publicJwk,
+		async open(item) {
+			const key = await subtle.unwrapKey(
+				'raw',
+				Buffer.from(item.wrappedKey, 'base64'),
+				privateKey,
+				RSA,
+				{ name: 'AES-GCM' },
+				false,
+				['decrypt']
+			);
+			const plain = await subtle.decrypt(
+				{
+					name: 'AES-GCM',
+					iv: Buffer.from(item.iv, 'base64'),
+					additionalData: new TextEncoder().encode(item.id)
+				},
+				key,
+				Buffer.from(item.ciphertext, 'base64')
+			);
+			return new TextDecoder().decode(plain);
+		}
+	};
+}

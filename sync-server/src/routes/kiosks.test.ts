@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import {
+	CreatedKiosk,
+	EnrolledKiosk,
+	KIOSK_TOKEN_HEADER,
+	KioskSummary
+} from '../../../src/lib/contracts/kiosk.ts';
+import { seal } from '../../../src/lib/kiosk/seal.ts';
+import { signupMutation, uniqueEmail } from '../test/factories.ts';
+import { createTestApp, signInAs, type TestApp } from '../test/harness.ts';
+import { sessionCookieName } from '../http/session.ts';
+import { createSession } from '../auth/sessions.ts';
+
+let t: TestApp;
+afterEach(() => t.close());
+
+async function staffOf(organizationName: string) {
+	return t.store.transaction(async (repos) => {
+		const now = t.clock();
+		const org = await repos.organizations.create({
+			name: organizationName,
+			description: '',
+			politicalBackground: 'center',
+			inviteCode: `K${Math.random().toString(36).slice(2, 8)}`,
+			now
+		});
+		const user = await repos.users.create({
+			role: 'partner_staff',
+			email: uniqueEmail('staff'),
+			firstName: 'Sam',
+			lastName: 'Staff',
+			phone: null,
+			language: 'en',
+			partnerOrganizationId: org.id,
+			personalCodeHash: null,
+			now
+		});
+		const sessionId = await createSession(repos, { userId: user.id, now, env: t.env });
+		return { org, cookie: `${sessionCookieName(t.env)}=${sessionId}` };
+	});
+}
+
+async function createAndEnroll(cookie: string, label = 'Central Library') {
+	const created = v.parse(
+		CreatedKiosk,
+		await (await t.request('/api/kiosks', { body: { label }, cookie })).json()
+	);
+	const res = await t.request('/api/kiosk/enroll', { body: { code: created.enrollmentCode.toLowerCase() } });
+	expect(res.status).toBe(201);
+	return { created, enrolled: v.parse(EnrolledKiosk, await res.json()) };
+}
+
+describe('kiosk enrollment', () => {
+	it('a one-time code becomes a device token; the code never works twice', async () => {
+		t = await createTestApp({ env: { KIOSK_IDLE_WARNING_SECONDS: '30', KIOSK_IDLE_END_SECONDS: '45' } });
+		const { org, cookie } = await staffOf('Eastside Library Friends');
+		const { created, enrolled } = await createAndEnroll(cookie);
+		expect(created.kiosk).toMatchObject({
+			label: 'Central Library',
+			status: 'waiting',
+			organizationName: org.name
+		});
+		expect(enrolled.device).toMatchObject({
+			organizationName: org.name,
+			idleWarningSeconds: 30,
+			idleEndSeconds: 45
+		});
+		const again = await t.request('/api/kiosk/enroll', { body: { code: created.enrollmentCode } });
+		expect(again.status).toBe(400);
+		expect(await again.json()).toMatchObject({ code: 'kiosk_code_invalid' });
+
+		const device = await t.request('/api/kiosk/device', {
+			headers: { [KIOSK_TOKEN_HEADER]: enrolled.token }
+		});
+		expect(device.status).toBe(200);
+	});
+
+	it('revoking from the console stops the device at once; staff only reach their own kiosks', async () => {
+		t = await createTestApp();
+		const east = await staffOf('East');
+		const west = await staffOf('West');
+		const { created, enrolled } = await createAndEnroll(east.cookie);
+
+		const westList = v.parse(
+			v.array(KioskSummary),
+			await (await t.request('/api/kiosks', { cookie: west.cookie })).json()
+		);
+		expect(westList).toEqual([]);
+		const westRevoke = await t.request(`/api/kiosks/${created.kiosk.id}/revoke`, {
+			body: {},
+			cookie: west.cookie
+		});
+		expect(westRevoke.status).toBe(404);
+		const foreign = await t.request('/api/kiosks', {
+			body: { label: 'x', partnerOrganizationId: east.org.id },
+			cookie: west.cookie
+		});
+		expect(foreign.status).toBe(403);
+
+		const coordinator = await signInAs(t, 'coordinator');
+		const all = v.parse(
+			v.array(KioskSummary),
+			await (await t.request('/api/kiosks', { cookie: coordinator })).json()
+		);
+		expect(all.map((k) => k.status)).toEqual(['enrolled']);
+
+		const revoke = await t.request(`/api/kiosks/${created.kiosk.id}/revoke`, {
+			body: {},
+			cookie: east.cookie
+		});
+		expect(await revoke.json()).toMatchObject({ status: 'revoked' });
+		const device = await t.request('/api/kiosk/device', {
+			headers: { [KIOSK_TOKEN_HEADER]: enrolled.token }
+		});
+		expect(device.status).toBe(401);
+		expect(await device.json()).toMatchObject({ code: 'kiosk_revoked' });
+	});
+});
+
+describe('the kiosk queue', () => {
+	it("applies a visitor's sealed sign-up as theirs, exactly once, without giving the kiosk a session", async () => {
+		t = await createTestApp();
+		const { enrolled } = await createAndEnroll(await signInAs(t, 'coordinator'));
+		const headers = { [KIOSK_TOKEN_HEADER]: enrolled.token };
+		const key = (await (await t.request('/api/kiosk/sealing-key')).json()) as JsonWebKey;
+		const mutation = signupMutation({ communityId: t.community.id, email: uniqueEmail('visitor') });
+		const item = await seal({ id: mutation.id, plain: JSON.stringify(mutation), serverPublicJwk: key });
+
+		const first = await t.request('/api/kiosk/queue', { body: item, headers });
+		expect(first.status).toBe(201);
+		expect(first.headers.get('set-cookie')).toBeNull();
+		const replay = await t.request('/api/kiosk/queue', { body: item, headers });
+		expect(await replay.json()).toMatchObject({ status: 'replayed' });
+		const user = await t.store.users.findByEmail(mutation.payload.email);
+		expect(user?.role).toBe('participant');
+
+		const tampered = await t.request('/api/kiosk/queue', {
+			body: { ...item, id: crypto.randomUUID() },
+			headers
+		});
+		expect(tampered.status).toBe(400);
+		const noToken = await t.request('/api/kiosk/queue', { body: item });
+		expect(noToken.status).toBe(401);
+	});
+});

@@ -1,0 +1,127 @@
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import * as v from 'valibot';
+import {
+	CreatedKiosk,
+	EnrolledKiosk,
+	KIOSK_TOKEN_HEADER,
+	KioskDevice,
+	KioskEnrollment,
+	KioskSummary,
+	NewKiosk,
+	SealedItem
+} from '../../../src/lib/contracts/kiosk.ts';
+import { Mutation, MutationResponse } from '../../../src/lib/contracts/mutations.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppEnv } from '../http/context.ts';
+import { AppError, MESSAGES, unwrap } from '../http/errors.ts';
+import { requireRole, signedInUser } from '../http/session.ts';
+import { parseOrThrow, readJson } from '../http/validate.ts';
+import { createKiosk, deviceInfo, enrollKiosk, kioskTokenHash } from '../kiosk/enrollment.ts';
+import type { Sealer } from '../kiosk/sealing.ts';
+import { applyMutation } from '../mutations/apply.ts';
+import type { KioskRecord } from '../store/types.ts';
+
+const summary = (k: KioskRecord): KioskSummary =>
+	v.parse(KioskSummary, {
+		id: k.id,
+		label: k.label,
+		organizationName: k.organizationName,
+		status: k.status,
+		enrollmentExpiresAt: k.enrollmentExpiresAt,
+		enrolledAt: k.enrolledAt
+	});
+
+/** The console side (issue #7): coordinators manage every kiosk, partner staff their organization's. */
+export function kioskAdminRoutes(deps: AppDeps) {
+	const { store, clock } = deps;
+	/** Staff are scoped to their own organization; coordinators see everything. */
+	const scope = async (userId: string, role: string) => {
+		if (role === 'coordinator') return { partnerOrganizationId: undefined };
+		const user = await store.users.findById(userId);
+		if (!user?.partnerOrganizationId) throw new AppError('forbidden', MESSAGES.forbidden);
+		return { partnerOrganizationId: user.partnerOrganizationId };
+	};
+	return new Hono<AppEnv>()
+		.use(requireRole('coordinator', 'partner_staff'))
+		.get('/', async (c) => {
+			const me = signedInUser(c);
+			const kiosks = await store.kiosks.list(await scope(me.userId, me.role));
+			return c.json(kiosks.map(summary));
+		})
+		.post('/', async (c) => {
+			const me = signedInUser(c);
+			const { partnerOrganizationId: own } = await scope(me.userId, me.role);
+			const body = parseOrThrow(NewKiosk, await readJson(c));
+			if (own && body.partnerOrganizationId && body.partnerOrganizationId !== own)
+				throw new AppError('forbidden', MESSAGES.forbidden);
+			const created = await store.transaction((repos) =>
+				createKiosk(repos, {
+					label: body.label,
+					partnerOrganizationId: own ?? body.partnerOrganizationId ?? null,
+					createdBy: me.userId,
+					now: clock()
+				})
+			);
+			return c.json(
+				v.parse(CreatedKiosk, { kiosk: summary(created.kiosk), enrollmentCode: created.enrollmentCode }),
+				201
+			);
+		})
+		.post('/:id/revoke', async (c) => {
+			const me = signedInUser(c);
+			const { partnerOrganizationId: own } = await scope(me.userId, me.role);
+			const kiosk = await store.kiosks.findById(c.req.param('id'));
+			// Another organization's kiosk is answered like a missing one: staff learn nothing about it.
+			if (!kiosk || (own && kiosk.partnerOrganizationId !== own))
+				throw new AppError('not_found', 'There is no such kiosk. Reload the list.');
+			await store.transaction((repos) => repos.kiosks.revoke(kiosk.id, clock()));
+			const after = await store.kiosks.findById(kiosk.id);
+			return c.json(summary(after ?? kiosk));
+		});
+}
+
+type KioskEnv = AppEnv & { Variables: { kiosk: KioskRecord } };
+
+/** The device side: enrollment, then every call carries the device token in a header, never a cookie. */
+export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) {
+	const { store, clock, env } = deps;
+	const requireKiosk = createMiddleware<KioskEnv>(async (c, next) => {
+		const token = c.req.header(KIOSK_TOKEN_HEADER);
+		const kiosk = token ? await store.kiosks.findByToken(kioskTokenHash(token)) : undefined;
+		if (!kiosk || kiosk.status !== 'enrolled') {
+			throw new AppError(
+				'kiosk_revoked',
+				'This device is no longer enrolled as a kiosk. Ask the staff to enroll it again from the console.'
+			);
+		}
+		c.set('kiosk', kiosk);
+		await next();
+	});
+	return new Hono<KioskEnv>()
+		.post('/enroll', async (c) => {
+			const { code } = parseOrThrow(KioskEnrollment, await readJson(c));
+			const { token, kiosk } = unwrap(await enrollKiosk(store, { code, now: clock() }));
+			return c.json(v.parse(EnrolledKiosk, { token, device: deviceInfo(kiosk, env) }), 201);
+		})
+		.get('/sealing-key', async (c) => c.json((await sealer()).publicJwk))
+		.get('/device', requireKiosk, (c) => c.json(v.parse(KioskDevice, deviceInfo(c.var.kiosk, env))))
+		.post('/queue', requireKiosk, async (c) => {
+			const item = parseOrThrow(SealedItem, await readJson(c));
+			let plain: string;
+			try {
+				plain = await (await sealer()).open(item);
+			} catch {
+				throw new AppError(
+					'sealed_unreadable',
+					'This queued item was not sealed for this server, or it was changed. It cannot be applied.'
+				);
+			}
+			const mutation = parseOrThrow(Mutation, JSON.parse(plain) as unknown, { fieldPrefix: 'payload' });
+			if (mutation.id !== item.id)
+				throw new AppError('sealed_unreadable', 'The queued item does not match its id.');
+			// Applied as the visitor's own mutation: the kiosk only carries it, and gets no session.
+			const { response } = unwrap(await applyMutation(deps, mutation));
+			return c.json(v.parse(MutationResponse, response), response.status === 'applied' ? 201 : 200);
+		});
+}
