@@ -46,7 +46,14 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 	throw new Error(`The server did not become healthy:\n${output()}`);
 }
 
-export async function startAppServer({ staticDir }: { staticDir: string }): Promise<AppServer> {
+export async function startAppServer({
+	staticDir,
+	env = {}
+}: {
+	staticDir: string;
+	/** Extra environment for the server, e.g. short kiosk idle timeouts. */
+	env?: Record<string, string>;
+}): Promise<AppServer> {
 	const port = await freePort();
 	const url = `http://localhost:${port}`;
 	const dataDir = mkdtempSync(join(TMP, 'data-'));
@@ -67,7 +74,8 @@ export async function startAppServer({ staticDir }: { staticDir: string }): Prom
 					DATA_DIR: dataDir,
 					STATIC_DIR: staticDir,
 					PUBLIC_URL: url,
-					NODE_ENV: 'test'
+					NODE_ENV: 'test',
+					...env
 				},
 				stdio: ['ignore', 'pipe', 'pipe']
 			});

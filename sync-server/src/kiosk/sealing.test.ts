@@ -14,7 +14,8 @@ const fresh = () => {
 	return dir;
 };
 
-describe('kiosk sealing', () => {
+// RSA-3072 key generation takes seconds on a busy machine.
+describe('kiosk sealing', { timeout: 60_000 }, () => {
 	it('what a kiosk seals, only the server opens, and after a restart too', async () => {
 		const dataDir = fresh();
 		const sealer = await loadSealer(dataDir);

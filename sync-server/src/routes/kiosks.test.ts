@@ -118,7 +118,7 @@ describe('kiosk enrollment', () => {
 	});
 });
 
-describe('the kiosk queue', () => {
+describe('the kiosk queue', { timeout: 60_000 }, () => {
 	it("applies a visitor's sealed sign-up as theirs, exactly once, without giving the kiosk a session", async () => {
 		t = await createTestApp();
 		const { enrolled } = await createAndEnroll(await signInAs(t, 'coordinator'));

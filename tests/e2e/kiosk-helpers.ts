@@ -1,0 +1,77 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { seedDemo } from './demo';
+import type { AppServer } from './server';
+
+/** Signs the demo coordinator in, creates a kiosk in the console, and returns its enrollment code. */
+export async function createEnrollmentCode(
+	browser: Browser,
+	app: AppServer,
+	label = 'Central Library'
+): Promise<string> {
+	const demo = seedDemo(app);
+	const staff = await browser.newContext();
+	const page = await staff.newPage();
+	await page.goto(demo.coordinator.signInUrl);
+	await expect(page.getByTestId('signed-in')).toBeVisible();
+	await page.goto(`${app.url}/kiosks`);
+	await page.getByLabel('Where is the kiosk?').fill(label);
+	await page.getByRole('button', { name: 'Create an enrollment code' }).click();
+	const code = (await page.getByTestId('enrollment-code').textContent())?.trim() ?? '';
+	expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+	await expect(page.getByText(`${label} – Waiting for setup`)).toBeVisible();
+	await staff.close();
+	return code;
+}
+
+/** A fresh browser profile enrolled as a kiosk: the shared device. */
+export async function enrolledKiosk(
+	browser: Browser,
+	app: AppServer
+): Promise<{ context: BrowserContext; page: Page }> {
+	const code = await createEnrollmentCode(browser, app);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${app.url}/kiosk`);
+	await page.getByLabel('Enrollment code').fill(code);
+	await page.getByRole('button', { name: 'Set up this kiosk' }).click();
+	// Enrolling reloads the page; on a busy CI machine that can take a while.
+	await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Common Ground' })).toBeVisible({
+		timeout: 30_000
+	});
+	return { context, page };
+}
+
+/** Everything this origin keeps in the browser, as text, to search for a visitor's traces. */
+export async function browserStorageDump(page: Page): Promise<{ databases: string[]; text: string }> {
+	return page.evaluate(async () => {
+		const out: Record<string, unknown> = {
+			localStorage: { ...localStorage },
+			sessionStorage: { ...sessionStorage }
+		};
+		const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+		for (const name of names) {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const request = indexedDB.open(name);
+				request.onsuccess = () => resolve(request.result);
+				request.onerror = () => reject(request.error);
+			});
+			for (const store of Array.from(db.objectStoreNames)) {
+				out[`${name}/${store}`] = await new Promise((resolve, reject) => {
+					const request = db.transaction(store).objectStore(store).getAll();
+					request.onsuccess = () => resolve(request.result);
+					request.onerror = () => reject(request.error);
+				});
+			}
+			db.close();
+		}
+		for (const cacheName of await caches.keys()) {
+			const cache = await caches.open(cacheName);
+			for (const request of await cache.keys()) {
+				const response = await cache.match(request);
+				out[`cache ${cacheName} ${request.url}`] = response ? await response.clone().text() : '';
+			}
+		}
+		out.cookies = document.cookie;
+		return { databases: names, text: JSON.stringify(out) };
+	});
+}
