@@ -11,6 +11,8 @@ export interface Database {
 	mutations: MutationsTable;
 	mail_outbox: MailOutboxTable;
 	conversations: ConversationsTable;
+	yjs_updates: YjsUpdatesTable;
+	yjs_snapshots: YjsSnapshotsTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -110,5 +112,20 @@ export interface ConversationsTable {
 	in_common: WithDefault<string>;
 	scheduled_start: string | null;
 	created_at: string;
+	updated_at: string;
+}
+
+export interface YjsUpdatesTable {
+	id: Generated<number>;
+	doc_name: string;
+	update_data: Buffer;
+	created_at: string;
+}
+
+export interface YjsSnapshotsTable {
+	doc_name: string;
+	state: Buffer;
+	/** Every yjs_updates row of this document with id <= through_id is contained in `state`. */
+	through_id: number;
 	updated_at: string;
 }

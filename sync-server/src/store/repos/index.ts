@@ -9,6 +9,7 @@ import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
 import { participantRepo } from './participants.ts';
 import { userRepo } from './users.ts';
+import { yjsDocRepo } from './yjs-docs.ts';
 
 /** Kysely repositories: dialect-neutral queries, so they serve SQLite now and PostgreSQL later. */
 export function createRepos(db: Kysely<Database>): Repos {
@@ -20,6 +21,7 @@ export function createRepos(db: Kysely<Database>): Repos {
 		auth: authRepo(db),
 		mutations: mutationRepo(db),
 		mail: mailRepo(db),
-		conversations: conversationRepo(db)
+		conversations: conversationRepo(db),
+		yjsDocs: yjsDocRepo(db)
 	};
 }
