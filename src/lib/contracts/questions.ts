@@ -35,7 +35,9 @@ export const PERMANENT_CLOSE_CODES: readonly number[] = [
 	CLOSE.forbidden,
 	CLOSE.notFound,
 	CLOSE.tooLarge,
-	CLOSE.badMessage
+	CLOSE.badMessage,
+	// ws' own "message too big", past our limit: sending it again would fail again.
+	1009
 ];
 
 export const QuestionListPerson = v.strictObject({ userId: v.string(), firstName: v.string() });

@@ -137,21 +137,24 @@ describe('question list convergence', () => {
 		);
 	});
 
-	it('an approval that raced with an edit does not count', () => {
-		const [a, b] = [new Y.Doc(), new Y.Doc()];
-		const added = addQuestion(a, { text: 'Why here?', by: 'ana' });
+	it('approvals that raced with an edit do not count', () => {
+		// Ana edits on her laptop while Ben, and Ana on her phone, approve the old wording.
+		const [laptop, ben, phone] = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+		const added = addQuestion(laptop, { text: 'Why here?', by: 'ana' });
 		if (!added.ok) throw new Error('not added');
-		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-		setApproval(a, added.id, 'ana', true);
-		setApproval(b, added.id, 'ben', true);
-		editWording(a, added.id, 'Why are you here today?');
-		Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-		Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
-		expect(viewList(readList(a), PARTNERS).agreed).toEqual([]);
-		expect(readList(a)).toEqual(readList(b));
-		setApproval(a, added.id, 'ana', true);
-		setApproval(b, added.id, 'ben', true);
-		Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-		expect(viewList(readList(a), PARTNERS).agreed.map((q) => q.text)).toEqual(['Why are you here today?']);
+		for (const d of [ben, phone]) Y.applyUpdate(d, Y.encodeStateAsUpdate(laptop));
+		setApproval(phone, added.id, 'ana', true);
+		setApproval(ben, added.id, 'ben', true);
+		editWording(laptop, added.id, 'Why are you here today?');
+		const merged = Y.mergeUpdates([laptop, ben, phone].map((d) => Y.encodeStateAsUpdate(d)));
+		for (const d of [laptop, ben, phone]) Y.applyUpdate(d, merged);
+		expect(readList(laptop).questions[0]?.text).toBe('Why are you here today?');
+		expect(viewList(readList(laptop), PARTNERS).agreed).toEqual([]);
+		expect(readList(ben)).toEqual(readList(laptop));
+
+		setApproval(laptop, added.id, 'ana', true);
+		setApproval(ben, added.id, 'ben', true);
+		Y.applyUpdate(laptop, Y.encodeStateAsUpdate(ben));
+		expect(viewList(readList(laptop), PARTNERS).agreed.map((q) => q.text)).toEqual(['Why are you here today?']);
 	});
 });

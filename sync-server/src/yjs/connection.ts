@@ -61,6 +61,11 @@ export class Connection implements RoomPeer {
 		});
 	}
 
+	/** Bytes queued in user space for this socket (what backpressure bounds). */
+	get bufferedBytes(): number {
+		return this.ws.bufferedAmount;
+	}
+
 	/** Checks liveness; returns false (and terminates) when the last ping went unanswered. */
 	ping(): boolean {
 		if (!this.#alive) {
@@ -72,14 +77,13 @@ export class Connection implements RoomPeer {
 		return true;
 	}
 
-	send(message: Uint8Array) {
+	/** `reply`: an answer to this peer's own request, sent even while it is being caught up. */
+	send(message: Uint8Array, { reply = false } = {}) {
 		if (this.#closed || this.ws.readyState !== OPEN) return;
-		if (this.#staleSince) return;
-		if (this.ws.bufferedAmount > this.options.limits.highWaterBytes) {
-			this.#becomeStale();
-			return;
-		}
+		if (this.#staleSince && !reply) return;
 		this.ws.send(message);
+		// Over the mark: this message still went, so the state it was sent in full is the current one.
+		if (this.ws.bufferedAmount > this.options.limits.highWaterBytes) this.#becomeStale();
 	}
 
 	/**
@@ -111,6 +115,8 @@ export class Connection implements RoomPeer {
 	close(code: number, reason: string) {
 		if (this.#closed) return;
 		this.ws.close(code, reason);
+		// A peer that never answers the close handshake must not hold a shutdown for ws' 30 s.
+		setTimeout(() => this.ws.terminate(), 1_000).unref();
 		this.#cleanup();
 	}
 
@@ -158,7 +164,8 @@ export class Connection implements RoomPeer {
 							encoding.encode((e) => {
 								encoding.writeVarUint(e, MESSAGE_SYNC);
 								syncProtocol.writeSyncStep2(e, this.room.doc, stateVector);
-							})
+							}),
+							{ reply: true }
 						),
 					() => this.close(CLOSE.restarting, 'could not store an update: reconnect')
 				);

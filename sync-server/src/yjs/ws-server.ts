@@ -34,7 +34,11 @@ export function createYjsSocketServer({
 	prefix?: string;
 }) {
 	// maxPayload is a backstop above our own check, which closes with a code the client understands.
-	const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 2, perMessageDeflate: false });
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: limits.maxMessageBytes + 64 * 1024,
+		perMessageDeflate: false
+	});
 	const connections = new Set<Connection>();
 	const byRoom = new Map<string, Set<Connection>>();
 
@@ -95,6 +99,10 @@ export function createYjsSocketServer({
 		/** Closes the sockets of one document (after a storage failure) so their clients reconnect. */
 		closeRoom(docName: string, code: number, reason: string) {
 			for (const c of byRoom.get(docName) ?? []) c.close(code, reason);
+		},
+		/** The most bytes queued for any one socket right now. */
+		get maxBufferedBytes() {
+			return Math.max(0, ...[...connections].map((c) => c.bufferedBytes));
 		},
 		get connectionCount() {
 			return connections.size;
