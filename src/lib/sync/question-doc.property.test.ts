@@ -155,6 +155,8 @@ describe('question list convergence', () => {
 		setApproval(laptop, added.id, 'ana', true);
 		setApproval(ben, added.id, 'ben', true);
 		Y.applyUpdate(laptop, Y.encodeStateAsUpdate(ben));
-		expect(viewList(readList(laptop), PARTNERS).agreed.map((q) => q.text)).toEqual(['Why are you here today?']);
+		expect(viewList(readList(laptop), PARTNERS).agreed.map((q) => q.text)).toEqual([
+			'Why are you here today?'
+		]);
 	});
 });

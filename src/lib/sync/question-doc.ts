@@ -71,7 +71,9 @@ function sortedQuestions(doc: Y.Doc) {
 
 function isDuplicateWording(doc: Y.Doc, text: string, exceptId?: string) {
 	const wording = normalizeWording(text).toLowerCase();
-	return readList(doc).questions.some((q) => q.id !== exceptId && normalizeWording(q.text).toLowerCase() === wording);
+	return readList(doc).questions.some(
+		(q) => q.id !== exceptId && normalizeWording(q.text).toLowerCase() === wording
+	);
 }
 
 function checkWording(text: string) {
@@ -112,7 +114,8 @@ export function editWording(doc: Y.Doc, id: string, next: string): QuestionDocRe
 	const text = q?.get('text');
 	if (!q || !(text instanceof Y.Text)) return { ok: false, reason: 'missing' };
 	if (normalizeWording(next).length > MAX_QUESTION_LENGTH) return { ok: false, reason: 'too_long' };
-	if (normalizeWording(next) !== '' && isDuplicateWording(doc, next, id)) return { ok: false, reason: 'duplicate' };
+	if (normalizeWording(next) !== '' && isDuplicateWording(doc, next, id))
+		return { ok: false, reason: 'duplicate' };
 	const before = text.toString();
 	if (before === next) return { ok: true, id };
 	doc.transact(() => {
@@ -215,7 +218,11 @@ export function setReady(doc: Y.Doc, userId: string, participantIds: readonly st
  * conversation's two participant ids (QuestionListSummary.participants).
  */
 export function agreedQuestions(doc: Y.Doc, participantIds: readonly string[]) {
-	return viewList(readList(doc), participantIds).agreed.map((q) => ({ id: q.id, text: q.text, asked: q.asked }));
+	return viewList(readList(doc), participantIds).agreed.map((q) => ({
+		id: q.id,
+		text: q.text,
+		asked: q.asked
+	}));
 }
 
 export function markAsked(doc: Y.Doc, id: string, asked = true): QuestionDocResult {

@@ -167,7 +167,11 @@ export class QuestionDocProvider {
 				this.#emit({ loadedFromServer: true });
 			}
 		} else if (type === MESSAGE_AWARENESS && this.options.awareness) {
-			awarenessProtocol.applyAwarenessUpdate(this.options.awareness, decoding.readVarUint8Array(decoder), this);
+			awarenessProtocol.applyAwarenessUpdate(
+				this.options.awareness,
+				decoding.readVarUint8Array(decoder),
+				this
+			);
 		} else if (type === MESSAGE_QUERY_AWARENESS && this.options.awareness) {
 			const { awareness } = this.options;
 			this.#send(awarenessMessage(awareness, [...awareness.getStates().keys()]));
@@ -224,7 +228,8 @@ export class QuestionDocProvider {
 		const random = this.options.random ?? Math.random;
 		// Rate-limited: wait at least a few seconds. Otherwise full jitter from half a second up.
 		const floor = code === CLOSE.rateLimited ? 5_000 : 0;
-		const delay = floor + retryDelay({ attempt: this.#attempt, random: random(), baseMs: 500, maxMs: 30_000 });
+		const delay =
+			floor + retryDelay({ attempt: this.#attempt, random: random(), baseMs: 500, maxMs: 30_000 });
 		this.#attempt += 1;
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = undefined;

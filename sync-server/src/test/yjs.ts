@@ -5,7 +5,11 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Role } from '../../../src/lib/contracts/auth.ts';
 import { questionsDocName } from '../../../src/lib/contracts/questions.ts';
-import { QuestionDocProvider, type ProviderState, type SocketLike } from '../../../src/lib/sync/yjs-provider.ts';
+import {
+	QuestionDocProvider,
+	type ProviderState,
+	type SocketLike
+} from '../../../src/lib/sync/yjs-provider.ts';
 import { createSession } from '../auth/sessions.ts';
 import { loadEnv, type Env } from '../env.ts';
 import { sessionCookieName } from '../http/session.ts';
@@ -43,7 +47,13 @@ export async function startYjsTestServer({ limits = {} }: { limits?: Partial<Yjs
 		await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
 		const bound = (http.address() as AddressInfo).port;
 		env = { ...env, port: bound, publicUrl: `http://localhost:${bound}` };
-		yjs = createYjsService({ env, store, clock, log: silentLogger, limits: { ...DEFAULT_YJS_LIMITS, ...limits } });
+		yjs = createYjsService({
+			env,
+			store,
+			clock,
+			log: silentLogger,
+			limits: { ...DEFAULT_YJS_LIMITS, ...limits }
+		});
 		http.on('upgrade', (req, socket, head) => yjs.handleUpgrade(req, socket, head));
 		url = `ws://127.0.0.1:${bound}/yjs`;
 	}

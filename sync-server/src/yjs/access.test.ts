@@ -20,11 +20,36 @@ describe('/yjs access', () => {
 
 	const refusals = [
 		['nobody signed in', () => undefined, () => c.docName, CLOSE.unauthorized],
-		['a participant of another conversation', async () => (await server.conversation()).ana.cookie, () => c.docName, CLOSE.forbidden],
-		['another facilitator', async () => (await server.person('facilitator')).cookie, () => c.docName, CLOSE.forbidden],
-		['partner-organization staff', async () => (await server.person('partner_staff')).cookie, () => c.docName, CLOSE.forbidden],
-		['a partner, for a conversation that does not exist', async () => c.ana.cookie, () => questionsDocName(crypto.randomUUID()), CLOSE.notFound],
-		['a partner, for a document that is not a question list', async () => c.ana.cookie, () => 'anything-else', CLOSE.notFound]
+		[
+			'a participant of another conversation',
+			async () => (await server.conversation()).ana.cookie,
+			() => c.docName,
+			CLOSE.forbidden
+		],
+		[
+			'another facilitator',
+			async () => (await server.person('facilitator')).cookie,
+			() => c.docName,
+			CLOSE.forbidden
+		],
+		[
+			'partner-organization staff',
+			async () => (await server.person('partner_staff')).cookie,
+			() => c.docName,
+			CLOSE.forbidden
+		],
+		[
+			'a partner, for a conversation that does not exist',
+			async () => c.ana.cookie,
+			() => questionsDocName(crypto.randomUUID()),
+			CLOSE.notFound
+		],
+		[
+			'a partner, for a document that is not a question list',
+			async () => c.ana.cookie,
+			() => 'anything-else',
+			CLOSE.notFound
+		]
 	] as const;
 
 	it.each(refusals)('%s is refused for good (%#)', async (_who, cookie, docName, code) => {

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { parse } from 'hono/utils/cookie';
 import { CLOSE, QUESTIONS_DOC_PREFIX } from '../../../src/lib/contracts/questions.ts';
 import { sha256 } from '../auth/tokens.ts';

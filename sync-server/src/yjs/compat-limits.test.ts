@@ -6,7 +6,10 @@ import { CLOSE } from '../../../src/lib/contracts/questions.ts';
 import { addQuestion, readList } from '../../../src/lib/sync/question-doc.ts';
 import { connectAs, eventually, startYjsTestServer } from '../test/yjs.ts';
 
-const texts = (doc: Y.Doc) => readList(doc).questions.map((q) => q.text).sort();
+const texts = (doc: Y.Doc) =>
+	readList(doc)
+		.questions.map((q) => q.text)
+		.sort();
 
 describe('/yjs compatibility', () => {
 	let server: Awaited<ReturnType<typeof startYjsTestServer>> | undefined;
@@ -95,7 +98,9 @@ describe('/yjs limits', () => {
 	});
 
 	it('backpressure: a reader that stops reading is caught up once it drains, not buffered without end', async () => {
-		server = await startYjsTestServer({ limits: { highWaterBytes: 64 * 1024, maxDocBytes: 16 * 1024 * 1024 } });
+		server = await startYjsTestServer({
+			limits: { highWaterBytes: 64 * 1024, maxDocBytes: 16 * 1024 * 1024 }
+		});
 		const c = await server.conversation();
 		const ana = connectAs(server, c.docName, c.ana.cookie);
 		const ben = new WebSocket(`${server.url}/${c.docName}`, { headers: { cookie: c.ben.cookie } });

@@ -7,7 +7,13 @@ import * as Y from 'yjs';
 import { CLOSE } from '../../../src/lib/contracts/questions.ts';
 import type { Logger } from '../log.ts';
 import { tokenBucket, type YjsLimits } from './limits.ts';
-import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, type Room, type RoomPeer } from './room.ts';
+import {
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SYNC,
+	type Room,
+	type RoomPeer
+} from './room.ts';
 
 const OPEN = 1;
 
@@ -32,7 +38,10 @@ export class Connection implements RoomPeer {
 		private readonly room: Room,
 		private readonly options: { readOnly: boolean; limits: YjsLimits; log: Logger; onClose: () => void }
 	) {
-		this.#bucket = tokenBucket({ rate: options.limits.messagesPerSecond, burst: options.limits.messageBurst });
+		this.#bucket = tokenBucket({
+			rate: options.limits.messagesPerSecond,
+			burst: options.limits.messageBurst
+		});
 		ws.binaryType = 'nodebuffer';
 		ws.on('message', (data: Buffer, isBinary: boolean) => this.#onMessage(data, isBinary));
 		ws.on('pong', () => (this.#alive = true));

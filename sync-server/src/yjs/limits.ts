@@ -35,7 +35,15 @@ export const DEFAULT_YJS_LIMITS: YjsLimits = {
 };
 
 /** A token bucket: `take()` is false once the connection sends faster than the sustained rate allows. */
-export function tokenBucket({ rate, burst, now = Date.now }: { rate: number; burst: number; now?: () => number }) {
+export function tokenBucket({
+	rate,
+	burst,
+	now = Date.now
+}: {
+	rate: number;
+	burst: number;
+	now?: () => number;
+}) {
 	let tokens = burst;
 	let last = now();
 	return {

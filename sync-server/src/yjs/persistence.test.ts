@@ -13,7 +13,10 @@ describe('/yjs persistence', () => {
 		server = undefined;
 	});
 
-	const texts = (doc: Y.Doc) => readList(doc).questions.map((q) => q.text).sort();
+	const texts = (doc: Y.Doc) =>
+		readList(doc)
+			.questions.map((q) => q.text)
+			.sort();
 
 	it('an acknowledged edit is in the database before "synced", without any shutdown', async () => {
 		server = await startYjsTestServer();

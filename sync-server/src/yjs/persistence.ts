@@ -13,7 +13,12 @@ export interface DocPersistence {
 	compact(docName: string, state: Uint8Array, throughId: number): Promise<void>;
 }
 
-type Pending = { docName: string; update: Uint8Array; resolve: (id: number) => void; reject: (e: unknown) => void };
+type Pending = {
+	docName: string;
+	update: Uint8Array;
+	resolve: (id: number) => void;
+	reject: (e: unknown) => void;
+};
 
 /**
  * Appends that arrive in the same event-loop turn go to the store as one multi-row insert, which

@@ -32,7 +32,8 @@ export function createYjsService({
 		persistence,
 		limits,
 		log,
-		onFailure: (room) => sockets.closeRoom?.(room.name, CLOSE.restarting, 'could not store an update: reconnect')
+		onFailure: (room) =>
+			sockets.closeRoom?.(room.name, CLOSE.restarting, 'could not store an update: reconnect')
 	});
 	const server = createYjsSocketServer({ registry, authorize, limits, log });
 	sockets.closeRoom = server.closeRoom;

@@ -8,9 +8,7 @@ import type { YjsLimits } from './limits.ts';
 import type { DocRegistry } from './registry.ts';
 
 /** What an authorizer decides about one upgrade request. */
-export type DocAccess =
-	| { ok: true; readOnly: boolean }
-	| { ok: false; code: number; reason: string };
+export type DocAccess = { ok: true; readOnly: boolean } | { ok: false; code: number; reason: string };
 
 export type Authorize = (input: { docName: string; request: IncomingMessage }) => Promise<DocAccess>;
 

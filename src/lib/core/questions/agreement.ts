@@ -59,7 +59,10 @@ export function wordingFingerprint(text: string): string {
 	return fingerprint(normalizeWording(text));
 }
 
-export function byPosition(a: Pick<QuestionState, 'position' | 'id'>, b: Pick<QuestionState, 'position' | 'id'>) {
+export function byPosition(
+	a: Pick<QuestionState, 'position' | 'id'>,
+	b: Pick<QuestionState, 'position' | 'id'>
+) {
 	if (a.position !== b.position) return a.position < b.position ? -1 : 1;
 	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -101,7 +104,8 @@ export function viewList(state: QuestionListState, participantIds: readonly stri
 	}));
 	const agreed = questions.filter((q) => q.agreed);
 	const agreedFingerprint = fingerprint(agreed.map((q) => `${q.id}:${wordingFingerprint(q.text)}`).join('|'));
-	const readyBy = agreed.length === 0 ? [] : participantIds.filter((id) => state.ready[id] === agreedFingerprint);
+	const readyBy =
+		agreed.length === 0 ? [] : participantIds.filter((id) => state.ready[id] === agreedFingerprint);
 	return {
 		questions,
 		agreed,
@@ -120,6 +124,10 @@ export function can(role: ListRole, action: 'edit' | 'approve' | 'comment'): boo
 	return true;
 }
 
-export function canRemove(question: Pick<QuestionState, 'proposedBy'>, userId: string, role: ListRole): boolean {
+export function canRemove(
+	question: Pick<QuestionState, 'proposedBy'>,
+	userId: string,
+	role: ListRole
+): boolean {
 	return role !== 'observer' && question.proposedBy === userId;
 }

@@ -129,11 +129,7 @@ const VALUES: Entry[] = [
 		'What role, if any, does faith or spirituality play in your life?',
 		'¿Qué papel tiene la fe o la espiritualidad en tu vida, si es que tiene alguno?'
 	],
-	[
-		'values-fairness',
-		'What does fairness mean to you?',
-		'¿Qué significa para ti la justicia?'
-	],
+	['values-fairness', 'What does fairness mean to you?', '¿Qué significa para ti la justicia?'],
 	[
 		'values-issue-personal',
 		'Which political issue feels most personal to you, and why?',
@@ -167,11 +163,7 @@ const COMMUNITY_PLACE: Entry[] = [
 		'How has your town or neighborhood changed in your lifetime?',
 		'¿Cómo ha cambiado tu ciudad o tu barrio a lo largo de tu vida?'
 	],
-	[
-		'community-belong',
-		'Where do you feel you most belong?',
-		'¿Dónde sientes que más perteneces?'
-	],
+	['community-belong', 'Where do you feel you most belong?', '¿Dónde sientes que más perteneces?'],
 	[
 		'community-neighbor',
 		'Tell me about a time a neighbor or stranger helped you.',
@@ -210,11 +202,7 @@ const HOPES_FUTURE: Entry[] = [
 		'What kind of world do you want for the children in your life?',
 		'¿Qué clase de mundo quieres para los niños de tu vida?'
 	],
-	[
-		'future-remembered',
-		'How would you like to be remembered?',
-		'¿Cómo te gustaría que te recordaran?'
-	],
+	['future-remembered', 'How would you like to be remembered?', '¿Cómo te gustaría que te recordaran?'],
 	[
 		'future-next-chapter',
 		'What are you looking forward to in the next chapter of your life?',
@@ -304,8 +292,5 @@ export function searchBank({
 }
 
 function fold(text: string): string {
-	return text
-		.normalize('NFD')
-		.replace(/\p{M}/gu, '')
-		.toLowerCase();
+	return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
