@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { authorizeDocs } from './authorize.ts';
 import { DEFAULT_YJS_LIMITS, type YjsLimits } from './limits.ts';
-import { storePersistence, type DocPersistence } from './persistence.ts';
+import { workerPersistence, type DocPersistence } from './persistence.ts';
 import { createDocRegistry } from './registry.ts';
 import { createYjsSocketServer, type Authorize } from './ws-server.ts';
 import { CLOSE } from '../../../src/lib/contracts/questions.ts';
@@ -16,7 +16,7 @@ export function createYjsService({
 	clock,
 	log,
 	limits = DEFAULT_YJS_LIMITS,
-	persistence = storePersistence({ store, clock }),
+	persistence = workerPersistence({ store, dataDir: env.dataDir }),
 	authorize = authorizeDocs({ env, store, clock })
 }: {
 	env: Env;
@@ -37,7 +37,16 @@ export function createYjsService({
 	});
 	const server = createYjsSocketServer({ registry, authorize, limits, log });
 	sockets.closeRoom = server.closeRoom;
-	return { handleUpgrade: server.handleUpgrade, close: server.close, registry, server };
+	return {
+		handleUpgrade: server.handleUpgrade,
+		/** Stores every document, then stops the log writer. */
+		async close() {
+			await server.close();
+			await persistence.close?.();
+		},
+		registry,
+		server
+	};
 }
 
 export type YjsService = ReturnType<typeof createYjsService>;
