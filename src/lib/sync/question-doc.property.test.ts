@@ -133,7 +133,7 @@ describe('question list convergence', () => {
 				const states = docs.map((d) => JSON.stringify(viewList(readList(d), PARTNERS)));
 				for (const s of states) expect(s).toBe(states[0]);
 			}),
-			{ numRuns: 300 }
+			{ numRuns: 500 }
 		);
 	});
 

@@ -57,12 +57,17 @@ export function readList(doc: Y.Doc): QuestionListState {
 			position: String(q.get('position') ?? ''),
 			proposedBy: String(q.get('proposedBy') ?? ''),
 			bankId: typeof q.get('bankId') === 'string' ? (q.get('bankId') as string) : null,
-			approvals: approvals instanceof Y.Map ? (approvals.toJSON() as Record<string, string>) : {},
+			approvals: approvals instanceof Y.Map ? sortedRecord(approvals.toJSON() as Record<string, string>) : {},
 			comments: comments instanceof Y.Array ? (comments.toArray() as QuestionComment[]) : [],
 			asked: asked.get(id) === true
 		});
 	});
-	return { questions, ready: readyOf(doc).toJSON() as Record<string, string> };
+	return { questions, ready: sortedRecord(readyOf(doc).toJSON() as Record<string, string>) };
+}
+
+/** Map iteration follows local arrival order; replicas that converged must also read the same. */
+function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+	return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function sortedQuestions(doc: Y.Doc) {
