@@ -17,6 +17,8 @@ export default defineConfig({
 		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'bench/**/*.test.ts'],
 		environment: 'node',
 		// Server tests open real SQLite files in temporary folders; keep workers few on 2 cores.
-		maxWorkers: 2
+		maxWorkers: 2,
+		// Property tests and RSA key generation take seconds on a shared, busy machine; a real hang still fails.
+		testTimeout: 30_000
 	}
 });

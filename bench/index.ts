@@ -4,6 +4,7 @@ import { lighthouseScores } from './lighthouse';
 import { plainLanguage } from './plain-language';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
+import { yjsRooms } from './yjs/rooms';
 
 export type Figure = { name: string; value: number; unit: string; goal?: string };
 
@@ -34,6 +35,10 @@ try {
 } finally {
 	await server.stop();
 }
+// Issue #4: the question lists' /yjs server against Hocuspocus and @y/websocket-server.
+const yjsRoomCount = Number(process.env.BENCH_YJS_ROOMS ?? 1000);
+log(`Measuring /yjs with ${yjsRoomCount} rooms against the reference servers…`);
+figures.push(...(await yjsRooms({ rooms: yjsRoomCount, log })));
 
 if (json) {
 	process.stdout.write(

@@ -22,6 +22,7 @@ import { kioskAdminRoutes, kioskDeviceRoutes } from './routes/kiosks.ts';
 import { loadSealer, type Sealer } from './kiosk/sealing.ts';
 import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
+import { questionRoutes } from './routes/questions.ts';
 import type { Store } from './store/types.ts';
 
 export interface CreateAppOptions {
@@ -91,6 +92,7 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 		'/api/kiosk',
 		kioskDeviceRoutes(deps, () => (sealer ??= loadSealer(env.dataDir)))
 	);
+	app.route('/api/questions', questionRoutes(deps));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
 import { openStore } from './store/sqlite.ts';
+import { createYjsService } from './yjs/service.ts';
 
 export interface RunningServer {
 	/** Where this process listens, e.g. http://127.0.0.1:41234 (port 0 is replaced by the real port). */
@@ -52,6 +53,9 @@ export async function startServer({
 	const { port } = server.address() as AddressInfo;
 	const boundEnv = withBoundPort(env, port);
 	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
+	// The shared question lists (issue #4): y-websocket protocol at /yjs/:doc.
+	const yjs = createYjsService({ env: boundEnv, store, clock, log });
+	upgrades.route('/yjs/', yjs.handleUpgrade);
 	ready.app = createApp({ env: boundEnv, store, mailer, clock, log });
 
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
@@ -73,6 +77,8 @@ export async function startServer({
 			closing ??= (async () => {
 				clearInterval(mailRetry);
 				clearInterval(cleanup);
+				// Clients are told to reconnect, and every document is stored, before the port closes.
+				await yjs.close();
 				await stopListening(server);
 				await mailer.close();
 				await store.close();

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Community } from '../contracts/auth';
 import type { MutationInput, SignupResult } from '../contracts/mutations';
+import type { QuestionListSummary } from '../contracts/questions';
 import type { SignupDraft } from '../core/signup-steps';
 
 /** The questionnaire being filled in. One per device (kiosk sessions wipe it, issue #7). */
@@ -29,6 +30,11 @@ export type SignupRecord = {
 	error?: { code: string; message: string; fields?: Record<string, string> };
 };
 
+/** One Yjs update of a shared document, kept on this device (issue #4: offline edits survive reloads). */
+export type YjsUpdateRecord = { id?: number; doc: string; update: Uint8Array };
+/** What a question-list page needs to open offline, saved the last time it was opened online. */
+export type QuestionListRecord = { conversationId: string; summary: QuestionListSummary; savedAt: number };
+
 export type CacheRecord = { key: 'communities'; value: Community[]; updatedAt: number };
 
 export type CommonGroundDb = Dexie & {
@@ -36,6 +42,8 @@ export type CommonGroundDb = Dexie & {
 	outbox: EntityTable<OutboxEntry, 'id'>;
 	signups: EntityTable<SignupRecord, 'id'>;
 	cache: EntityTable<CacheRecord, 'key'>;
+	yjsUpdates: EntityTable<YjsUpdateRecord, 'id'>;
+	questionLists: EntityTable<QuestionListRecord, 'conversationId'>;
 };
 
 export const DB_NAME = 'common-ground';
@@ -43,7 +51,8 @@ export const DB_NAME = 'common-ground';
 /**
  * Versioned schema. Never edit a released version: add a new one with an upgrade function.
  * v1: drafts, outbox, cache. v2: sign-up records, and outbox entries gain a status so a rejected
- * mutation stays visible instead of being retried forever.
+ * mutation stays visible instead of being retried forever. v3: shared-document updates (the
+ * question lists' local persistence) and the question-list summaries.
  */
 export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]): CommonGroundDb {
 	const db = new Dexie(name, options) as CommonGroundDb;
@@ -60,6 +69,7 @@ export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof De
 					entry.nextAttemptAt ??= 0;
 				});
 		});
+	db.version(3).stores({ yjsUpdates: '++id, doc', questionLists: 'conversationId' });
 	return db;
 }
 

@@ -125,7 +125,10 @@ function describe(report: DemoReport & { created: number }, env: Env): string {
 		...report.partnerOrganizations.map((o) => `  ${o.name}: ${o.inviteUrl}`),
 		'',
 		'Participants:',
-		...report.participants.map((p) => `  ${p.firstName.padEnd(8)} ${p.signInUrl}`)
+		...report.participants.map((p) => `  ${p.firstName.padEnd(8)} ${p.signInUrl}`),
+		'',
+		'Question list of the demo conversation (sign in as one of its two participants first):',
+		...report.conversations.map((c) => `  ${report.baseUrl}/conversations/${c.id}/questions`)
 	].join('\n');
 }
 

@@ -12,6 +12,8 @@ export interface Database {
 	mail_outbox: MailOutboxTable;
 	conversations: ConversationsTable;
 	kiosks: KiosksTable;
+	yjs_updates: YjsUpdatesTable;
+	yjs_snapshots: YjsSnapshotsTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -126,4 +128,18 @@ export interface KiosksTable {
 	enrolled_at: string | null;
 	revoked_at: string | null;
 	created_at: string;
+}
+export interface YjsUpdatesTable {
+	id: Generated<number>;
+	doc_name: string;
+	update_data: Buffer;
+	created_at: string;
+}
+
+export interface YjsSnapshotsTable {
+	doc_name: string;
+	state: Buffer;
+	/** Every yjs_updates row of this document with id <= through_id is contained in `state`. */
+	through_id: number;
+	updated_at: string;
 }

@@ -205,6 +205,19 @@ export interface KioskRepo {
 	revoke(id: string, now: Date): Promise<void>;
 }
 
+/** Shared Yjs documents: an append-only update log plus one compacted snapshot per document. */
+export interface YjsDocRepo {
+	load(docName: string): Promise<{
+		snapshot: Uint8Array | null;
+		throughId: number;
+		updates: { id: number; update: Uint8Array }[];
+	}>;
+	/** Appends in order and returns the new row ids, in the same order. */
+	append(rows: { docName: string; update: Uint8Array }[], now: Date): Promise<number[]>;
+	/** Stores `state` as the snapshot and deletes the log rows it contains (id <= throughId). */
+	compact(input: { docName: string; state: Uint8Array; throughId: number; now: Date }): Promise<void>;
+}
+
 export interface Repos {
 	communities: CommunityRepo;
 	organizations: OrganizationRepo;
@@ -215,6 +228,7 @@ export interface Repos {
 	mail: MailRepo;
 	conversations: ConversationRepo;
 	kiosks: KioskRepo;
+	yjsDocs: YjsDocRepo;
 }
 
 export interface Store extends Repos {

@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { foundation } from './0001_foundation.ts';
 import { conversations } from './0002_conversations.ts';
+import { questionDocs } from './0004_question_docs.ts';
 import { kiosks } from './0007_kiosks.ts';
 
 /** In code rather than read from a folder, so the server needs no file layout at runtime. Names sort in order. */
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': foundation,
 	'0002_conversations': conversations,
+	'0004_question_docs': questionDocs,
 	'0007_kiosks': kiosks
 };
 

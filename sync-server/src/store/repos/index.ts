@@ -10,6 +10,7 @@ import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
 import { participantRepo } from './participants.ts';
 import { userRepo } from './users.ts';
+import { yjsDocRepo } from './yjs-docs.ts';
 
 /** Kysely repositories: dialect-neutral queries, so they serve SQLite now and PostgreSQL later. */
 export function createRepos(db: Kysely<Database>): Repos {
@@ -22,6 +23,7 @@ export function createRepos(db: Kysely<Database>): Repos {
 		mutations: mutationRepo(db),
 		mail: mailRepo(db),
 		conversations: conversationRepo(db),
-		kiosks: kioskRepo(db)
+		kiosks: kioskRepo(db),
+		yjsDocs: yjsDocRepo(db)
 	};
 }

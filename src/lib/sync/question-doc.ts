@@ -1,0 +1,247 @@
+import { generateKeyBetween } from 'fractional-indexing';
+import * as random from 'lib0/random';
+import * as Y from 'yjs';
+import {
+	MAX_COMMENT_LENGTH,
+	MAX_QUESTION_LENGTH,
+	MAX_QUESTIONS,
+	byPosition,
+	fingerprint,
+	normalizeWording,
+	viewList,
+	wordingFingerprint,
+	type QuestionComment,
+	type QuestionListState,
+	type QuestionState
+} from '../core/questions/agreement';
+
+/**
+ * The question list as one Y.Doc per conversation (issue #4, "Structure"). How it merges:
+ *
+ * - `questions`: Y.Map from question id to a Y.Map. Keyed by id, so a question can never appear
+ *   twice. Bank questions use `bank-<bank id>` and own questions `own-<fingerprint of the first
+ *   wording>`, so two partners adding the same question at the same time get one question.
+ * - `text`: a Y.Text, so two people editing the wording at once both keep their keystrokes.
+ * - `position`: a fractional-index key, last writer wins. A move writes one key, so concurrent
+ *   moves of the same question end with it in one place (never duplicated, never lost); ties sort
+ *   by id so every replica shows the same order.
+ * - `approvals`: Y.Map from partner id to the fingerprint of the wording they approved. An edit
+ *   clears it, and an approval that raced with an edit names the old wording, so it never counts:
+ *   "agreed" is derived (core/questions/agreement.ts), never stored.
+ * - `comments`: Y.Array of plain comments (append-only; concurrent comments both stay).
+ * - root `ready`: partner id → fingerprint of the agreed list they said "ready" about.
+ * - root `asked`: question id → true, set during the call. Kept apart so checking a question off
+ *   does not change what the partners agreed.
+ * - A removal deletes the key: a concurrent edit of a removed question is dropped with it.
+ */
+
+export type QuestionDocResult =
+	| { ok: true; id: string }
+	| { ok: false; reason: 'empty' | 'too_long' | 'duplicate' | 'full' | 'missing' | 'not_yours' };
+
+const questionsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('questions');
+const readyOf = (doc: Y.Doc) => doc.getMap<string>('ready');
+const askedOf = (doc: Y.Doc) => doc.getMap<boolean>('asked');
+
+/** A plain snapshot of the document, for the UI and the agreement rules. */
+export function readList(doc: Y.Doc): QuestionListState {
+	const asked = askedOf(doc);
+	const questions: QuestionState[] = [];
+	questionsOf(doc).forEach((q, id) => {
+		const text = q.get('text');
+		const approvals = q.get('approvals');
+		const comments = q.get('comments');
+		questions.push({
+			id,
+			text: text instanceof Y.Text ? text.toString() : '',
+			position: String(q.get('position') ?? ''),
+			proposedBy: String(q.get('proposedBy') ?? ''),
+			bankId: typeof q.get('bankId') === 'string' ? (q.get('bankId') as string) : null,
+			approvals: approvals instanceof Y.Map ? sortedRecord(approvals.toJSON() as Record<string, string>) : {},
+			comments: comments instanceof Y.Array ? (comments.toArray() as QuestionComment[]) : [],
+			asked: asked.get(id) === true
+		});
+	});
+	return { questions, ready: sortedRecord(readyOf(doc).toJSON() as Record<string, string>) };
+}
+
+/** Map iteration follows local arrival order; replicas that converged must also read the same. */
+function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+	return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function sortedQuestions(doc: Y.Doc) {
+	return readList(doc).questions.sort(byPosition);
+}
+
+function isDuplicateWording(doc: Y.Doc, text: string, exceptId?: string) {
+	const wording = normalizeWording(text).toLowerCase();
+	return readList(doc).questions.some(
+		(q) => q.id !== exceptId && normalizeWording(q.text).toLowerCase() === wording
+	);
+}
+
+function checkWording(text: string) {
+	const wording = normalizeWording(text);
+	if (wording === '') return 'empty' as const;
+	if (wording.length > MAX_QUESTION_LENGTH) return 'too_long' as const;
+	return undefined;
+}
+
+/** Adds at the end. Adding a bank question that is already on the list changes nothing. */
+export function addQuestion(
+	doc: Y.Doc,
+	{ text, by, bankId = null }: { text: string; by: string; bankId?: string | null }
+): QuestionDocResult {
+	const problem = checkWording(text);
+	if (problem) return { ok: false, reason: problem };
+	const id = bankId ? `bank-${bankId}` : `own-${fingerprint(normalizeWording(text).toLowerCase())}`;
+	const questions = questionsOf(doc);
+	if (questions.has(id) || isDuplicateWording(doc, text)) return { ok: false, reason: 'duplicate' };
+	if (questions.size >= MAX_QUESTIONS) return { ok: false, reason: 'full' };
+	const last = sortedQuestions(doc).at(-1);
+	doc.transact(() => {
+		const q = new Y.Map<unknown>();
+		q.set('text', new Y.Text(normalizeWording(text)));
+		q.set('position', generateKeyBetween(last?.position || null, null));
+		q.set('proposedBy', by);
+		q.set('bankId', bankId);
+		q.set('approvals', new Y.Map<string>());
+		q.set('comments', new Y.Array<QuestionComment>());
+		questions.set(id, q);
+	});
+	return { ok: true, id };
+}
+
+/** Rewrites the wording as the smallest edit, and clears approvals when the wording changed. */
+export function editWording(doc: Y.Doc, id: string, next: string): QuestionDocResult {
+	const q = questionsOf(doc).get(id);
+	const text = q?.get('text');
+	if (!q || !(text instanceof Y.Text)) return { ok: false, reason: 'missing' };
+	if (normalizeWording(next).length > MAX_QUESTION_LENGTH) return { ok: false, reason: 'too_long' };
+	if (normalizeWording(next) !== '' && isDuplicateWording(doc, next, id))
+		return { ok: false, reason: 'duplicate' };
+	const before = text.toString();
+	if (before === next) return { ok: true, id };
+	doc.transact(() => {
+		applyTextDiff(text, before, next);
+		if (wordingFingerprint(before) !== wordingFingerprint(next)) {
+			const approvals = q.get('approvals');
+			if (approvals instanceof Y.Map) approvals.clear();
+		}
+	});
+	return { ok: true, id };
+}
+
+/** Common prefix and suffix stay; only the changed middle is deleted and inserted. */
+export function applyTextDiff(text: Y.Text, before: string, after: string) {
+	let start = 0;
+	while (start < before.length && start < after.length && before[start] === after[start]) start++;
+	// Never split a surrogate pair.
+	if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+	let end = 0;
+	while (
+		end < before.length - start &&
+		end < after.length - start &&
+		before[before.length - 1 - end] === after[after.length - 1 - end]
+	)
+		end++;
+	if (end > 0 && isLowSurrogate(before.charCodeAt(before.length - end))) end--;
+	const removed = before.length - start - end;
+	if (removed > 0) text.delete(start, removed);
+	const inserted = after.slice(start, after.length - end);
+	if (inserted) text.insert(start, inserted);
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** Moves a question so it ends up at `toIndex` of the list as this replica sees it. */
+export function moveQuestion(doc: Y.Doc, id: string, toIndex: number): QuestionDocResult {
+	const q = questionsOf(doc).get(id);
+	if (!q) return { ok: false, reason: 'missing' };
+	const others = sortedQuestions(doc).filter((o) => o.id !== id);
+	const index = Math.max(0, Math.min(toIndex, others.length));
+	const before = others[index - 1]?.position || null;
+	// Concurrent inserts can share a key; go past equal keys so the bounds are strictly ordered.
+	let after: string | null = null;
+	for (const o of others.slice(index)) {
+		if (before === null || o.position > before) {
+			after = o.position || null;
+			break;
+		}
+	}
+	q.set('position', generateKeyBetween(before, after));
+	return { ok: true, id };
+}
+
+/** Only the person who proposed a question may remove it. */
+export function removeQuestion(doc: Y.Doc, id: string, by: string): QuestionDocResult {
+	const q = questionsOf(doc).get(id);
+	if (!q) return { ok: false, reason: 'missing' };
+	if (q.get('proposedBy') !== by) return { ok: false, reason: 'not_yours' };
+	doc.transact(() => {
+		questionsOf(doc).delete(id);
+		askedOf(doc).delete(id);
+	});
+	return { ok: true, id };
+}
+
+/** Approves the wording as this replica shows it now, or withdraws the approval. */
+export function setApproval(doc: Y.Doc, id: string, userId: string, approved: boolean): QuestionDocResult {
+	const q = questionsOf(doc).get(id);
+	const approvals = q?.get('approvals');
+	const text = q?.get('text');
+	if (!(approvals instanceof Y.Map) || !(text instanceof Y.Text)) return { ok: false, reason: 'missing' };
+	if (approved) approvals.set(userId, wordingFingerprint(text.toString()));
+	else approvals.delete(userId);
+	return { ok: true, id };
+}
+
+export function addComment(
+	doc: Y.Doc,
+	id: string,
+	{ by, name, text, at = new Date() }: { by: string; name: string; text: string; at?: Date }
+): QuestionDocResult {
+	const comments = questionsOf(doc).get(id)?.get('comments');
+	if (!(comments instanceof Y.Array)) return { ok: false, reason: 'missing' };
+	const body = text.trim();
+	if (body === '') return { ok: false, reason: 'empty' };
+	if (body.length > MAX_COMMENT_LENGTH) return { ok: false, reason: 'too_long' };
+	comments.push([{ id: random.uuidv4(), by, name, text: body, at: at.toISOString() }]);
+	return { ok: true, id };
+}
+
+/** "Ready to record" about the agreed list as it is now; a later change to that list undoes it. */
+export function setReady(doc: Y.Doc, userId: string, participantIds: readonly string[], ready: boolean) {
+	if (ready) readyOf(doc).set(userId, viewList(readList(doc), participantIds).agreedFingerprint);
+	else readyOf(doc).delete(userId);
+}
+
+/**
+ * For the call (issue #5): the agreed questions in order, and checking one off. Reading needs the
+ * conversation's two participant ids (QuestionListSummary.participants).
+ */
+export function agreedQuestions(doc: Y.Doc, participantIds: readonly string[]) {
+	return viewList(readList(doc), participantIds).agreed.map((q) => ({
+		id: q.id,
+		text: q.text,
+		asked: q.asked
+	}));
+}
+
+export function markAsked(doc: Y.Doc, id: string, asked = true): QuestionDocResult {
+	if (!questionsOf(doc).has(id)) return { ok: false, reason: 'missing' };
+	if (asked) askedOf(doc).set(id, true);
+	else askedOf(doc).delete(id);
+	return { ok: true, id };
+}
+
+/** Calls `listener` after every change, local or remote. Returns the unsubscribe function. */
+export function observeList(doc: Y.Doc, listener: () => void): () => void {
+	const types = [questionsOf(doc), readyOf(doc), askedOf(doc)];
+	for (const t of types) t.observeDeep(listener);
+	return () => {
+		for (const t of types) t.unobserveDeep(listener);
+	};
+}

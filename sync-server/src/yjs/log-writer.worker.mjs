@@ -1,0 +1,44 @@
+// The update log's writer thread (issue #4). Plain JavaScript so it runs however the server was
+// started (tsx, register(), or a build). It owns a second SQLite connection to the same WAL
+// database, so the fsync of each commit blocks this thread and never the event loop that relays
+// edits between partners. Messages: {id, op: 'append', rows} → {id, ids}; {id, op: 'compact', ...}.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma(`synchronous = ${workerData.synchronous}`);
+db.pragma('busy_timeout = 10000');
+
+const insert = db.prepare('insert into yjs_updates (doc_name, update_data, created_at) values (?, ?, ?)');
+const append = db.transaction((rows, now) =>
+	rows.map((row) => Number(insert.run(row.docName, Buffer.from(row.update), now).lastInsertRowid))
+);
+const upsertSnapshot = db.prepare(
+	`insert into yjs_snapshots (doc_name, state, through_id, updated_at) values (?, ?, ?, ?)
+	 on conflict (doc_name) do update set state = excluded.state, through_id = excluded.through_id,
+	 updated_at = excluded.updated_at`
+);
+const deleteThrough = db.prepare('delete from yjs_updates where doc_name = ? and id <= ?');
+const compact = db.transaction((docName, state, throughId, now) => {
+	upsertSnapshot.run(docName, Buffer.from(state), throughId, now);
+	deleteThrough.run(docName, throughId);
+});
+
+parentPort.on('message', (message) => {
+	try {
+		const now = new Date().toISOString();
+		if (message.op === 'append') {
+			parentPort.postMessage({ id: message.id, ids: append(message.rows, now) });
+		} else if (message.op === 'compact') {
+			compact(message.docName, message.state, message.throughId, now);
+			parentPort.postMessage({ id: message.id });
+		} else if (message.op === 'close') {
+			db.close();
+			parentPort.postMessage({ id: message.id });
+			parentPort.close();
+		}
+	} catch (error) {
+		parentPort.postMessage({ id: message.id, error: String(error?.message ?? error) });
+	}
+});

@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Clock } from '../clock.ts';
+import { SQLITE_FILE } from '../store/sqlite.ts';
+import type { Store } from '../store/types.ts';
+
+/**
+ * Where shared documents live between server runs (Hocuspocus' load/store hooks, split so the log
+ * is append-only). The SQLite store is one implementation; a PostgreSQL one plugs in the same way.
+ */
+export interface DocPersistence {
+	load(docName: string): Promise<{ updates: Uint8Array[]; lastId: number }>;
+	/** Resolves with the log row id once the update is committed to disk, never before. */
+	append(docName: string, update: Uint8Array): Promise<number>;
+	/** Replaces log rows up to `throughId` by `state`, which must contain all of them. */
+	compact(docName: string, state: Uint8Array, throughId: number): Promise<void>;
+	close?(): Promise<void>;
+}
+
+type Pending = {
+	docName: string;
+	update: Uint8Array;
+	resolve: (id: number) => void;
+	reject: (e: unknown) => void;
+};
+
+/**
+ * Appends that arrive in the same event-loop turn go to the store as one multi-row insert, which
+ * the store's group commit then fsyncs together with whatever else is committing: one disk flush
+ * for many edits, and still no acknowledgement before the flush.
+ */
+export function storePersistence({ store, clock }: { store: Store; clock: Clock }): DocPersistence {
+	let pending: Pending[] = [];
+	let scheduled = false;
+
+	const flush = async () => {
+		scheduled = false;
+		const batch = pending;
+		pending = [];
+		try {
+			const ids = await store.transaction((repos) => repos.yjsDocs.append(batch, clock()));
+			batch.forEach((p, i) => p.resolve(ids[i]!));
+		} catch (error) {
+			for (const p of batch) p.reject(error);
+		}
+	};
+
+	return {
+		async load(docName) {
+			const { snapshot, throughId, updates } = await store.yjsDocs.load(docName);
+			return {
+				updates: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.update)],
+				lastId: updates.at(-1)?.id ?? throughId
+			};
+		},
+		append(docName, update) {
+			return new Promise((resolve, reject) => {
+				pending.push({ docName, update, resolve, reject });
+				if (!scheduled) {
+					scheduled = true;
+					setImmediate(() => void flush());
+				}
+			});
+		},
+		compact(docName, state, throughId) {
+			return store.transaction((repos) => repos.yjsDocs.compact({ docName, state, throughId, now: clock() }));
+		}
+	};
+}
+
+/** Keeps nothing: for benchmarks that compare the in-memory reference servers like for like. */
+export function memoryPersistence(): DocPersistence {
+	let id = 0;
+	return {
+		load: async () => ({ updates: [], lastId: 0 }),
+		append: async () => ++id,
+		compact: async () => {}
+	};
+}
+
+/**
+ * The production persistence: reads through the store, writes on a worker thread with its own
+ * connection (log-writer.worker.mjs), batched per event-loop turn. Measured with `npm run bench`:
+ * with the fsync on the main thread every commit stalled the relay of all rooms for its duration.
+ * Acknowledgements still wait for the commit.
+ */
+export function workerPersistence({
+	store,
+	dataDir,
+	synchronous = 'FULL'
+}: {
+	store: Store;
+	dataDir: string;
+	synchronous?: 'FULL' | 'NORMAL';
+}): DocPersistence {
+	const worker = new Worker(new URL('./log-writer.worker.mjs', import.meta.url), {
+		workerData: { file: join(dataDir, SQLITE_FILE), synchronous }
+	});
+	worker.unref();
+	let nextId = 0;
+	const waiting = new Map<
+		number,
+		{ resolve: (value: { ids?: number[] }) => void; reject: (e: unknown) => void }
+	>();
+	worker.on('message', (reply: { id: number; ids?: number[]; error?: string }) => {
+		const entry = waiting.get(reply.id);
+		waiting.delete(reply.id);
+		if (reply.error) entry?.reject(new Error(reply.error));
+		else entry?.resolve(reply);
+	});
+	worker.on('error', (error) => {
+		for (const entry of waiting.values()) entry.reject(error);
+		waiting.clear();
+	});
+	const call = (message: Record<string, unknown>) =>
+		new Promise<{ ids?: number[] }>((resolve, reject) => {
+			const id = ++nextId;
+			waiting.set(id, { resolve, reject });
+			worker.postMessage({ ...message, id });
+		});
+
+	let pending: Pending[] = [];
+	let scheduled = false;
+	const flush = async () => {
+		scheduled = false;
+		const batch = pending;
+		pending = [];
+		try {
+			const { ids = [] } = await call({
+				op: 'append',
+				rows: batch.map(({ docName, update }) => ({ docName, update }))
+			});
+			batch.forEach((p, i) => p.resolve(ids[i]!));
+		} catch (error) {
+			for (const p of batch) p.reject(error);
+		}
+	};
+
+	return {
+		async load(docName) {
+			const { snapshot, throughId, updates } = await store.yjsDocs.load(docName);
+			return {
+				updates: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.update)],
+				lastId: updates.at(-1)?.id ?? throughId
+			};
+		},
+		append(docName, update) {
+			return new Promise((resolve, reject) => {
+				pending.push({ docName, update, resolve, reject });
+				if (!scheduled) {
+					scheduled = true;
+					setImmediate(() => void flush());
+				}
+			});
+		},
+		async compact(docName, state, throughId) {
+			await call({ op: 'compact', docName, state, throughId });
+		},
+		async close() {
+			await call({ op: 'close' });
+			await worker.terminate();
+		}
+	};
+}

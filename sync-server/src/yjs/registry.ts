@@ -1,0 +1,111 @@
+import type { Logger } from '../log.ts';
+import type { YjsLimits } from './limits.ts';
+import type { DocPersistence } from './persistence.ts';
+import { Room } from './room.ts';
+
+/**
+ * Loaded documents by name. Each is loaded once however many peers arrive together, and unloaded
+ * `idleUnloadMs` after its last peer left (after its final compaction), so memory holds only the
+ * documents in use.
+ */
+export function createDocRegistry({
+	persistence,
+	limits,
+	log,
+	onFailure
+}: {
+	persistence: DocPersistence;
+	limits: YjsLimits;
+	log: Logger;
+	/** Closes the failed room's sockets so their clients reconnect and resend what was not stored. */
+	onFailure: (room: Room) => void;
+}) {
+	const rooms = new Map<string, Promise<Room>>();
+	const idleTimers = new Map<string, ReturnType<typeof setTimeout>>();
+	/** Peers still being authorized or upgraded: a room they hold is not idle yet. */
+	const holds = new Map<string, number>();
+
+	const drop = (room: Room) => {
+		clearTimeout(idleTimers.get(room.name));
+		idleTimers.delete(room.name);
+		rooms.delete(room.name);
+		room.destroy();
+	};
+
+	const deps = {
+		persistence,
+		limits,
+		log,
+		onFailure: (room: Room) => {
+			onFailure(room);
+			drop(room);
+		}
+	};
+
+	async function unloadIfIdle(name: string) {
+		const room = await rooms.get(name);
+		if (!room || room.peers.size > 0 || (holds.get(name) ?? 0) > 0) return;
+		await room.settle();
+		if (room.peers.size > 0 || (holds.get(name) ?? 0) > 0 || (await rooms.get(name)) !== room) return;
+		drop(room);
+	}
+
+	return {
+		/** Loads (or returns) the room and holds it until `release`. */
+		async acquire(name: string): Promise<Room> {
+			holds.set(name, (holds.get(name) ?? 0) + 1);
+			clearTimeout(idleTimers.get(name));
+			idleTimers.delete(name);
+			let loading = rooms.get(name);
+			if (!loading) {
+				loading = Room.load(name, deps);
+				rooms.set(name, loading);
+				loading.catch(() => rooms.delete(name));
+			}
+			try {
+				return await loading;
+			} catch (error) {
+				this.release(name);
+				throw error;
+			}
+		},
+		/** Ends a hold; once no peer and no hold is left, the room unloads after the idle delay. */
+		release(name: string) {
+			const left = (holds.get(name) ?? 1) - 1;
+			if (left > 0) holds.set(name, left);
+			else holds.delete(name);
+		},
+		/** Called when a peer leaves. */
+		scheduleUnload(name: string) {
+			clearTimeout(idleTimers.get(name));
+			const timer = setTimeout(() => {
+				idleTimers.delete(name);
+				unloadIfIdle(name).catch((error: unknown) => log.error('yjs unload failed', { doc: name, error }));
+			}, limits.idleUnloadMs);
+			timer.unref();
+			idleTimers.set(name, timer);
+		},
+		get loadedCount() {
+			return rooms.size;
+		},
+		/** For tests and shutdown: the loaded room, if any, without loading it. */
+		async peek(name: string): Promise<Room | undefined> {
+			return rooms.get(name);
+		},
+		/** Waits for every write and compaction, then unloads everything. */
+		async close() {
+			for (const timer of idleTimers.values()) clearTimeout(timer);
+			idleTimers.clear();
+			const loaded = await Promise.allSettled([...rooms.values()]);
+			for (const result of loaded) {
+				if (result.status !== 'fulfilled') continue;
+				await result.value.compact();
+				await result.value.settle();
+				result.value.destroy();
+			}
+			rooms.clear();
+		}
+	};
+}
+
+export type DocRegistry = ReturnType<typeof createDocRegistry>;

@@ -1,0 +1,182 @@
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Logger } from '../log.ts';
+import type { YjsLimits } from './limits.ts';
+import type { DocPersistence } from './persistence.ts';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_QUERY_AWARENESS = 3;
+
+/** What a room needs from a connection; the socket details stay in connection.ts. */
+export interface RoomPeer {
+	send(message: Uint8Array): void;
+	/** Resolves when every update this peer sent so far is on disk. */
+	durable: Promise<void>;
+	/** Awareness client ids this peer controls, removed when it leaves. */
+	awarenessIds: Set<number>;
+}
+
+const LOADING = Symbol('loading');
+
+/**
+ * One loaded document with its awareness and peers (the Hocuspocus "Document", kept small).
+ * Updates are broadcast at once and appended to the log; a peer's sync-step-1 is answered only once
+ * its own updates are durable, which is how "the server writes before it acknowledges" holds in
+ * the y-websocket protocol. The log is compacted under a lock, after `compactEvery` updates and
+ * when the last peer leaves.
+ */
+export class Room {
+	readonly doc = new Y.Doc();
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly peers = new Set<RoomPeer>();
+	/** Upper bound of the encoded size: the last exact size plus every update since. */
+	sizeEstimate = 0;
+	#lastId = 0;
+	#sinceCompaction = 0;
+	#inflight = new Set<Promise<unknown>>();
+	#lock: Promise<void> = Promise.resolve();
+	#failed = false;
+
+	constructor(
+		readonly name: string,
+		private readonly deps: {
+			persistence: DocPersistence;
+			limits: YjsLimits;
+			log: Logger;
+			/** Called when storing failed: the registry drops the room so nothing unstored is served. */
+			onFailure: (room: Room) => void;
+		}
+	) {
+		// The server has no presence of its own.
+		this.awareness.setLocalState(null);
+		this.doc.on('update', this.#onUpdate);
+		this.awareness.on('update', this.#onAwareness);
+	}
+
+	static async load(name: string, deps: ConstructorParameters<typeof Room>[1]): Promise<Room> {
+		const room = new Room(name, deps);
+		const { updates, lastId } = await deps.persistence.load(name);
+		room.doc.transact(() => {
+			for (const update of updates) Y.applyUpdate(room.doc, update, LOADING);
+		}, LOADING);
+		room.#lastId = lastId;
+		room.#sinceCompaction = updates.length > 1 ? updates.length : 0;
+		room.sizeEstimate = updates.reduce((n, u) => n + u.byteLength, 0);
+		return room;
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === LOADING) return;
+		this.sizeEstimate += update.byteLength;
+		const message = encoding.encode((e) => {
+			encoding.writeVarUint(e, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(e, update);
+		});
+		for (const peer of this.peers) if (peer !== origin) peer.send(message);
+
+		const stored = this.deps.persistence.append(this.name, update).then((id) => {
+			this.#lastId = Math.max(this.#lastId, id);
+			this.#sinceCompaction += 1;
+			if (this.#sinceCompaction >= this.deps.limits.compactEvery) void this.compact();
+		});
+		this.#inflight.add(stored);
+		const settled = stored.then(
+			() => void this.#inflight.delete(stored),
+			(error: unknown) => {
+				this.#inflight.delete(stored);
+				this.#fail(error);
+				throw error;
+			}
+		);
+		if (origin && typeof origin === 'object' && this.peers.has(origin as RoomPeer)) {
+			const peer = origin as RoomPeer;
+			// Chained, so a later write never "acknowledges" an earlier one that failed.
+			const durable = Promise.all([peer.durable, settled]).then(() => undefined);
+			durable.catch(() => {});
+			peer.durable = durable;
+		}
+		settled.catch(() => {});
+	};
+
+	#onAwareness = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		const changed = [...added, ...updated, ...removed];
+		const peer = origin as RoomPeer | null;
+		if (peer && this.peers.has(peer)) {
+			for (const id of added) peer.awarenessIds.add(id);
+			for (const id of removed) peer.awarenessIds.delete(id);
+		}
+		const message = encoding.encode((e) => {
+			encoding.writeVarUint(e, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+		});
+		for (const p of this.peers) p.send(message);
+	};
+
+	join(peer: RoomPeer) {
+		this.peers.add(peer);
+	}
+
+	/** Removes the peer and its presence; compacts when it was the last one. */
+	leave(peer: RoomPeer) {
+		if (!this.peers.delete(peer)) return;
+		if (peer.awarenessIds.size > 0) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+		}
+		if (this.peers.size === 0) void this.compact();
+	}
+
+	/** The document's exact encoded size (costly: used only when the estimate says it may be too big). */
+	exactSize(): number {
+		this.sizeEstimate = Y.encodeStateAsUpdate(this.doc).byteLength;
+		return this.sizeEstimate;
+	}
+
+	/** Writes the whole state as the snapshot and drops the log rows it contains. */
+	compact(): Promise<void> {
+		const run = async () => {
+			if (this.#failed) return;
+			await Promise.allSettled([...this.#inflight]);
+			if (this.#sinceCompaction === 0 || this.#failed) return;
+			const throughId = this.#lastId;
+			const counted = this.#sinceCompaction;
+			// Contains every logged update up to throughId: each was applied before it was appended.
+			const state = Y.encodeStateAsUpdate(this.doc);
+			await this.deps.persistence.compact(this.name, state, throughId);
+			this.#sinceCompaction -= counted;
+			this.sizeEstimate = state.byteLength;
+		};
+		const next = this.#lock.then(run);
+		this.#lock = next.catch((error: unknown) => {
+			// A failed compaction loses nothing: the log rows are still there.
+			this.deps.log.error('yjs compaction failed', { doc: this.name, error });
+		});
+		return this.#lock;
+	}
+
+	/** Waits for pending writes and compactions (used before unloading and at shutdown). */
+	async settle(): Promise<void> {
+		await Promise.allSettled([...this.#inflight]);
+		await this.#lock;
+	}
+
+	#fail(error: unknown) {
+		if (this.#failed) return;
+		this.#failed = true;
+		this.deps.log.error('yjs update could not be stored; dropping the document from memory', {
+			doc: this.name,
+			error
+		});
+		this.deps.onFailure(this);
+	}
+
+	destroy() {
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
