@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { meRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
+import { roomRoutes, timeRoutes } from './routes/room.ts';
 import type { Store } from './store/types.ts';
 
 export interface CreateAppOptions {
@@ -82,6 +83,8 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/mutations', mutationRoutes(deps));
 	app.route('/api/auth', authRoutes(deps));
 	app.route('/api/me', meRoutes());
+	app.route('/api/conversations', roomRoutes(deps));
+	app.route('/api/time', timeRoutes(deps));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

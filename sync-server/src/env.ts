@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { IceServer } from '../../src/lib/contracts/call.ts';
 
 /** Configuration, validated once at startup. Unset and empty variables fall back to defaults. */
 export interface Env {
@@ -21,6 +22,10 @@ export interface Env {
 	/** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
 	trustProxy: boolean;
 	defaultCommunity: { name: string; timeZone: string };
+	/** STUN/TURN servers handed to the call (ICE_SERVERS, a JSON list of RTCIceServer). */
+	iceServers: IceServer[];
+	/** coturn's `static-auth-secret`: TURN entries without a username get short-lived credentials from it. */
+	turnSecret: string | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -66,7 +71,16 @@ const EnvSchema = v.object({
 		'false'
 	),
 	DEFAULT_COMMUNITY_NAME: v.optional(v.pipe(v.string(), v.maxLength(100)), 'Birmingham, AL'),
-	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago')
+	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago'),
+	ICE_SERVERS: v.optional(
+		v.pipe(
+			v.string(),
+			v.parseJson(undefined, 'ICE_SERVERS must be JSON, like [{"urls":"stun:stun.example.org:3478"}].'),
+			v.array(IceServer, 'ICE_SERVERS must be a JSON list of {urls, username?, credential?}.')
+		),
+		'[]'
+	),
+	TURN_SECRET: v.optional(v.string())
 });
 
 export class EnvError extends Error {
@@ -104,7 +118,9 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		sessionTtlDays: e.SESSION_TTL_DAYS,
 		bodyLimitBytes: e.BODY_LIMIT_BYTES,
 		trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
-		defaultCommunity: { name: e.DEFAULT_COMMUNITY_NAME, timeZone: e.DEFAULT_COMMUNITY_TZ }
+		defaultCommunity: { name: e.DEFAULT_COMMUNITY_NAME, timeZone: e.DEFAULT_COMMUNITY_TZ },
+		iceServers: e.ICE_SERVERS,
+		turnSecret: e.TURN_SECRET
 	};
 }
 

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp, type App } from './app.ts';
@@ -8,6 +9,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
 import { openStore } from './store/sqlite.ts';
+import { createSignaling, PEERJS_PATH } from './signaling/peer-server.ts';
 
 export interface RunningServer {
 	/** Where this process listens, e.g. http://127.0.0.1:41234 (port 0 is replaced by the real port). */
@@ -53,6 +55,8 @@ export async function startServer({
 	const boundEnv = withBoundPort(env, port);
 	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
 	ready.app = createApp({ env: boundEnv, store, mailer, clock, log });
+	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
+	upgrades.route(PEERJS_PATH, signaling.handle);
 
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
 	void mailer.flush();
@@ -73,6 +77,7 @@ export async function startServer({
 			closing ??= (async () => {
 				clearInterval(mailRetry);
 				clearInterval(cleanup);
+				signaling.close();
 				await stopListening(server);
 				await mailer.close();
 				await store.close();
