@@ -2,6 +2,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { Community } from '../contracts/auth';
 import type { MutationInput, SignupResult } from '../contracts/mutations';
 import type { SignupDraft } from '../core/signup-steps';
+import type { SegmentRecord, TrackRecord } from './recordings';
 
 /** The questionnaire being filled in. One per device (kiosk sessions wipe it, issue #7). */
 export type DraftRecord = { id: 'signup'; answers: SignupDraft; stepIndex: number; updatedAt: number };
@@ -36,6 +37,8 @@ export type CommonGroundDb = Dexie & {
 	outbox: EntityTable<OutboxEntry, 'id'>;
 	signups: EntityTable<SignupRecord, 'id'>;
 	cache: EntityTable<CacheRecord, 'key'>;
+	tracks: EntityTable<TrackRecord, 'id'>;
+	segments: Dexie.Table<SegmentRecord, [string, number]>;
 };
 
 export const DB_NAME = 'common-ground';
@@ -43,7 +46,8 @@ export const DB_NAME = 'common-ground';
 /**
  * Versioned schema. Never edit a released version: add a new one with an upgrade function.
  * v1: drafts, outbox, cache. v2: sign-up records, and outbox entries gain a status so a rejected
- * mutation stays visible instead of being retried forever.
+ * mutation stays visible instead of being retried forever. v3: the call's local recording, one track
+ * per device and its audio segments (issue #5).
  */
 export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]): CommonGroundDb {
 	const db = new Dexie(name, options) as CommonGroundDb;
@@ -60,6 +64,11 @@ export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof De
 					entry.nextAttemptAt ??= 0;
 				});
 		});
+	// v3 only adds tables, so it needs no upgrade function: no existing row changes shape.
+	db.version(3).stores({
+		tracks: 'id, conversationId, recordingId, status, updatedAt',
+		segments: '[trackId+seq]'
+	});
 	return db;
 }
 
