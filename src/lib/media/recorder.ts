@@ -37,7 +37,9 @@ export class TrackRecorder {
 		this.#onProgress = options.onProgress;
 		this.#onError = options.onError;
 		// 48 kHz is asked for; the browser resamples the microphone if it runs at another rate.
-		this.#context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
+		// Nothing is played through this context, so latency doesn't matter: 'playback' gives the
+		// audio thread the largest buffers, which a busy low-end device needs to not drop audio.
+		this.#context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'playback' });
 	}
 
 	/** Sets up the audio graph. Call it from a click: browsers only start audio after a gesture. */

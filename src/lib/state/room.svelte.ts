@@ -16,7 +16,7 @@ type Member = RoomMember & { link: LinkState; ready: boolean; stream?: MediaStre
 type Shared = { id: string; state: 'recording' | 'paused' | 'stopped'; startedAtServerMs: number; pausedMs: number; pausedAt?: number };
 
 const STATS_MS = 2_000;
-const TICK_MS = 500;
+const TICK_MS = 250;
 
 /**
  * The room of one conversation (issue #5): the call, the ready/start/pause/stop protocol over the
