@@ -28,10 +28,23 @@ export function launchWithMic(wav: string): Promise<Browser> {
  * A Chromium we start ourselves (with a profile folder), so a test can kill it with SIGKILL like a
  * crash and start it again on the same profile. Playwright drives it over CDP.
  */
-export async function launchKillable(wav: string, profileDir: string): Promise<{ browser: Browser; process: ChildProcess }> {
-	const child = spawn(CHROME, [...micArgs(wav), '--headless', `--user-data-dir=${profileDir}`, '--remote-debugging-port=0', 'about:blank'], {
-		stdio: ['ignore', 'ignore', 'pipe']
-	});
+export async function launchKillable(
+	wav: string,
+	profileDir: string
+): Promise<{ browser: Browser; process: ChildProcess }> {
+	const child = spawn(
+		CHROME,
+		[
+			...micArgs(wav),
+			'--headless',
+			`--user-data-dir=${profileDir}`,
+			'--remote-debugging-port=0',
+			'about:blank'
+		],
+		{
+			stdio: ['ignore', 'ignore', 'pipe']
+		}
+	);
 	const endpoint = await new Promise<string>((resolve, reject) => {
 		let output = '';
 		child.stderr?.on('data', (chunk: Buffer) => {
@@ -49,9 +62,9 @@ export async function signIn(page: Page, signInUrl: string) {
 	await expect(page.getByTestId('signed-in')).toBeVisible({ timeout: 20_000 });
 }
 
-/** Through the mic check into the call. */
-export async function joinRoom(page: Page, roomUrl: string) {
-	await page.goto(roomUrl);
+/** Through the mic check into the call (opening the room first, unless `roomUrl` is undefined). */
+export async function joinRoom(page: Page, roomUrl: string | undefined) {
+	if (roomUrl) await page.goto(roomUrl);
 	await page.getByRole('button', { name: 'Allow the microphone' }).click();
 	await expect(page.getByLabel('Microphone level')).toBeVisible();
 	await page.getByRole('button', { name: 'Join the call' }).click();
@@ -84,18 +97,25 @@ export function readTrack(page: Page, conversationId: string): Promise<SavedTrac
 				req.onsuccess = () => resolve(req.result);
 				req.onerror = () => reject(req.error);
 			});
-			const all = <T,>(store: string, query?: IDBKeyRange) =>
+			const all = <T>(store: string, query?: IDBKeyRange) =>
 				new Promise<T[]>((resolve, reject) => {
 					const req = db.transaction(store).objectStore(store).getAll(query);
 					req.onsuccess = () => resolve(req.result as T[]);
 					req.onerror = () => reject(req.error);
 				});
-			type Track = Omit<SavedTrack, 'segments' | 'envelope'> & { id: string; conversationId: string; updatedAt: number };
+			type Track = Omit<SavedTrack, 'segments' | 'envelope'> & {
+				id: string;
+				conversationId: string;
+				updatedAt: number;
+			};
 			const tracks = (await all<Track>('tracks')).filter((t) => t.conversationId === conversationId);
 			const track = tracks.sort((a, b) => b.updatedAt - a.updatedAt)[0];
 			if (!track) return undefined;
 			type Segment = { startSample: number; sampleCount: number; serverTimeMs: number; pcm: ArrayBuffer };
-			const segments = await all<Segment>('segments', IDBKeyRange.bound([track.id, -Infinity], [track.id, Infinity]));
+			const segments = await all<Segment>(
+				'segments',
+				IDBKeyRange.bound([track.id, -Infinity], [track.id, Infinity])
+			);
 			db.close();
 			const size = Math.round((track.sampleRate * windowMs) / 1000);
 			const envelope: number[] = [];
@@ -120,7 +140,11 @@ export function readTrack(page: Page, conversationId: string): Promise<SavedTrac
 				dropouts: track.dropouts,
 				recoveries: track.recoveries,
 				index: track.index,
-				segments: segments.map(({ startSample, sampleCount, serverTimeMs }) => ({ startSample, sampleCount, serverTimeMs })),
+				segments: segments.map(({ startSample, sampleCount, serverTimeMs }) => ({
+					startSample,
+					sampleCount,
+					serverTimeMs
+				})),
 				envelope
 			};
 		},
@@ -129,9 +153,15 @@ export function readTrack(page: Page, conversationId: string): Promise<SavedTrac
 }
 
 /** Waits (polling often, so a stop lands close to the mark) until the page's timer passes `ms`. */
-export async function waitForElapsed(page: Page, ms: number, testId = 'elapsed', attribute = 'data-elapsed-ms') {
+export async function waitForElapsed(
+	page: Page,
+	ms: number,
+	testId = 'elapsed',
+	attribute = 'data-elapsed-ms'
+) {
 	await page.waitForFunction(
-		({ ms, testId, attribute }) => Number(document.querySelector(`[data-testid="${testId}"]`)?.getAttribute(attribute) ?? 0) >= ms,
+		({ ms, testId, attribute }) =>
+			Number(document.querySelector(`[data-testid="${testId}"]`)?.getAttribute(attribute) ?? 0) >= ms,
 		{ ms, testId, attribute },
 		{ polling: 50, timeout: ms + 60_000 }
 	);

@@ -18,13 +18,18 @@ test.describe('the conversation call', () => {
 		test.setTimeout(300_000);
 		const demo = seedDemo(app);
 		const conversation = demo.conversations[0]!;
-		const [adaInfo, benInfo] = conversation.participantIds.map((id) => demo.participants.find((p) => p.id === id)!);
+		const [adaInfo, benInfo] = conversation.participantIds.map((id) =>
+			demo.participants.find((p) => p.id === id)!
+		);
 		const roomUrl = `${app.url}/conversations/${conversation.id}/room`;
 		const wavs = { ada: speechWav('ada'), ben: speechWav('ben') };
 
 		// Each partner in their own browser, with their own voice on the fake microphone.
 		const pages: Record<'ada' | 'ben', Page> = {} as never;
-		for (const [who, info] of [['ada', adaInfo], ['ben', benInfo]] as const) {
+		for (const [who, info] of [
+			['ada', adaInfo],
+			['ben', benInfo]
+		] as const) {
 			const browser = await launchWithMic(wavs[who]);
 			browsers.push(browser);
 			const page = await (await browser.newContext()).newPage();
@@ -44,7 +49,13 @@ test.describe('the conversation call', () => {
 			await expect(partner).toHaveAttribute('data-link', 'connected', { timeout: 30_000 });
 			await expect(partner).toHaveAttribute('data-hearing', 'true', { timeout: 30_000 });
 			await expect
-				.poll(() => page.locator('audio[autoplay]').evaluate((a: HTMLAudioElement) => (a.srcObject as MediaStream | null)?.getAudioTracks()[0]?.readyState))
+				.poll(() =>
+					page
+						.locator('audio[autoplay]')
+						.evaluate(
+							(a: HTMLAudioElement) => (a.srcObject as MediaStream | null)?.getAudioTracks()[0]?.readyState
+						)
+				)
 				.toBe('live');
 		}
 		await expectNoAxeViolations(pages.ada, 'the call before recording');
@@ -85,13 +96,17 @@ test.describe('the conversation call', () => {
 				if (i === 0) continue;
 				const previous = track.segments[i - 1]!;
 				expect(s.startSample).toBe(previous.startSample + previous.sampleCount);
-				expect(Math.abs(s.serverTimeMs - previous.serverTimeMs - (previous.sampleCount / 48)) ).toBeLessThan(250);
+				expect(Math.abs(s.serverTimeMs - previous.serverTimeMs - previous.sampleCount / 48)).toBeLessThan(
+					250
+				);
 			}
 			// The audio is this person's own voice, not silence, noise or the partner's voice (5-s chunks: see chunkedMatch).
 			const own = chunkedMatch(track.envelope, sources[who]);
 			const partner = chunkedMatch(track.envelope, sources[who === 'ada' ? 'ben' : 'ada']);
 			expect(own, `${who}'s track matches ${who}'s voice`).toBeGreaterThan(0.8);
-			expect(own - partner, `${who}'s track is not ${who === 'ada' ? 'Ben' : 'Ada'}'s voice`).toBeGreaterThan(0.25);
+			expect(own - partner, `${who}'s track is not ${who === 'ada' ? 'Ben' : 'Ada'}'s voice`).toBeGreaterThan(
+				0.25
+			);
 			// The question and the mark are in the time-coded index on both devices.
 			expect(track.index.map((e) => e.kind).sort()).toEqual(['mark', 'question']);
 		}
@@ -104,13 +119,17 @@ test.describe('the conversation call', () => {
 		const stranger = demo.participants.find((p) => !conversation.participantIds.includes(p.id))!;
 		await signIn(page, stranger.signInUrl);
 		await page.goto(`${app.url}/conversations/${conversation.id}/room`);
-		await expect(page.getByRole('alert')).toContainText('open only to its two participants and its facilitator');
+		await expect(page.getByRole('alert')).toContainText(
+			'open only to its two participants and its facilitator'
+		);
 		await expect(page.getByRole('button', { name: 'Allow the microphone' })).toHaveCount(0);
 		// The signaling socket refuses them too, whatever the page does.
 		const status = await page.evaluate(
 			({ conversationId, userId }) =>
 				new Promise<string>((resolve) => {
-					const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/peerjs/peerjs?key=peerjs&id=cg_${conversationId}_${userId}&token=x`);
+					const ws = new WebSocket(
+						`${location.origin.replace('http', 'ws')}/peerjs/peerjs?key=peerjs&id=cg_${conversationId}_${userId}&token=x`
+					);
 					ws.onopen = () => resolve('open');
 					ws.onerror = () => resolve('refused');
 				}),

@@ -37,7 +37,19 @@ export function speechWav(name: keyof typeof VOICES): string {
 		execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text]);
 		const part = join(dir, `${name}-${i}.wav`);
 		// Pauses of different lengths after each sentence: 0.7 s, 1.3 s, 2.1 s.
-		execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', part, 'pad', '0', `${0.7 + i * 0.6 + (i > 1 ? 0.2 : 0)}`]);
+		execFileSync('sox', [
+			raw,
+			'-r',
+			'48000',
+			'-c',
+			'1',
+			'-b',
+			'16',
+			part,
+			'pad',
+			'0',
+			`${0.7 + i * 0.6 + (i > 1 ? 0.2 : 0)}`
+		]);
 		parts.push(part);
 	});
 	const out = join(dir, `${name}.wav`);

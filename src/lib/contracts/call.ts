@@ -47,7 +47,9 @@ export const CallMessage = v.variant('type', [
 	v.strictObject({
 		type: v.literal('hello'),
 		ready: v.boolean(),
-		recording: v.nullable(v.strictObject({ id, state: RecordingState }))
+		recording: v.nullable(
+			v.strictObject({ id, state: RecordingState, startedAtServerMs: v.number(), pausedMs: v.number() })
+		)
 	}),
 	v.strictObject({ type: v.literal('ready'), ready: v.boolean() }),
 	v.strictObject({ type: v.literal('start'), recordingId: id, atServerMs: v.number() }),
