@@ -1,4 +1,5 @@
 // `npm run bench`: prints a table of figures; `npm run bench -- --json` prints [{name, value, unit}].
+import { callAndRecording } from './call';
 import { firstVisit } from './first-visit';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
@@ -15,6 +16,10 @@ try {
 	figures.push(...(await firstVisit({ url: server.url })));
 	log('Measuring sign-up submissions with autocannon…');
 	figures.push(...(await signupThroughput({ url: server.url, communityId: await server.communityId() })));
+	log(
+		`Measuring a call and its recording between two Chromium browsers (${process.env.BENCH_RECORDING_MINUTES ?? 10} min)…`
+	);
+	figures.push(...(await callAndRecording({ app: server.app })));
 } finally {
 	await server.stop();
 }
