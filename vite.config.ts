@@ -14,7 +14,7 @@ export default defineConfig({
 	],
 	build: { target: 'es2022' },
 	test: {
-		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'bench/**/*.test.ts'],
+		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'bench/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
 		environment: 'node',
 		// Server tests open real SQLite files in temporary folders; keep workers few on 2 cores.
 		maxWorkers: 2,

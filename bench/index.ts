@@ -1,4 +1,5 @@
 // `npm run bench`: prints a table of figures; `npm run bench -- --json` prints [{name, value, unit}].
+import { callAndRecording } from './call';
 import { firstVisit } from './first-visit';
 import { lighthouseScores } from './lighthouse';
 import { plainLanguage } from './plain-language';
@@ -32,6 +33,10 @@ try {
 		);
 	figures.push(...audit.figures);
 	figures.push(...plainLanguage());
+	log(
+		`Measuring a call and its recording between two Chromium browsers (${process.env.BENCH_RECORDING_MINUTES ?? 10} min)…`
+	);
+	figures.push(...(await callAndRecording({ app: server.app })));
 } finally {
 	await server.stop();
 }

@@ -11,6 +11,7 @@ export async function startBenchServer() {
 	if (!existsSync(`${staticDir}/200.html`)) execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
 	const app = await startAppServer({ staticDir: 'build' });
 	return {
+		app,
 		url: app.url,
 		stop: () => app.stop(),
 		cpuSeconds: () => app.cpuSeconds(),

@@ -23,6 +23,7 @@ import { loadSealer, type Sealer } from './kiosk/sealing.ts';
 import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
 import { questionRoutes } from './routes/questions.ts';
+import { roomRoutes, timeRoutes } from './routes/room.ts';
 import type { Store } from './store/types.ts';
 
 export interface CreateAppOptions {
@@ -93,6 +94,8 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 		kioskDeviceRoutes(deps, () => (sealer ??= loadSealer(env.dataDir)))
 	);
 	app.route('/api/questions', questionRoutes(deps));
+	app.route('/api/conversations', roomRoutes(deps));
+	app.route('/api/time', timeRoutes(deps));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
+import { IceServer } from '../../src/lib/contracts/call.ts';
 
 /** Configuration, validated once at startup. Unset and empty variables fall back to defaults. */
 export interface Env {
@@ -23,6 +24,10 @@ export interface Env {
 	defaultCommunity: { name: string; timeZone: string };
 	/** Kiosk sessions: seconds without input before the warning, and before the session ends (issue #7). */
 	kioskIdle: { warningSeconds: number; endSeconds: number };
+	/** STUN/TURN servers handed to the call (ICE_SERVERS, a JSON list of RTCIceServer). */
+	iceServers: IceServer[];
+	/** coturn's `static-auth-secret`: TURN entries without a username get short-lived credentials from it. */
+	turnSecret: string | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -70,7 +75,16 @@ const EnvSchema = v.object({
 	DEFAULT_COMMUNITY_NAME: v.optional(v.pipe(v.string(), v.maxLength(100)), 'Birmingham, AL'),
 	DEFAULT_COMMUNITY_TZ: v.optional(timeZone, 'America/Chicago'),
 	KIOSK_IDLE_WARNING_SECONDS: v.optional(integer('KIOSK_IDLE_WARNING_SECONDS', 5, 3600), '90'),
-	KIOSK_IDLE_END_SECONDS: v.optional(integer('KIOSK_IDLE_END_SECONDS', 10, 7200), '120')
+	KIOSK_IDLE_END_SECONDS: v.optional(integer('KIOSK_IDLE_END_SECONDS', 10, 7200), '120'),
+	ICE_SERVERS: v.optional(
+		v.pipe(
+			v.string(),
+			v.parseJson(undefined, 'ICE_SERVERS must be JSON, like [{"urls":"stun:stun.example.org:3478"}].'),
+			v.array(IceServer, 'ICE_SERVERS must be a JSON list of {urls, username?, credential?}.')
+		),
+		'[]'
+	),
+	TURN_SECRET: v.optional(v.string())
 });
 
 export class EnvError extends Error {
@@ -113,7 +127,9 @@ export function loadEnv(source: EnvSource = process.env): Env {
 			warningSeconds: e.KIOSK_IDLE_WARNING_SECONDS,
 			// The end always comes after the warning, whatever was configured.
 			endSeconds: Math.max(e.KIOSK_IDLE_END_SECONDS, e.KIOSK_IDLE_WARNING_SECONDS + 5)
-		}
+		},
+		iceServers: e.ICE_SERVERS,
+		turnSecret: e.TURN_SECRET
 	};
 }
 

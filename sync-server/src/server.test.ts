@@ -101,5 +101,5 @@ describe('crash safety', () => {
 		} finally {
 			if (child.exitCode === null) child.kill('SIGKILL');
 		}
-	}, 30_000);
+	}, 120_000);
 });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp, type App } from './app.ts';
@@ -9,6 +10,7 @@ import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
 import { openStore } from './store/sqlite.ts';
 import { createYjsService } from './yjs/service.ts';
+import { createSignaling, PEERJS_PATH } from './signaling/peer-server.ts';
 
 export interface RunningServer {
 	/** Where this process listens, e.g. http://127.0.0.1:41234 (port 0 is replaced by the real port). */
@@ -57,6 +59,8 @@ export async function startServer({
 	const yjs = createYjsService({ env: boundEnv, store, clock, log });
 	upgrades.route('/yjs/', yjs.handleUpgrade);
 	ready.app = createApp({ env: boundEnv, store, mailer, clock, log });
+	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
+	upgrades.route(PEERJS_PATH, signaling.handle);
 
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
 	void mailer.flush();
@@ -79,6 +83,7 @@ export async function startServer({
 				clearInterval(cleanup);
 				// Clients are told to reconnect, and every document is stored, before the port closes.
 				await yjs.close();
+				signaling.close();
 				await stopListening(server);
 				await mailer.close();
 				await store.close();

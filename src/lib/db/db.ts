@@ -3,6 +3,7 @@ import type { Community } from '../contracts/auth';
 import type { MutationInput, SignupResult } from '../contracts/mutations';
 import type { QuestionListSummary } from '../contracts/questions';
 import type { SignupDraft } from '../core/signup-steps';
+import type { SegmentRecord, TrackRecord } from './recordings';
 
 /** The questionnaire being filled in. One per device (kiosk sessions wipe it, issue #7). */
 export type DraftRecord = { id: 'signup'; answers: SignupDraft; stepIndex: number; updatedAt: number };
@@ -44,6 +45,8 @@ export type CommonGroundDb = Dexie & {
 	cache: EntityTable<CacheRecord, 'key'>;
 	yjsUpdates: EntityTable<YjsUpdateRecord, 'id'>;
 	questionLists: EntityTable<QuestionListRecord, 'conversationId'>;
+	tracks: EntityTable<TrackRecord, 'id'>;
+	segments: Dexie.Table<SegmentRecord, [string, number]>;
 };
 
 export const DB_NAME = 'common-ground';
@@ -52,7 +55,8 @@ export const DB_NAME = 'common-ground';
  * Versioned schema. Never edit a released version: add a new one with an upgrade function.
  * v1: drafts, outbox, cache. v2: sign-up records, and outbox entries gain a status so a rejected
  * mutation stays visible instead of being retried forever. v3: shared-document updates (the
- * question lists' local persistence) and the question-list summaries.
+ * question lists' local persistence) and the question-list summaries. v4: the call's local
+ * recording, one track per device and its audio segments (issue #5).
  */
 export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]): CommonGroundDb {
 	const db = new Dexie(name, options) as CommonGroundDb;
@@ -70,6 +74,11 @@ export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof De
 				});
 		});
 	db.version(3).stores({ yjsUpdates: '++id, doc', questionLists: 'conversationId' });
+	// v4 only adds tables, so it needs no upgrade function: no existing row changes shape.
+	db.version(4).stores({
+		tracks: 'id, conversationId, recordingId, status, updatedAt',
+		segments: '[trackId+seq]'
+	});
 	return db;
 }
 

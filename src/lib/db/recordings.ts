@@ -1,0 +1,173 @@
+import Dexie from 'dexie';
+import type { Dropout } from '../core/recording-timeline';
+import type { CommonGroundDb } from './db';
+
+/**
+ * The local recording (issue #5): one track per device (this participant's voice only), stored as
+ * segments of at most 1 s as it is captured, so a crash loses at most the segment being filled.
+ * The upload (issue #6) reads a track's metadata and its segments in order, and deletes nothing
+ * until the server has confirmed every byte.
+ */
+export type IndexEntry =
+	| { kind: 'question'; promptId: string; text: string; asked: boolean; atSample: number; atServerMs: number }
+	| { kind: 'mark'; markId: string; atSample: number; atServerMs: number };
+
+export type TrackStatus = 'recording' | 'paused' | 'finished';
+
+export type TrackRecord = {
+	id: string;
+	/** Shared by both devices' tracks of one recording (sent in the start command). */
+	recordingId: string;
+	conversationId: string;
+	userId: string;
+	format: 'pcm_s16le';
+	sampleRate: number;
+	channels: 1;
+	status: TrackStatus;
+	/** Server-synced time (ms since the epoch) of sample 0. */
+	startedAtServerMs: number;
+	sampleCount: number;
+	segmentCount: number;
+	/** Server-synced time just after the last saved sample. */
+	endServerMs: number;
+	dropouts: Dropout[];
+	pauses: { atSample: number; atServerMs: number; resumedAtServerMs?: number }[];
+	/** Questions asked and moments marked: the archive's time-coded index. */
+	index: IndexEntry[];
+	/** The latest clock estimate used to stamp segments. */
+	clock: { offsetMs: number; uncertaintyMs: number } | null;
+	/** How often this track was picked up again after the app closed mid-recording. */
+	recoveries: number;
+	createdAt: number;
+	updatedAt: number;
+	finishedAt?: number;
+};
+
+export type SegmentRecord = {
+	trackId: string;
+	seq: number;
+	/** Index of this segment's first sample in the track. */
+	startSample: number;
+	sampleCount: number;
+	/** Server-synced time of this segment's first sample. */
+	serverTimeMs: number;
+	/** 16-bit little-endian mono PCM. */
+	pcm: ArrayBuffer;
+};
+
+export type NewTrack = Pick<
+	TrackRecord,
+	'id' | 'recordingId' | 'conversationId' | 'userId' | 'sampleRate' | 'startedAtServerMs' | 'clock'
+>;
+
+export async function createTrack(
+	db: CommonGroundDb,
+	input: NewTrack,
+	now = Date.now()
+): Promise<TrackRecord> {
+	const track: TrackRecord = {
+		...input,
+		format: 'pcm_s16le',
+		channels: 1,
+		status: 'recording',
+		sampleCount: 0,
+		segmentCount: 0,
+		endServerMs: input.startedAtServerMs,
+		dropouts: [],
+		pauses: [],
+		index: [],
+		recoveries: 0,
+		createdAt: now,
+		updatedAt: now
+	};
+	await db.tracks.add(track);
+	return track;
+}
+
+/**
+ * Saves one captured segment and the track's counters in one transaction, so after a crash the
+ * counters always match the segments. Segments must arrive in order without gaps in sample index.
+ */
+export async function appendSegment(
+	db: CommonGroundDb,
+	trackId: string,
+	segment: { startSample: number; samples: Int16Array; serverTimeMs: number }
+): Promise<TrackRecord> {
+	return db.transaction('rw', db.tracks, db.segments, async () => {
+		const track = await db.tracks.get(trackId);
+		if (!track) throw new Error(`No track ${trackId} to append to`);
+		if (segment.startSample !== track.sampleCount) {
+			throw new Error(`Segment starts at sample ${segment.startSample}, track has ${track.sampleCount}`);
+		}
+		const count = segment.samples.length;
+		const pcm = segment.samples.buffer.slice(
+			segment.samples.byteOffset,
+			segment.samples.byteOffset + segment.samples.byteLength
+		) as ArrayBuffer;
+		await db.segments.add({
+			trackId,
+			seq: track.segmentCount,
+			startSample: segment.startSample,
+			sampleCount: count,
+			serverTimeMs: segment.serverTimeMs,
+			pcm
+		});
+		const updated: TrackRecord = {
+			...track,
+			sampleCount: track.sampleCount + count,
+			segmentCount: track.segmentCount + 1,
+			endServerMs: segment.serverTimeMs + (count / track.sampleRate) * 1000,
+			updatedAt: Date.now()
+		};
+		await db.tracks.put(updated);
+		return updated;
+	});
+}
+
+/** Changes a track's metadata (status, dropouts, index, pauses) in one transaction. */
+export async function updateTrack(
+	db: CommonGroundDb,
+	trackId: string,
+	change: (track: TrackRecord) => void
+): Promise<TrackRecord> {
+	return db.transaction('rw', db.tracks, async () => {
+		const track = await db.tracks.get(trackId);
+		if (!track) throw new Error(`No track ${trackId}`);
+		change(track);
+		track.updatedAt = Date.now();
+		await db.tracks.put(track);
+		return track;
+	});
+}
+
+export function getTrack(db: CommonGroundDb, trackId: string): Promise<TrackRecord | undefined> {
+	return db.tracks.get(trackId);
+}
+
+/** A track's segments in order. For long tracks prefer `eachSegment`, which holds one at a time. */
+export function listSegments(db: CommonGroundDb, trackId: string): Promise<SegmentRecord[]> {
+	return segmentsOf(db, trackId).toArray();
+}
+
+/** Visits a track's segments in order without loading the whole track into memory. */
+export function eachSegment(
+	db: CommonGroundDb,
+	trackId: string,
+	visit: (segment: SegmentRecord) => void
+): Promise<void> {
+	return segmentsOf(db, trackId).each(visit);
+}
+
+function segmentsOf(db: CommonGroundDb, trackId: string) {
+	return db.segments.where('[trackId+seq]').between([trackId, Dexie.minKey], [trackId, Dexie.maxKey]);
+}
+
+/** Tracks that were being recorded when the app last closed: the ones to offer to continue or finish. */
+export async function unfinishedTracks(db: CommonGroundDb, conversationId: string): Promise<TrackRecord[]> {
+	const tracks = await db.tracks.where('conversationId').equals(conversationId).toArray();
+	return tracks.filter((t) => t.status !== 'finished').sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+export function tracksOf(db: CommonGroundDb, conversationId: string): Promise<TrackRecord[]> {
+	return db.tracks.where('conversationId').equals(conversationId).sortBy('createdAt');
+}

@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, expect, type Browser, type Page } from '@playwright/test';
+import { WINDOW_MS } from './audio-match';
+
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+/** Chromium flags for a fake microphone that plays `wav` (each browser gets its own voice). */
+export function micArgs(wav: string): string[] {
+	return [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--no-first-run',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--use-fake-ui-for-media-stream',
+		'--use-fake-device-for-media-stream',
+		`--use-file-for-fake-audio-capture=${wav}`,
+		'--autoplay-policy=no-user-gesture-required'
+	];
+}
+
+export function launchWithMic(wav: string): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROME, args: micArgs(wav) });
+}
+
+/**
+ * A Chromium we start ourselves (with a profile folder), so a test can kill it with SIGKILL like a
+ * crash and start it again on the same profile. Playwright drives it over CDP.
+ */
+export async function launchKillable(
+	wav: string,
+	profileDir: string
+): Promise<{ browser: Browser; process: ChildProcess }> {
+	const child = spawn(
+		CHROME,
+		[
+			...micArgs(wav),
+			'--headless',
+			`--user-data-dir=${profileDir}`,
+			'--remote-debugging-port=0',
+			'about:blank'
+		],
+		{
+			stdio: ['ignore', 'ignore', 'pipe']
+		}
+	);
+	const endpoint = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		child.stderr?.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
+			if (match?.[1]) resolve(match[1]);
+		});
+		child.once('exit', (code) => reject(new Error(`Chromium exited (${code}):\n${output}`)));
+	});
+	return { browser: await chromium.connectOverCDP(endpoint), process: child };
+}
+
+export async function signIn(page: Page, signInUrl: string) {
+	await page.goto(signInUrl);
+	await expect(page.getByTestId('signed-in')).toBeVisible({ timeout: 20_000 });
+}
+
+/** Through the mic check into the call (opening the room first, unless `roomUrl` is undefined). */
+export async function joinRoom(page: Page, roomUrl: string | undefined) {
+	if (roomUrl) await page.goto(roomUrl);
+	await page.getByRole('button', { name: 'Allow the microphone' }).click();
+	await expect(page.getByLabel('Microphone level')).toBeVisible();
+	await page.getByRole('button', { name: 'Join the call' }).click();
+	await expect(page.getByRole('heading', { name: 'In this room' })).toBeVisible();
+}
+
+export type SavedTrack = {
+	status: string;
+	sampleRate: number;
+	sampleCount: number;
+	segmentCount: number;
+	recordingId: string;
+	dropouts: { atSample: number; missingMs: number }[];
+	recoveries: number;
+	index: { kind: string }[];
+	/** Segments as saved: contiguous sample indexes, server times. */
+	segments: { startSample: number; sampleCount: number; serverTimeMs: number }[];
+	envelope: number[];
+};
+
+/**
+ * Reads this device's track for a conversation straight from IndexedDB (not through the app), and
+ * reduces its audio to an RMS envelope in the page, so megabytes of PCM need not cross to the test.
+ */
+export function readTrack(page: Page, conversationId: string): Promise<SavedTrack | undefined> {
+	return page.evaluate(
+		async ({ conversationId, windowMs }) => {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const req = indexedDB.open('common-ground');
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+			const all = <T>(store: string, query?: IDBKeyRange) =>
+				new Promise<T[]>((resolve, reject) => {
+					const req = db.transaction(store).objectStore(store).getAll(query);
+					req.onsuccess = () => resolve(req.result as T[]);
+					req.onerror = () => reject(req.error);
+				});
+			type Track = Omit<SavedTrack, 'segments' | 'envelope'> & {
+				id: string;
+				conversationId: string;
+				updatedAt: number;
+			};
+			const tracks = (await all<Track>('tracks')).filter((t) => t.conversationId === conversationId);
+			const track = tracks.sort((a, b) => b.updatedAt - a.updatedAt)[0];
+			if (!track) return undefined;
+			type Segment = { startSample: number; sampleCount: number; serverTimeMs: number; pcm: ArrayBuffer };
+			const segments = await all<Segment>(
+				'segments',
+				IDBKeyRange.bound([track.id, -Infinity], [track.id, Infinity])
+			);
+			db.close();
+			const size = Math.round((track.sampleRate * windowMs) / 1000);
+			const envelope: number[] = [];
+			let sum = 0;
+			let n = 0;
+			for (const segment of segments) {
+				for (const s of new Int16Array(segment.pcm)) {
+					sum += (s / 32768) ** 2;
+					if (++n === size) {
+						envelope.push(Math.sqrt(sum / size));
+						sum = 0;
+						n = 0;
+					}
+				}
+			}
+			return {
+				status: track.status,
+				sampleRate: track.sampleRate,
+				sampleCount: track.sampleCount,
+				segmentCount: track.segmentCount,
+				recordingId: track.recordingId,
+				dropouts: track.dropouts,
+				recoveries: track.recoveries,
+				index: track.index,
+				segments: segments.map(({ startSample, sampleCount, serverTimeMs }) => ({
+					startSample,
+					sampleCount,
+					serverTimeMs
+				})),
+				envelope
+			};
+		},
+		{ conversationId, windowMs: WINDOW_MS }
+	);
+}
+
+/** Waits (polling often, so a stop lands close to the mark) until the page's timer passes `ms`. */
+export async function waitForElapsed(
+	page: Page,
+	ms: number,
+	testId = 'elapsed',
+	attribute = 'data-elapsed-ms'
+) {
+	await page.waitForFunction(
+		({ ms, testId, attribute }) =>
+			Number(document.querySelector(`[data-testid="${testId}"]`)?.getAttribute(attribute) ?? 0) >= ms,
+		{ ms, testId, attribute },
+		{ polling: 50, timeout: ms + 60_000 }
+	);
+}

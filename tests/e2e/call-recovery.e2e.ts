@@ -1,0 +1,92 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { joinRoom, launchKillable, launchWithMic, readTrack, signIn, waitForElapsed } from './call-helpers';
+import { seedDemo } from './demo';
+import { expect, test } from './fixtures';
+import { TMP } from './paths';
+import { speechWav } from './speech';
+
+test('a browser killed 30 s into a recording loses at most 2 s, and the recording can be continued', async ({
+	app
+}) => {
+	test.setTimeout(300_000);
+	const browsers: Browser[] = [];
+	const launched: ChildProcess[] = [];
+	const demo = seedDemo(app);
+	const conversation = demo.conversations[0]!;
+	const [adaId, benId] = conversation.participantIds;
+	const link = (d: typeof demo, id: string) => d.participants.find((p) => p.id === id)!.signInUrl;
+	const roomUrl = `${app.url}/conversations/${conversation.id}/room`;
+	const profile = mkdtempSync(join(TMP, 'ada-profile-'));
+	const adaWav = speechWav('ada');
+
+	try {
+		const benBrowser = await launchWithMic(speechWav('ben'));
+		browsers.push(benBrowser);
+		const ben = await (await benBrowser.newContext()).newPage();
+		let ada = await openKillable();
+		await signIn(ben, link(demo, benId!));
+		await signIn(ada.page, link(demo, adaId!));
+		await joinRoom(ben, roomUrl);
+		await joinRoom(ada.page, roomUrl);
+		await expect(ada.page.getByTestId('member')).toHaveAttribute('data-link', 'connected', {
+			timeout: 30_000
+		});
+		await ada.page.getByRole('button', { name: 'I’m ready to record' }).click();
+		await ben.getByRole('button', { name: 'I’m ready to record' }).click();
+		await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
+
+		// At 30 s of recording, Ada's whole browser dies at once, as in a crash.
+		await waitForElapsed(ada.page, 30_000);
+		const elapsedAtKill = Number(await ada.page.getByTestId('elapsed').getAttribute('data-elapsed-ms'));
+		ada.process.kill('SIGKILL');
+		await new Promise((resolve) => ada.process.once('exit', resolve));
+
+		// Reopened on the same profile, the app finds the unfinished recording and offers to continue it.
+		ada = await openKillable();
+		await signIn(ada.page, link(seedDemo(app), adaId!));
+		await ada.page.goto(roomUrl);
+		const offer = ada.page.getByTestId('recovery-offer');
+		await expect(offer).toContainText('An unfinished recording was found');
+		const recovered = (await readTrack(ada.page, conversation.id))!;
+		const recoveredMs = (recovered.sampleCount / recovered.sampleRate) * 1000;
+		expect(recoveredMs, 'at most 2 s lost').toBeGreaterThanOrEqual(elapsedAtKill - 2_000);
+		expect(recoveredMs).toBeGreaterThanOrEqual(28_000);
+		expect(recovered.status).not.toBe('finished');
+		expect(Number(await offer.locator('[data-recovered-ms]').getAttribute('data-recovered-ms'))).toBe(
+			recoveredMs
+		);
+
+		// Continue: the same track grows again, and the gap is written down as a dropout.
+		await offer.getByRole('button', { name: 'Continue recording' }).click();
+		await expect(offer).toContainText('continues as soon as you join the call');
+		await joinRoom(ada.page, undefined);
+		await expect(offer).toHaveCount(0);
+		// The timer follows the conversation's start, not the moment this device came back.
+		expect(Number(await ada.page.getByTestId('elapsed').getAttribute('data-elapsed-ms'))).toBeGreaterThan(
+			elapsedAtKill
+		);
+		await waitForElapsed(ada.page, recoveredMs + 4_000, 'recorded-here', 'data-recorded-ms');
+		await ben.getByRole('button', { name: 'Stop recording' }).click();
+		await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
+		await expect.poll(async () => (await readTrack(ada.page, conversation.id))?.status).toBe('finished');
+		const finished = (await readTrack(ada.page, conversation.id))!;
+		expect(finished.recordingId).toBe(recovered.recordingId);
+		expect(finished.recoveries).toBe(1);
+		expect(finished.sampleCount).toBeGreaterThan(recovered.sampleCount + 3 * 48_000);
+		const gap = finished.dropouts.find((d) => d.atSample === recovered.sampleCount);
+		expect(gap?.missingMs, 'the crash gap is in the track metadata').toBeGreaterThan(0);
+	} finally {
+		for (const b of browsers) await b.close();
+		for (const child of launched) if (child.exitCode === null) child.kill('SIGKILL');
+	}
+
+	async function openKillable(): Promise<{ page: Page; process: ChildProcess }> {
+		const { browser, process } = await launchKillable(adaWav, profile);
+		launched.push(process);
+		const context = browser.contexts()[0] ?? (await browser.newContext());
+		return { page: await context.newPage(), process };
+	}
+});
