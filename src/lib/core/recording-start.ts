@@ -11,10 +11,10 @@ export function shouldSendStart({
 }: {
 	myPeerId: string;
 	participantPeerIds: readonly string[];
-	ready: ReadonlySet<string>;
+	ready: readonly string[];
 	recording: boolean;
 }): boolean {
 	if (recording || !participantPeerIds.includes(myPeerId)) return false;
-	if (!participantPeerIds.every((id) => ready.has(id))) return false;
+	if (!participantPeerIds.every((id) => ready.includes(id))) return false;
 	return [...participantPeerIds].sort()[0] === myPeerId;
 }

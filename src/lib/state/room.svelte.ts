@@ -55,6 +55,8 @@ export class Room {
 	readonly #texts: RoomTexts;
 	#call: CallSession | undefined;
 	#timers: ReturnType<typeof setInterval>[] = [];
+	// The previous getStats counters, for rates; nothing renders them, so they need not be reactive.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#lastTraffic = new Map<string, { sent: number; received: number; at: number }>();
 
 	constructor(info: RoomInfo, texts: RoomTexts) {
@@ -197,14 +199,14 @@ export class Room {
 
 	#maybeStart() {
 		const participants = this.info.members.filter((m) => m.role === 'participant').map((m) => m.peerId);
-		const ready = new Set([...this.members.values()].filter((m) => m.ready).map((m) => m.peerId));
-		if (this.myReady) ready.add(this.info.me.peerId);
+		const ready = [...this.members.values()].filter((m) => m.ready).map((m) => m.peerId);
+		if (this.myReady) ready.push(this.info.me.peerId);
 		if (
 			!shouldSendStart({
 				myPeerId: this.info.me.peerId,
 				participantPeerIds: participants,
 				ready,
-				recording: this.shared !== undefined
+				recording: this.shared !== undefined && this.shared.state !== 'stopped'
 			})
 		)
 			return;
