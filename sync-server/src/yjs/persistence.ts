@@ -38,29 +38,36 @@ export function workerPersistence({
 	dataDir: string;
 	synchronous?: 'FULL' | 'NORMAL';
 }): DocPersistence {
-	const worker = new Worker(new URL('./log-writer.worker.mjs', import.meta.url), {
-		workerData: { file: join(dataDir, SQLITE_FILE), synchronous }
-	});
-	worker.unref();
+	// Started on the first write, so a server (or test) that never edits a document pays nothing.
+	let worker: Worker | undefined;
 	let nextId = 0;
 	const waiting = new Map<
 		number,
 		{ resolve: (value: { ids?: number[] }) => void; reject: (e: unknown) => void }
 	>();
-	worker.on('message', (reply: { id: number; ids?: number[]; error?: string }) => {
-		const entry = waiting.get(reply.id);
-		waiting.delete(reply.id);
-		if (reply.error) entry?.reject(new Error(reply.error));
-		else entry?.resolve(reply);
-	});
-	worker.on('error', (error) => {
-		for (const entry of waiting.values()) entry.reject(error);
-		waiting.clear();
-	});
+	const start = () => {
+		const w = new Worker(new URL('./log-writer.worker.mjs', import.meta.url), {
+			workerData: { file: join(dataDir, SQLITE_FILE), synchronous }
+		});
+		w.unref();
+		w.on('message', (reply: { id: number; ids?: number[]; error?: string }) => {
+			const entry = waiting.get(reply.id);
+			waiting.delete(reply.id);
+			if (reply.error) entry?.reject(new Error(reply.error));
+			else entry?.resolve(reply);
+		});
+		w.on('error', (error) => {
+			for (const entry of waiting.values()) entry.reject(error);
+			waiting.clear();
+			worker = undefined;
+		});
+		return w;
+	};
 	const call = (message: Record<string, unknown>) =>
 		new Promise<{ ids?: number[] }>((resolve, reject) => {
 			const id = ++nextId;
 			waiting.set(id, { resolve, reject });
+			worker ??= start();
 			worker.postMessage({ ...message, id });
 		});
 
@@ -102,8 +109,10 @@ export function workerPersistence({
 			await call({ op: 'compact', docName, state, throughId });
 		},
 		async close() {
+			if (!worker) return;
 			await call({ op: 'close' });
-			await worker.terminate();
+			await worker?.terminate();
+			worker = undefined;
 		}
 	};
 }
