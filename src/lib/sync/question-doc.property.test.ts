@@ -135,7 +135,8 @@ describe('question list convergence', () => {
 			}),
 			{ numRuns: 500 }
 		);
-	});
+		// Half a thousand random histories: seconds on a busy shared machine.
+	}, 120_000);
 
 	it('approvals that raced with an edit do not count', () => {
 		// Ana edits on her laptop while Ben, and Ana on her phone, approve the old wording.

@@ -3,7 +3,6 @@ import * as Y from 'yjs';
 import { addQuestion, editWording, readList } from '../../../src/lib/sync/question-doc.ts';
 import { openStore } from '../store/sqlite.ts';
 import { connectAs, eventually, startYjsTestServer } from '../test/yjs.ts';
-import { storePersistence } from './persistence.ts';
 
 /** Issue #4, "Persistence" and "Reconnects": the log, compaction, unloading, restarts. */
 describe('/yjs persistence', () => {
@@ -29,9 +28,9 @@ describe('/yjs persistence', () => {
 
 		// A second connection to the database file sees it, as a restarted process would after a crash.
 		const other = await openStore({ dataDir: server.dataDir });
-		const loaded = await storePersistence({ store: other, clock: () => new Date() }).load(c.docName);
+		const loaded = await other.yjsDocs.load(c.docName);
 		const doc = new Y.Doc();
-		for (const u of loaded.updates) Y.applyUpdate(doc, u);
+		for (const u of [loaded.snapshot, ...loaded.updates.map((r) => r.update)]) if (u) Y.applyUpdate(doc, u);
 		expect(texts(doc)).toEqual(['What did your grandparents do?']);
 		await other.close();
 		ana.provider.destroy();

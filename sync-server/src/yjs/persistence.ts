@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Clock } from '../clock.ts';
 import { SQLITE_FILE } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 
@@ -25,60 +24,6 @@ type Pending = {
 };
 
 /**
- * Appends that arrive in the same event-loop turn go to the store as one multi-row insert, which
- * the store's group commit then fsyncs together with whatever else is committing: one disk flush
- * for many edits, and still no acknowledgement before the flush.
- */
-export function storePersistence({ store, clock }: { store: Store; clock: Clock }): DocPersistence {
-	let pending: Pending[] = [];
-	let scheduled = false;
-
-	const flush = async () => {
-		scheduled = false;
-		const batch = pending;
-		pending = [];
-		try {
-			const ids = await store.transaction((repos) => repos.yjsDocs.append(batch, clock()));
-			batch.forEach((p, i) => p.resolve(ids[i]!));
-		} catch (error) {
-			for (const p of batch) p.reject(error);
-		}
-	};
-
-	return {
-		async load(docName) {
-			const { snapshot, throughId, updates } = await store.yjsDocs.load(docName);
-			return {
-				updates: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.update)],
-				lastId: updates.at(-1)?.id ?? throughId
-			};
-		},
-		append(docName, update) {
-			return new Promise((resolve, reject) => {
-				pending.push({ docName, update, resolve, reject });
-				if (!scheduled) {
-					scheduled = true;
-					setImmediate(() => void flush());
-				}
-			});
-		},
-		compact(docName, state, throughId) {
-			return store.transaction((repos) => repos.yjsDocs.compact({ docName, state, throughId, now: clock() }));
-		}
-	};
-}
-
-/** Keeps nothing: for benchmarks that compare the in-memory reference servers like for like. */
-export function memoryPersistence(): DocPersistence {
-	let id = 0;
-	return {
-		load: async () => ({ updates: [], lastId: 0 }),
-		append: async () => ++id,
-		compact: async () => {}
-	};
-}
-
-/**
  * The production persistence: reads through the store, writes on a worker thread with its own
  * connection (log-writer.worker.mjs), batched per event-loop turn. Measured with `npm run bench`:
  * with the fsync on the main thread every commit stalled the relay of all rooms for its duration.
@@ -93,29 +38,36 @@ export function workerPersistence({
 	dataDir: string;
 	synchronous?: 'FULL' | 'NORMAL';
 }): DocPersistence {
-	const worker = new Worker(new URL('./log-writer.worker.mjs', import.meta.url), {
-		workerData: { file: join(dataDir, SQLITE_FILE), synchronous }
-	});
-	worker.unref();
+	// Started on the first write, so a server (or test) that never edits a document pays nothing.
+	let worker: Worker | undefined;
 	let nextId = 0;
 	const waiting = new Map<
 		number,
 		{ resolve: (value: { ids?: number[] }) => void; reject: (e: unknown) => void }
 	>();
-	worker.on('message', (reply: { id: number; ids?: number[]; error?: string }) => {
-		const entry = waiting.get(reply.id);
-		waiting.delete(reply.id);
-		if (reply.error) entry?.reject(new Error(reply.error));
-		else entry?.resolve(reply);
-	});
-	worker.on('error', (error) => {
-		for (const entry of waiting.values()) entry.reject(error);
-		waiting.clear();
-	});
+	const start = () => {
+		const w = new Worker(new URL('./log-writer.worker.mjs', import.meta.url), {
+			workerData: { file: join(dataDir, SQLITE_FILE), synchronous }
+		});
+		w.unref();
+		w.on('message', (reply: { id: number; ids?: number[]; error?: string }) => {
+			const entry = waiting.get(reply.id);
+			waiting.delete(reply.id);
+			if (reply.error) entry?.reject(new Error(reply.error));
+			else entry?.resolve(reply);
+		});
+		w.on('error', (error) => {
+			for (const entry of waiting.values()) entry.reject(error);
+			waiting.clear();
+			worker = undefined;
+		});
+		return w;
+	};
 	const call = (message: Record<string, unknown>) =>
 		new Promise<{ ids?: number[] }>((resolve, reject) => {
 			const id = ++nextId;
 			waiting.set(id, { resolve, reject });
+			worker ??= start();
 			worker.postMessage({ ...message, id });
 		});
 
@@ -157,8 +109,10 @@ export function workerPersistence({
 			await call({ op: 'compact', docName, state, throughId });
 		},
 		async close() {
+			if (!worker) return;
 			await call({ op: 'close' });
-			await worker.terminate();
+			await worker?.terminate();
+			worker = undefined;
 		}
 	};
 }
