@@ -1,5 +1,6 @@
 // `npm run bench`: prints a table of figures; `npm run bench -- --json` prints [{name, value, unit}].
 import { firstVisit } from './first-visit';
+import { matchingFigures } from './matching';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
 
@@ -8,8 +9,11 @@ export type Figure = { name: string; value: number; unit: string; goal?: string 
 const json = process.argv.includes('--json');
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-const server = await startBenchServer();
 const figures: Figure[] = [];
+// First, before any server or browser shares the machine: the figure is "on one core".
+log('Matching 10,000 participants across 10 communities…');
+figures.push(...matchingFigures());
+const server = await startBenchServer();
 try {
 	log('Measuring the first visit in Chromium…');
 	figures.push(...(await firstVisit({ url: server.url })));
