@@ -5,6 +5,7 @@ import { authRepo } from './auth.ts';
 import { communityRepo } from './communities.ts';
 import { conversationRepo } from './conversations.ts';
 import { mailRepo } from './mail.ts';
+import { matchingRepo } from './matching.ts';
 import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
 import { participantRepo } from './participants.ts';
@@ -20,6 +21,7 @@ export function createRepos(db: Kysely<Database>): Repos {
 		auth: authRepo(db),
 		mutations: mutationRepo(db),
 		mail: mailRepo(db),
-		conversations: conversationRepo(db)
+		conversations: conversationRepo(db),
+		matching: matchingRepo(db)
 	};
 }
