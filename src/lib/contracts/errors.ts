@@ -17,6 +17,9 @@ export const ERROR_CODES = [
 	'unauthenticated',
 	'forbidden',
 	'not_found',
+	'match_rule',
+	'wrong_state',
+	'too_early',
 	'csrf_rejected',
 	'internal'
 ] as const;

@@ -21,6 +21,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	unauthenticated: 401,
 	forbidden: 403,
 	not_found: 404,
+	match_rule: 409,
+	wrong_state: 409,
+	too_early: 409,
 	csrf_rejected: 403,
 	internal: 500
 };

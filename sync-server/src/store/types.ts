@@ -252,6 +252,7 @@ export interface MatchingRepo {
 	claim(participantIds: readonly string[], conversationId: string): Promise<void>;
 	release(conversationId: string): Promise<void>;
 	activeConversationOf(participantId: string): Promise<string | undefined>;
+	activeParticipantIds(): Promise<Set<string>>;
 	createRun(
 		input: Omit<MatchingRunRecord, 'id' | 'createdAt' | 'approvedAt'> & { now: Date }
 	): Promise<MatchingRunRecord>;

@@ -22,6 +22,10 @@ export function matchingRepo(db: Kysely<Database>): MatchingRepo {
 				.executeTakeFirst();
 			return row?.conversation_id;
 		},
+		async activeParticipantIds() {
+			const rows = await db.selectFrom('active_matches').select('participant_id').execute();
+			return new Set(rows.map((r) => r.participant_id));
+		},
 		async createRun({ communityId, createdBy, status, resultJson, now }) {
 			const row = {
 				id: randomUUID(),
