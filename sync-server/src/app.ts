@@ -15,11 +15,16 @@ import { silentLogger, type Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { authRoutes } from './routes/auth.ts';
 import { communityRoutes } from './routes/communities.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { coordinatorMatchingRoutes } from './routes/coordinator-matching.ts';
+import { coordinatorProgramRoutes } from './routes/coordinator-program.ts';
 import { devMailboxApiRoutes, devMailboxPageRoutes } from './routes/dev.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
 import { meRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
+import { participationRoutes } from './routes/participation.ts';
+import { partnerRoutes } from './routes/partner.ts';
 import type { Store } from './store/types.ts';
 
 export interface CreateAppOptions {
@@ -82,6 +87,12 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/mutations', mutationRoutes(deps));
 	app.route('/api/auth', authRoutes(deps));
 	app.route('/api/me', meRoutes());
+	// Issue #3: matching, the partner's profile and scheduling.
+	app.route('/api/conversations', conversationRoutes(deps));
+	app.route('/api/participation', participationRoutes(deps));
+	app.route('/api/coordinator', coordinatorProgramRoutes(deps));
+	app.route('/api/coordinator', coordinatorMatchingRoutes(deps));
+	app.route('/api/partner', partnerRoutes(deps));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

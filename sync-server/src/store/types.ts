@@ -133,6 +133,8 @@ export interface UserRepo {
 	findByEmail(email: string): Promise<UserRecord | undefined>;
 	findByPersonalCodeHash(hash: string): Promise<UserRecord | undefined>;
 	personalCodeHashExists(hash: string): Promise<boolean>;
+	/** For the coordinator's pickers (facilitators): id and full name only. */
+	listByRole(role: Role): Promise<{ id: string; name: string }[]>;
 }
 
 export interface ParticipantRepo {
