@@ -5,7 +5,7 @@ import type { CommunityRecord, ConversationRecord, MatchingRunRecord, Repos } fr
 import { matchCommunity, type CommunityMatching } from './engine.ts';
 import { createCompiler, type CompiledPerson } from './person.ts';
 import { loadPool } from './pool.ts';
-import { assessPair, type PairBlock } from './rules.ts';
+import { assessPair, type PairBlock, type PairReason } from './rules.ts';
 import { ISSUE_STATEMENTS } from '../../../src/lib/contracts/questionnaire.ts';
 
 /**
@@ -73,8 +73,9 @@ export async function approvePairs(
 	const pool = new Map<string, CompiledPerson>(
 		(await loadPool(repos, community.id)).map((p) => [p.id, compiler.compile(p, now)])
 	);
+	// Every pair is checked before any is written: a refusal is a value, and nothing half-done remains.
 	const taken = new Set<string>();
-	const created: ConversationRecord[] = [];
+	const approved: { a: string; b: string; reason: PairReason }[] = [];
 	for (const { a, b } of pairs) {
 		const pa = pool.get(a);
 		const pb = pool.get(b);
@@ -83,25 +84,30 @@ export async function approvePairs(
 				code: 'not_found',
 				message: 'Someone in this list is not a participant of this community.'
 			});
-		const names = await fullNames(repos, [a, b]);
 		if (taken.has(a) || taken.has(b))
 			return reject({
 				code: 'match_rule',
-				message: `${names} cannot be paired: one of them is in two pairs.`
+				message: `${await fullNames(repos, [a, b])} cannot be paired: one of them is in two pairs. Nothing was saved.`
 			});
 		const verdict = assessPair(pa, pb, { conversationMinutes: community.conversationMinutes });
 		if (!verdict.ok)
 			return reject({
 				code: 'match_rule',
-				message: `${names} cannot be paired: ${BLOCK_MESSAGES[verdict.block]}. Nothing was saved.`
+				message: `${await fullNames(repos, [a, b])} cannot be paired: ${BLOCK_MESSAGES[verdict.block]}. Nothing was saved.`
 			});
 		taken.add(a);
 		taken.add(b);
+		approved.push({ a, b, reason: verdict.reason });
+	}
+	// Unexpected failures from here on (the active_matches guard, a crash) throw, and the caller's
+	// transaction rolls every pair back.
+	const created: ConversationRecord[] = [];
+	for (const { a, b, reason } of approved) {
 		const conversation = await repos.conversations.create({
 			communityId: community.id,
 			participantIds: [a, b],
-			inCommon: verdict.reason.sharedInterests.join(', '),
-			reasonJson: JSON.stringify(verdict.reason),
+			inCommon: reason.sharedInterests.join(', '),
+			reasonJson: JSON.stringify(reason),
 			matchingRunId: runId,
 			now
 		});
