@@ -11,14 +11,18 @@ import type { TestApp } from './harness.ts';
 export async function participant(
 	t: TestApp,
 	overrides: Partial<QuestionnaireInput> = {},
-	{ oriented = true, communityId = t.community.id }: { oriented?: boolean; communityId?: string } = {}
+	{
+		oriented = true,
+		communityId = t.community.id,
+		partnerOrganizationId = null
+	}: { oriented?: boolean; communityId?: string; partnerOrganizationId?: string | null } = {}
 ): Promise<{ user: UserRecord; cookie: string; answers: QuestionnaireInput }> {
 	const answers = validQuestionnaire({ communityId, ...overrides });
 	return t.store.transaction(async (repos) => {
 		const now = t.clock();
 		const { user } = await enrollParticipant(repos, {
 			payload: v.parse(Questionnaire, answers),
-			partnerOrganizationId: null,
+			partnerOrganizationId,
 			now
 		});
 		if (oriented) await repos.participants.markOriented(user.id, now);
