@@ -4,7 +4,7 @@ import { createSession } from '../auth/sessions.ts';
 import { sessionCookieName } from '../http/session.ts';
 import { approvePairs, previewRun } from '../matching/runs.ts';
 import { uniqueEmail } from '../test/factories.ts';
-import { createTestApp, signInAs, type TestApp } from '../test/harness.ts';
+import { createTestApp, signInAs } from '../test/harness.ts';
 import { matchablePair, participant } from '../test/matching-fixtures.ts';
 
 /**
