@@ -6,6 +6,8 @@ export type DemoOutput = {
 	coordinator: { signInUrl: string };
 	participants: { id: string; firstName: string; signInUrl: string }[];
 	partnerOrganizations: { name: string; inviteUrl: string }[];
+	partnerStaff: { organizationName: string; signInUrl: string }[];
+	facilitator: { signInUrl: string };
 };
 
 /** Seeds the demo data into a running test server's DATA_DIR, exactly as `npm run demo -- --json` does. */

@@ -61,6 +61,14 @@ export const matching: Migration = {
 			)
 			.execute();
 
+		// Conversations made before this migration (the demo's ready-made one) hold their people too.
+		await sql`
+			insert or ignore into active_matches (participant_id, conversation_id)
+			select participant_a_id, id from conversations where status in ('proposed', 'accepted', 'scheduled')
+			union all
+			select participant_b_id, id from conversations where status in ('proposed', 'accepted', 'scheduled')
+		`.execute(db);
+
 		await db.schema
 			.createTable('matching_runs')
 			.addColumn('id', 'text', (c) => c.primaryKey())
