@@ -50,15 +50,16 @@ export function matchCommunity(people: readonly MatchPerson[], options: MatchOpt
 	const kept = sparseEdges(set, ready.length, options.candidatesPerPerson ?? DEFAULT_CANDIDATES_PER_PERSON);
 	const edges: WeightedEdge[] = kept.map((r) => ({ a: set.a[r]!, b: set.b[r]!, weight: set.weight[r]! }));
 	const mate = maxWeightMatching(ready.length, edges);
-	const weightOf = new Map<number, number>();
-	for (const e of edges) weightOf.set(e.a * ready.length + e.b, e.weight);
+	// The weight of each person's matched pair, read off the edge list (no per-edge map).
+	const matchedWeight = new Int32Array(ready.length);
+	for (const e of edges) if (mate[e.a] === e.b) matchedWeight[e.a] = Math.max(matchedWeight[e.a]!, e.weight);
 
 	const pairs: ProposedPair[] = [];
 	const unmatched: string[] = [];
 	for (let i = 0; i < ready.length; i++) {
 		const j = mate[i]!;
 		if (j === -1) unmatched.push(ready[i]!.person.id);
-		else if (j > i) pairs.push(proposed(ready[i]!, ready[j]!, weightOf.get(i * ready.length + j)!));
+		else if (j > i) pairs.push(proposed(ready[i]!, ready[j]!, matchedWeight[i]! || matchedWeight[j]!));
 	}
 	return {
 		pairs,

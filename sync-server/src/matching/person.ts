@@ -38,6 +38,8 @@ export interface CompiledPerson {
 	stanceKnown: number;
 	interests: readonly string[];
 	week: WeekMask;
+	/** Bit d set when the person is free at some time on weekday d: one AND rules out most pairs. */
+	days: number;
 	waitingDays: number;
 	avoid: ReadonlySet<string>;
 }
@@ -48,6 +50,7 @@ export interface Compiler {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+const NOBODY: ReadonlySet<string> = new Set();
 
 export function normalizeName(name: string): string {
 	return name.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
@@ -66,6 +69,12 @@ export function phoneDigits(phone: string | null): string {
 function usablePhone(phone: string | null): string {
 	const digits = phoneDigits(phone);
 	return digits.length >= 7 ? digits : '';
+}
+
+function daysOf(week: WeekMask): number {
+	let days = 0;
+	for (let d = 0; d < 7; d++) if ((week[3 * d]! | week[3 * d + 1]! | week[3 * d + 2]!) !== 0) days |= 1 << d;
+	return days;
 }
 
 export function createCompiler(statementIds: readonly string[]): Compiler {
@@ -100,6 +109,7 @@ export function createCompiler(statementIds: readonly string[]): Compiler {
 				if (stance === 'agree') stanceBits |= 1 << i;
 			});
 			const since = Date.parse(person.waitingSince);
+			const week = weekMask(person.availability);
 			return {
 				person,
 				ready: person.oriented && !person.hasActiveMatch,
@@ -111,9 +121,10 @@ export function createCompiler(statementIds: readonly string[]): Compiler {
 				stanceBits,
 				stanceKnown,
 				interests: [...new Set(person.interests.map(normalizeInterest))].sort(),
-				week: weekMask(person.availability),
+				week,
+				days: daysOf(week),
 				waitingDays: Number.isFinite(since) ? Math.max(0, Math.floor((now.getTime() - since) / DAY_MS)) : 0,
-				avoid: new Set(person.avoid)
+				avoid: person.avoid.length === 0 ? NOBODY : new Set(person.avoid)
 			};
 		}
 	};

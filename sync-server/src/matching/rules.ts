@@ -83,6 +83,7 @@ export function pairBlock(
 	if (!a.ready || !b.ready) return 'not_ready';
 	if (a.person.communityId !== b.person.communityId) return 'other_community';
 	if ((a.languages & b.languages) === 0) return 'no_common_language';
+	if ((a.days & b.days) === 0) return 'no_common_time';
 	if (!differEnough(a, b)) return 'too_alike';
 	if (a.lastNameId !== 0 && a.lastNameId === b.lastNameId) return 'same_last_name';
 	if (a.emailId !== 0 && a.emailId === b.emailId) return 'same_email';
