@@ -63,11 +63,11 @@ test('issue #3 journey: the coordinator matches, both partners meet on paper, ag
 	] as const) {
 		const card = page.getByTestId('partner-card');
 		await expect(card.getByRole('heading', { name: `Meet ${partner.first_name}` })).toBeVisible();
-		const [{ autobiography }] = app.query<{ autobiography: string }>(
+		const autobiography = app.query<{ autobiography: string }>(
 			'select autobiography from participants where user_id = ?',
 			partner.id
-		);
-		await expect(page.getByTestId('partner-autobiography')).toHaveText(autobiography!);
+		)[0]!.autobiography;
+		await expect(page.getByTestId('partner-autobiography')).toHaveText(autobiography);
 	}
 	await expectNoAxeViolations(pa.page, 'partner profile');
 
@@ -101,11 +101,11 @@ test('issue #3 journey: the coordinator matches, both partners meet on paper, ag
 	}
 
 	// 4. Both .ics invites are in the mailbox, each with the room link.
-	const [{ id: conversationId }] = app.query<{ id: string }>(
+	const conversationId = app.query<{ id: string }>(
 		'select id from conversations where participant_a_id = ? and participant_b_id = ?',
 		pair.a,
 		pair.b
-	);
+	)[0]!.id;
 	for (const p of [a, b]) {
 		await expect
 			.poll(async () => {
