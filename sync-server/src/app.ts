@@ -15,6 +15,9 @@ import { silentLogger, type Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { authRoutes } from './routes/auth.ts';
 import { communityRoutes } from './routes/communities.ts';
+import { conversationRoutes } from './routes/conversations.ts';
+import { coordinatorMatchingRoutes } from './routes/coordinator-matching.ts';
+import { coordinatorProgramRoutes } from './routes/coordinator-program.ts';
 import { devMailboxApiRoutes, devMailboxPageRoutes } from './routes/dev.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
@@ -24,6 +27,8 @@ import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
 import { questionRoutes } from './routes/questions.ts';
 import { roomRoutes, timeRoutes } from './routes/room.ts';
+import { participationRoutes } from './routes/participation.ts';
+import { partnerRoutes } from './routes/partner.ts';
 import type { Store } from './store/types.ts';
 
 export interface CreateAppOptions {
@@ -96,6 +101,12 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/questions', questionRoutes(deps));
 	app.route('/api/conversations', roomRoutes(deps));
 	app.route('/api/time', timeRoutes(deps));
+	// Issue #3: matching, the partner's profile and scheduling.
+	app.route('/api/conversations', conversationRoutes(deps));
+	app.route('/api/participation', participationRoutes(deps));
+	app.route('/api/coordinator', coordinatorProgramRoutes(deps));
+	app.route('/api/coordinator', coordinatorMatchingRoutes(deps));
+	app.route('/api/partner', partnerRoutes(deps));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

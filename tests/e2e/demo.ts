@@ -7,6 +7,8 @@ export type DemoOutput = {
 	participants: { id: string; firstName: string; signInUrl: string }[];
 	partnerOrganizations: { name: string; inviteUrl: string }[];
 	conversations: { id: string; participantIds: [string, string] }[];
+	partnerStaff: { organizationName: string; signInUrl: string }[];
+	facilitator: { signInUrl: string };
 };
 
 /** Seeds the demo data into a running test server's DATA_DIR, exactly as `npm run demo -- --json` does. */

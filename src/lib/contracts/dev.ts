@@ -6,7 +6,11 @@ export const MailboxEntry = v.strictObject({
 	to: v.string(),
 	subject: v.string(),
 	text: v.string(),
-	createdAt: v.string()
+	createdAt: v.string(),
+	/** Reminders wait in the outbox until this time. */
+	sendAfter: v.nullable(v.string()),
+	/** Attached files (calendar invites), content included so tests can read them. */
+	attachments: v.array(v.strictObject({ filename: v.string(), contentType: v.string(), content: v.string() }))
 });
 export type MailboxEntry = v.InferOutput<typeof MailboxEntry>;
 

@@ -15,6 +15,8 @@ export const DEMO_EMAIL_DOMAIN = 'demo.example.org';
 export const DEMO_COMMUNITY = { name: 'Birmingham, AL', timeZone: 'America/Chicago' };
 export const DEMO_COORDINATOR = { email: `coordinator@${DEMO_EMAIL_DOMAIN}`, firstName: 'Dana' };
 export const DEMO_PARTICIPANT_COUNT = 40;
+export const DEMO_STAFF = { email: `staff@${DEMO_EMAIL_DOMAIN}`, firstName: 'Pat' };
+export const DEMO_FACILITATOR = { email: `facilitator@${DEMO_EMAIL_DOMAIN}`, firstName: 'Fay' };
 
 export const DEMO_ORGANIZATIONS: {
 	name: string;

@@ -8,8 +8,10 @@ import { ensureCoordinator } from './coordinator.ts';
 import {
 	DEMO_COMMUNITY,
 	DEMO_COORDINATOR,
+	DEMO_FACILITATOR,
 	DEMO_ORGANIZATIONS,
 	DEMO_PARTICIPANT_COUNT,
+	DEMO_STAFF,
 	demoAnswers
 } from './demo-data.ts';
 
@@ -22,6 +24,9 @@ export interface DemoReport {
 	partnerOrganizations: { name: string; inviteUrl: string }[];
 	/** One ready-made conversation, so the question list and the call can be tried before matching runs. */
 	conversations: { id: string; participantIds: [string, string] }[];
+	/** Issue #3: a staff member of the first partner organization, and a facilitator. */
+	partnerStaff: { organizationName: string; signInUrl: string }[];
+	facilitator: { signInUrl: string };
 }
 
 /** Seeds the demo data (idempotently, keyed by e-mail addresses and invite codes) and issues fresh 7-day links. */
@@ -74,8 +79,23 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 			).user;
 			created += 1;
 		}
+		// Most demo people have done the orientation, so matching has a pool; a few still have to.
+		if (i % 5 !== 4)
+			await repos.participants.markOriented(user.id, new Date(now.getTime() - (i % 9) * DAY_MS));
 		participants.push({ id: user.id, firstName: user.firstName, signInUrl: await link(user.id) });
 	}
+	const staff = await ensureUser(repos, {
+		...DEMO_STAFF,
+		role: 'partner_staff',
+		partnerOrganizationId: organizations[0]!.id,
+		now
+	});
+	const facilitator = await ensureUser(repos, {
+		...DEMO_FACILITATOR,
+		role: 'facilitator',
+		partnerOrganizationId: null,
+		now
+	});
 	const conversation = await demoConversation(repos, {
 		communityId: community.id,
 		participantIds: [participants[0]!.id, participants[1]!.id],
@@ -90,6 +110,8 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 			inviteUrl: `${env.publicUrl}/join/${o.inviteCode}`
 		})),
 		conversations: [{ id: conversation.id, participantIds: conversation.participantIds }],
+		partnerStaff: [{ organizationName: organizations[0]!.name, signInUrl: await link(staff.id) }],
+		facilitator: { signInUrl: await link(facilitator.id) },
 		created
 	};
 }
@@ -103,13 +125,39 @@ async function demoConversation(
 	);
 	if (existing) return existing;
 	const tomorrow = new Date(now.getTime() + 24 * 60 * 60_000);
-	return repos.conversations.create({
+	const conversation = await repos.conversations.create({
 		communityId,
 		participantIds,
 		status: 'scheduled',
-		inCommon: 'You both enjoy gardening',
+		inCommon: 'gardening',
 		scheduledStart: tomorrow.toISOString(),
 		now
+	});
+	// Its two people are taken: matching runs must not propose them again (issue #3).
+	await repos.matching.claim(participantIds, conversation.id);
+	return conversation;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+async function ensureUser(
+	repos: Repos,
+	input: {
+		email: string;
+		firstName: string;
+		role: 'partner_staff' | 'facilitator';
+		partnerOrganizationId: string | null;
+		now: Date;
+	}
+) {
+	const existing = await repos.users.findByEmail(input.email);
+	if (existing) return existing;
+	return repos.users.create({
+		...input,
+		lastName: '',
+		phone: null,
+		language: 'en',
+		personalCodeHash: null
 	});
 }
 
@@ -120,6 +168,9 @@ function describe(report: DemoReport & { created: number }, env: Env): string {
 		'',
 		`Coordinator (${DEMO_COORDINATOR.firstName}, ${DEMO_COORDINATOR.email}):`,
 		`  ${report.coordinator.signInUrl}`,
+		'',
+		`Partner-organization staff (${report.partnerStaff[0]?.organizationName}): ${report.partnerStaff[0]?.signInUrl}`,
+		`Facilitator: ${report.facilitator.signInUrl}`,
 		'',
 		'Partner organization invite links:',
 		...report.partnerOrganizations.map((o) => `  ${o.name}: ${o.inviteUrl}`),

@@ -56,7 +56,7 @@ export function createMailer({
 	const drain = async () => {
 		do {
 			again = false;
-			const batch = await store.mail.pending({ limit: BATCH, maxAttempts: MAX_ATTEMPTS });
+			const batch = await store.mail.pending({ limit: BATCH, maxAttempts: MAX_ATTEMPTS, now: clock() });
 			if (batch.length === 0) return;
 			const failures = new Map<number, string>();
 			const delivered: number[] = [];

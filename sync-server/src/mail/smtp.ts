@@ -11,7 +11,14 @@ export function createSmtpTransport({ smtpUrl, from }: { smtpUrl: string; from: 
 				to: message.to,
 				subject: message.subject,
 				text: message.text,
-				...(message.html ? { html: message.html } : {})
+				...(message.html ? { html: message.html } : {}),
+				...(message.attachments.length > 0 && {
+					attachments: message.attachments.map((a) => ({
+						filename: a.filename,
+						contentType: a.contentType,
+						content: a.content
+					}))
+				})
 			});
 		},
 		close() {

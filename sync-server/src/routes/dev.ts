@@ -16,7 +16,15 @@ export function devMailboxApiRoutes({ store }: AppDeps) {
 		return c.json(
 			v.parse(
 				Mailbox,
-				messages.map(({ id, to, subject, text, createdAt }) => ({ id, to, subject, text, createdAt }))
+				messages.map(({ id, to, subject, text, createdAt, sendAfter, attachments }) => ({
+					id,
+					to,
+					subject,
+					text,
+					createdAt,
+					sendAfter,
+					attachments
+				}))
 			)
 		);
 	});
@@ -70,8 +78,17 @@ function page(messages: OutboxMessage[]) {
 					(m) =>
 						html`<article>
 							<h2>${m.subject}</h2>
-							<p class="meta">To ${m.to} · ${m.createdAt}</p>
+							<p class="meta">
+								To ${m.to} · ${m.createdAt}${m.sendAfter ? html` · not before ${m.sendAfter}` : ''}
+							</p>
 							<pre>${raw(linkify(m.text))}</pre>
+							${m.attachments.map(
+								(a) =>
+									html`<details>
+										<summary>Attachment: ${a.filename} (${a.contentType})</summary>
+										<pre>${a.content}</pre>
+									</details>`
+							)}
 						</article>`
 				)}
 			</body>

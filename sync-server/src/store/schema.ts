@@ -14,6 +14,8 @@ export interface Database {
 	kiosks: KiosksTable;
 	yjs_updates: YjsUpdatesTable;
 	yjs_snapshots: YjsSnapshotsTable;
+	active_matches: ActiveMatchesTable;
+	matching_runs: MatchingRunsTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -24,7 +26,11 @@ export interface CommunitiesTable {
 	time_zone: string;
 	conversation_minutes: WithDefault<number>;
 	created_at: string;
+	matching_mode: WithDefault<MatchingMode>;
 }
+
+export const MATCHING_MODES = ['optimal', 'shortlist'] as const;
+export type MatchingMode = (typeof MATCHING_MODES)[number];
 
 export const POLITICAL_BACKGROUNDS = ['left', 'center', 'right', 'nonpartisan'] as const;
 export type PoliticalBackground = (typeof POLITICAL_BACKGROUNDS)[number];
@@ -61,6 +67,10 @@ export interface ParticipantsTable {
 	agreement_version: string;
 	autobiography: string;
 	created_at: string;
+	oriented_at: ColumnType<string | null, string | null | undefined, string | null>;
+	waiting_since: ColumnType<string | null, string | null | undefined, string | null>;
+	rematch_priority: WithDefault<number>;
+	coordinator_notes: WithDefault<string>;
 }
 
 export interface SignInTokensTable {
@@ -98,6 +108,9 @@ export interface MailOutboxTable {
 	sent_at: string | null;
 	error: string | null;
 	attempts: WithDefault<number>;
+	send_after: ColumnType<string | null, string | null | undefined, string | null>;
+	cancel_key: ColumnType<string | null, string | null | undefined, string | null>;
+	attachments_json: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type ConversationStatus =
@@ -114,6 +127,33 @@ export interface ConversationsTable {
 	scheduled_start: string | null;
 	created_at: string;
 	updated_at: string;
+	accepted_a_at: Nullable;
+	accepted_b_at: Nullable;
+	declined_by: Nullable;
+	decline_reason: WithDefault<string>;
+	reason_json: WithDefault<string>;
+	proposed_start: Nullable;
+	proposed_by: Nullable;
+	no_show_reported_by: Nullable;
+	no_show_user_id: Nullable;
+	matching_run_id: Nullable;
+}
+
+type Nullable = ColumnType<string | null, string | null | undefined, string | null>;
+
+export interface ActiveMatchesTable {
+	participant_id: string;
+	conversation_id: string;
+}
+
+export interface MatchingRunsTable {
+	id: string;
+	community_id: string;
+	created_by: string;
+	status: 'preview' | 'approved' | 'discarded';
+	result_json: string;
+	created_at: string;
+	approved_at: string | null;
 }
 
 export interface KiosksTable {

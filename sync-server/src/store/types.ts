@@ -1,5 +1,5 @@
 import type { Role } from '../../../src/lib/contracts/auth.ts';
-import type { ConversationStatus, PoliticalBackground } from './schema.ts';
+import type { ConversationStatus, MatchingMode, PoliticalBackground } from './schema.ts';
 
 /**
  * Storage seen by the rest of the server. Routes and services use only these interfaces, so a
@@ -11,6 +11,8 @@ export interface CommunityRecord {
 	name: string;
 	timeZone: string;
 	conversationMinutes: number;
+	/** 'shortlist': participants choose among three proposals instead of the coordinator's run. */
+	matchingMode: MatchingMode;
 	createdAt: string;
 }
 
@@ -44,6 +46,11 @@ export interface ParticipantRecord {
 	agreementVersion: string;
 	autobiography: string;
 	createdAt: string;
+	orientedAt: string | null;
+	/** When the person (re-)entered the pool; null until oriented. */
+	waitingSince: string | null;
+	rematchPriority: boolean;
+	coordinatorNotes: string;
 }
 
 export interface SessionUser {
@@ -74,9 +81,23 @@ export interface OutboxMessage {
 	sentAt: string | null;
 	error: string | null;
 	attempts: number;
+	/** Not delivered before this time (reminders). */
+	sendAfter: string | null;
+	attachments: MailAttachment[];
 }
 
-export type NewOutboxMessage = Pick<OutboxMessage, 'to' | 'subject' | 'text' | 'html'>;
+export interface MailAttachment {
+	filename: string;
+	contentType: string;
+	content: string;
+}
+
+export type NewOutboxMessage = Pick<OutboxMessage, 'to' | 'subject' | 'text' | 'html'> & {
+	sendAfter?: string | null;
+	/** Unsent messages with this key can be withdrawn together (a rescheduled conversation's reminders). */
+	cancelKey?: string;
+	attachments?: MailAttachment[];
+};
 
 export interface CommunityRepo {
 	list(): Promise<CommunityRecord[]>;
@@ -86,14 +107,21 @@ export interface CommunityRepo {
 		name: string;
 		timeZone: string;
 		conversationMinutes?: number;
+		matchingMode?: MatchingMode;
 		now: Date;
 	}): Promise<CommunityRecord>;
+	update(
+		id: string,
+		patch: Partial<Pick<CommunityRecord, 'name' | 'timeZone' | 'conversationMinutes' | 'matchingMode'>>
+	): Promise<void>;
 }
 
 export interface OrganizationRepo {
 	/** Case-insensitive. */
 	findByInviteCode(code: string): Promise<OrganizationRecord | undefined>;
 	create(input: Omit<OrganizationRecord, 'id' | 'createdAt'> & { now: Date }): Promise<OrganizationRecord>;
+	list(): Promise<OrganizationRecord[]>;
+	findById(id: string): Promise<OrganizationRecord | undefined>;
 }
 
 export interface UserRepo {
@@ -105,12 +133,40 @@ export interface UserRepo {
 	findByEmail(email: string): Promise<UserRecord | undefined>;
 	findByPersonalCodeHash(hash: string): Promise<UserRecord | undefined>;
 	personalCodeHashExists(hash: string): Promise<boolean>;
+	/** For the coordinator's pickers (facilitators): id and full name only. */
+	listByRole(role: Role): Promise<{ id: string; name: string }[]>;
 }
 
 export interface ParticipantRepo {
-	create(input: Omit<ParticipantRecord, 'status' | 'createdAt'> & { now: Date }): Promise<void>;
+	create(
+		input: Omit<
+			ParticipantRecord,
+			'status' | 'createdAt' | 'orientedAt' | 'waitingSince' | 'rematchPriority' | 'coordinatorNotes'
+		> & { now: Date }
+	): Promise<void>;
 	findByUserId(userId: string): Promise<ParticipantRecord | undefined>;
 	count(): Promise<number>;
+	/** Orientation done: the person enters the pool now (unless already in it). */
+	markOriented(userId: string, now: Date): Promise<void>;
+	/** Back in the pool after a decline, cancellation or no-show; `priority` puts them first. */
+	requeue(userId: string, input: { now: Date; priority: boolean }): Promise<void>;
+	/** Matched: the priority has done its job. */
+	clearPriority(userId: string): Promise<void>;
+	setNotes(userId: string, notes: string): Promise<void>;
+	/** Participants with their user row, for the coordinator, staff and the matching pool. */
+	listDirectory(filter: {
+		communityId?: string;
+		partnerOrganizationId?: string;
+		search?: string;
+		limit: number;
+	}): Promise<ParticipantDirectoryEntry[]>;
+}
+
+export interface ParticipantDirectoryEntry extends ParticipantRecord {
+	firstName: string;
+	lastName: string;
+	email: string | null;
+	phone: string | null;
 }
 
 export interface AuthRepo {
@@ -131,12 +187,14 @@ export interface MutationRepo {
 export interface MailRepo {
 	enqueue(message: NewOutboxMessage, now: Date): Promise<number>;
 	/** Oldest first; skips messages that failed `maxAttempts` times. */
-	pending(input: { limit: number; maxAttempts: number }): Promise<OutboxMessage[]>;
+	pending(input: { limit: number; maxAttempts: number; now: Date }): Promise<OutboxMessage[]>;
 	/** `redact` drops the bodies once a real mail server has them: they hold sign-in links and codes. */
 	markSent(id: number, input: { now: Date; redact: boolean }): Promise<void>;
 	markFailed(id: number, error: string): Promise<void>;
 	/** Newest first. */
 	list(input: { limit: number; to?: string }): Promise<OutboxMessage[]>;
+	/** Withdraws the unsent messages with this key; returns how many. */
+	cancel(cancelKey: string): Promise<number>;
 }
 
 export interface ConversationRecord {
@@ -150,6 +208,60 @@ export interface ConversationRecord {
 	scheduledStart: string | null;
 	createdAt: string;
 	updatedAt: string;
+	/** When each participant (same order as participantIds) accepted the match. */
+	acceptedAt: [string | null, string | null];
+	declinedBy: string | null;
+	declineReason: string;
+	/** The engine's PairReason as JSON (shared hours, interests, how far apart). */
+	reasonJson: string;
+	/** A time one partner picked and the other has yet to confirm. */
+	proposedStart: string | null;
+	proposedBy: string | null;
+	noShowReportedBy: string | null;
+	noShowUserId: string | null;
+	matchingRunId: string | null;
+}
+
+export type ConversationPatch = Partial<
+	Pick<
+		ConversationRecord,
+		| 'status'
+		| 'facilitatorId'
+		| 'scheduledStart'
+		| 'inCommon'
+		| 'acceptedAt'
+		| 'declinedBy'
+		| 'declineReason'
+		| 'proposedStart'
+		| 'proposedBy'
+		| 'noShowReportedBy'
+		| 'noShowUserId'
+	>
+>;
+
+export interface MatchingRunRecord {
+	id: string;
+	communityId: string;
+	createdBy: string;
+	status: 'preview' | 'approved' | 'discarded';
+	resultJson: string;
+	createdAt: string;
+	approvedAt: string | null;
+}
+
+export interface MatchingRepo {
+	/** Claims both people for the conversation; throws if either already has an active match. */
+	claim(participantIds: readonly string[], conversationId: string): Promise<void>;
+	release(conversationId: string): Promise<void>;
+	activeConversationOf(participantId: string): Promise<string | undefined>;
+	activeParticipantIds(): Promise<Set<string>>;
+	createRun(
+		input: Omit<MatchingRunRecord, 'id' | 'createdAt' | 'approvedAt'> & { now: Date }
+	): Promise<MatchingRunRecord>;
+	findRun(id: string): Promise<MatchingRunRecord | undefined>;
+	closeRun(id: string, input: { status: 'approved' | 'discarded'; now: Date }): Promise<void>;
+	/** Every pair of people who have had a conversation proposed in this community, ever. */
+	pastPairs(communityId: string): Promise<[string, string][]>;
 }
 
 export interface ConversationRepo {
@@ -160,16 +272,17 @@ export interface ConversationRepo {
 		status?: ConversationStatus;
 		inCommon?: string;
 		scheduledStart?: string | null;
+		reasonJson?: string;
+		matchingRunId?: string | null;
 		now: Date;
 	}): Promise<ConversationRecord>;
 	findById(id: string): Promise<ConversationRecord | undefined>;
 	listForUser(userId: string): Promise<ConversationRecord[]>;
-	update(
-		id: string,
-		patch: Partial<Pick<ConversationRecord, 'status' | 'facilitatorId' | 'scheduledStart' | 'inCommon'>> & {
-			now: Date;
-		}
-	): Promise<void>;
+	listForCommunity(
+		communityId: string,
+		filter?: { statuses?: readonly ConversationStatus[]; limit?: number }
+	): Promise<ConversationRecord[]>;
+	update(id: string, patch: ConversationPatch & { now: Date }): Promise<void>;
 }
 
 export interface KioskRecord {
@@ -229,6 +342,7 @@ export interface Repos {
 	conversations: ConversationRepo;
 	kiosks: KioskRepo;
 	yjsDocs: YjsDocRepo;
+	matching: MatchingRepo;
 }
 
 export interface Store extends Repos {

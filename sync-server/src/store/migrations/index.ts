@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { foundation } from './0001_foundation.ts';
 import { conversations } from './0002_conversations.ts';
+import { matching } from './0003_matching.ts';
 import { questionDocs } from './0004_question_docs.ts';
 import { kiosks } from './0007_kiosks.ts';
 
@@ -8,6 +9,7 @@ import { kiosks } from './0007_kiosks.ts';
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': foundation,
 	'0002_conversations': conversations,
+	'0003_matching': matching,
 	'0004_question_docs': questionDocs,
 	'0007_kiosks': kiosks
 };

@@ -17,16 +17,27 @@ export function communityRepo(db: Kysely<Database>): CommunityRepo {
 			const row = await db.selectFrom('communities').selectAll().where('name', '=', name).executeTakeFirst();
 			return row && toRecord(row);
 		},
-		async create({ name, timeZone, conversationMinutes = 40, now }) {
+		async create({ name, timeZone, conversationMinutes = 40, matchingMode = 'optimal', now }) {
 			const row = {
 				id: randomUUID(),
 				name,
 				time_zone: timeZone,
 				conversation_minutes: conversationMinutes,
+				matching_mode: matchingMode,
 				created_at: now.toISOString()
 			};
 			await db.insertInto('communities').values(row).execute();
 			return toRecord(row);
+		},
+		async update(id, { name, timeZone, conversationMinutes, matchingMode }) {
+			const set = {
+				...(name !== undefined && { name }),
+				...(timeZone !== undefined && { time_zone: timeZone }),
+				...(conversationMinutes !== undefined && { conversation_minutes: conversationMinutes }),
+				...(matchingMode !== undefined && { matching_mode: matchingMode })
+			};
+			if (Object.keys(set).length === 0) return;
+			await db.updateTable('communities').set(set).where('id', '=', id).execute();
 		}
 	};
 }
@@ -37,6 +48,7 @@ function toRecord(row: Selectable<CommunitiesTable>): CommunityRecord {
 		name: row.name,
 		timeZone: row.time_zone,
 		conversationMinutes: row.conversation_minutes,
+		matchingMode: row.matching_mode,
 		createdAt: row.created_at
 	};
 }

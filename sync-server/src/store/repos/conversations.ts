@@ -12,6 +12,8 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
 			status,
 			inCommon,
 			scheduledStart,
+			reasonJson,
+			matchingRunId,
 			now
 		}) {
 			const row = {
@@ -24,7 +26,17 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
 				in_common: inCommon ?? '',
 				scheduled_start: scheduledStart ?? null,
 				created_at: now.toISOString(),
-				updated_at: now.toISOString()
+				updated_at: now.toISOString(),
+				accepted_a_at: null,
+				accepted_b_at: null,
+				declined_by: null,
+				decline_reason: '',
+				reason_json: reasonJson ?? '{}',
+				proposed_start: null,
+				proposed_by: null,
+				no_show_reported_by: null,
+				no_show_user_id: null,
+				matching_run_id: matchingRunId ?? null
 			};
 			await db.insertInto('conversations').values(row).execute();
 			return toRecord(row);
@@ -48,16 +60,36 @@ export function conversationRepo(db: Kysely<Database>): ConversationRepo {
 				.execute();
 			return rows.map(toRecord);
 		},
-		async update(id, { now, status, facilitatorId, scheduledStart, inCommon }) {
+		async listForCommunity(communityId, { statuses, limit = 500 } = {}) {
+			let query = db
+				.selectFrom('conversations')
+				.selectAll()
+				.where('community_id', '=', communityId)
+				.orderBy('scheduled_start')
+				.orderBy('created_at')
+				.limit(limit);
+			if (statuses && statuses.length > 0) query = query.where('status', 'in', statuses);
+			return (await query.execute()).map(toRecord);
+		},
+		async update(id, { now, acceptedAt, ...patch }) {
+			const columns = {
+				status: patch.status,
+				facilitator_id: patch.facilitatorId,
+				scheduled_start: patch.scheduledStart,
+				in_common: patch.inCommon,
+				declined_by: patch.declinedBy,
+				decline_reason: patch.declineReason,
+				proposed_start: patch.proposedStart,
+				proposed_by: patch.proposedBy,
+				no_show_reported_by: patch.noShowReportedBy,
+				no_show_user_id: patch.noShowUserId,
+				accepted_a_at: acceptedAt?.[0],
+				accepted_b_at: acceptedAt?.[1]
+			};
+			const set = Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
 			await db
 				.updateTable('conversations')
-				.set({
-					updated_at: now.toISOString(),
-					...(status !== undefined && { status }),
-					...(facilitatorId !== undefined && { facilitator_id: facilitatorId }),
-					...(scheduledStart !== undefined && { scheduled_start: scheduledStart }),
-					...(inCommon !== undefined && { in_common: inCommon })
-				})
+				.set({ updated_at: now.toISOString(), ...set })
 				.where('id', '=', id)
 				.execute();
 		}
@@ -74,6 +106,15 @@ function toRecord(row: Selectable<ConversationsTable>): ConversationRecord {
 		inCommon: row.in_common,
 		scheduledStart: row.scheduled_start,
 		createdAt: row.created_at,
-		updatedAt: row.updated_at
+		updatedAt: row.updated_at,
+		acceptedAt: [row.accepted_a_at, row.accepted_b_at],
+		declinedBy: row.declined_by,
+		declineReason: row.decline_reason,
+		reasonJson: row.reason_json,
+		proposedStart: row.proposed_start,
+		proposedBy: row.proposed_by,
+		noShowReportedBy: row.no_show_reported_by,
+		noShowUserId: row.no_show_user_id,
+		matchingRunId: row.matching_run_id
 	};
 }

@@ -6,6 +6,7 @@ import { communityRepo } from './communities.ts';
 import { conversationRepo } from './conversations.ts';
 import { kioskRepo } from './kiosks.ts';
 import { mailRepo } from './mail.ts';
+import { matchingRepo } from './matching.ts';
 import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
 import { participantRepo } from './participants.ts';
@@ -24,6 +25,7 @@ export function createRepos(db: Kysely<Database>): Repos {
 		mail: mailRepo(db),
 		conversations: conversationRepo(db),
 		kiosks: kioskRepo(db),
-		yjsDocs: yjsDocRepo(db)
+		yjsDocs: yjsDocRepo(db),
+		matching: matchingRepo(db)
 	};
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, MailOutboxTable } from '../schema.ts';
-import type { MailRepo, OutboxMessage } from '../types.ts';
+import type { MailAttachment, MailRepo, OutboxMessage } from '../types.ts';
 
 export function mailRepo(db: Kysely<Database>): MailRepo {
 	return {
@@ -12,18 +12,22 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 					subject: message.subject,
 					text: message.text,
 					html: message.html,
-					created_at: now.toISOString()
+					created_at: now.toISOString(),
+					send_after: message.sendAfter ?? null,
+					cancel_key: message.cancelKey ?? null,
+					attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			return row.id;
 		},
-		async pending({ limit, maxAttempts }) {
+		async pending({ limit, maxAttempts, now }) {
 			const rows = await db
 				.selectFrom('mail_outbox')
 				.selectAll()
 				.where('sent_at', 'is', null)
 				.where('attempts', '<', maxAttempts)
+				.where((eb) => eb.or([eb('send_after', 'is', null), eb('send_after', '<=', now.toISOString())]))
 				.orderBy('id')
 				.limit(limit)
 				.execute();
@@ -35,7 +39,7 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 				.set({
 					sent_at: now.toISOString(),
 					error: null,
-					...(redact ? { text: '(sent; removed from the outbox)', html: null } : {})
+					...(redact ? { text: '(sent; removed from the outbox)', html: null, attachments_json: null } : {})
 				})
 				.where('id', '=', id)
 				.execute();
@@ -51,6 +55,14 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 			let query = db.selectFrom('mail_outbox').selectAll().orderBy('id', 'desc').limit(limit);
 			if (to) query = query.where('to_address', '=', to.trim().toLowerCase());
 			return (await query.execute()).map(toMessage);
+		},
+		async cancel(cancelKey) {
+			const result = await db
+				.deleteFrom('mail_outbox')
+				.where('cancel_key', '=', cancelKey)
+				.where('sent_at', 'is', null)
+				.executeTakeFirst();
+			return Number(result.numDeletedRows);
 		}
 	};
 }
@@ -65,6 +77,8 @@ function toMessage(row: Selectable<MailOutboxTable>): OutboxMessage {
 		createdAt: row.created_at,
 		sentAt: row.sent_at,
 		error: row.error,
-		attempts: row.attempts
+		attempts: row.attempts,
+		sendAfter: row.send_after,
+		attachments: row.attachments_json ? (JSON.parse(row.attachments_json) as MailAttachment[]) : []
 	};
 }

@@ -24,6 +24,18 @@ export function organizationRepo(db: Kysely<Database>): OrganizationRepo {
 			};
 			await db.insertInto('partner_organizations').values(row).execute();
 			return toRecord(row);
+		},
+		async list() {
+			const rows = await db.selectFrom('partner_organizations').selectAll().orderBy('name').execute();
+			return rows.map(toRecord);
+		},
+		async findById(id) {
+			const row = await db
+				.selectFrom('partner_organizations')
+				.selectAll()
+				.where('id', '=', id)
+				.executeTakeFirst();
+			return row && toRecord(row);
 		}
 	};
 }

@@ -35,6 +35,15 @@ export function userRepo(db: Kysely<Database>): UserRepo {
 				.where('personal_code_hash', '=', hash)
 				.executeTakeFirst();
 			return row !== undefined;
+		},
+		async listByRole(role) {
+			const rows = await db
+				.selectFrom('users')
+				.select(['id', 'first_name', 'last_name'])
+				.where('role', '=', role)
+				.orderBy('first_name')
+				.execute();
+			return rows.map((r) => ({ id: r.id, name: `${r.first_name} ${r.last_name}`.trim() }));
 		}
 	};
 }

@@ -1,0 +1,38 @@
+import ical, { ICalCalendarMethod } from 'ical-generator';
+import type { MailAttachment } from '../store/types.ts';
+
+/** The room link in every invite (issue #3); the call itself is issue #5's. */
+export function roomUrl(publicUrl: string, conversationId: string): string {
+	return `${publicUrl}/conversations/${conversationId}/room`;
+}
+
+/**
+ * The calendar invite for one participant. The UID is the conversation's, so a rescheduled invite
+ * (higher SEQUENCE) replaces the old event in the person's calendar instead of adding a second one.
+ */
+export function conversationInvite(input: {
+	conversationId: string;
+	start: Date;
+	minutes: number;
+	partnerFirstName: string;
+	room: string;
+	publicUrl: string;
+	sequence: number;
+}): MailAttachment {
+	const calendar = ical({ name: 'Common Ground', method: ICalCalendarMethod.PUBLISH });
+	calendar.createEvent({
+		id: `${input.conversationId}@${new URL(input.publicUrl).hostname}`,
+		sequence: input.sequence,
+		start: input.start,
+		end: new Date(input.start.getTime() + input.minutes * 60_000),
+		summary: `Common Ground conversation with ${input.partnerFirstName}`,
+		description: `Open the conversation room at the time: ${input.room}`,
+		location: input.room,
+		url: input.room
+	});
+	return {
+		filename: 'conversation.ics',
+		contentType: 'text/calendar; charset=utf-8',
+		content: calendar.toString()
+	};
+}
