@@ -47,8 +47,10 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 		const start = await snapshot(ada, cdp);
 		const kbps: number[] = [];
 		const end = Date.now() + (MINUTES - 1) * 60_000;
+		let middle: Awaited<ReturnType<typeof snapshot>> | undefined;
 		while (Date.now() < end) {
 			await ada.waitForTimeout(5_000);
+			if (!middle && Date.now() > (start.at + end) / 2) middle = await snapshot(ada, cdp);
 			for (const page of pages)
 				kbps.push(Number(await page.getByTestId('traffic').getAttribute('data-send-kbps')));
 		}
@@ -59,7 +61,11 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 		const callKbps = round(kbps.reduce((a, b) => a + b, 0) / Math.max(1, kbps.length));
 		const idbKbPerMin = round((last.idbBytes - start.idbBytes) / 1024 / minutes);
 		const heapGrowth = round(((last.heapBytes - start.heapBytes) / 1024 / 1024) * (10 / minutes), 2);
-		const cpu = round(((last.taskSeconds - start.taskSeconds) / ((last.at - start.at) / 1000)) * 100);
+		const cpuBetween = (a: typeof start, b: typeof start) =>
+			((b.taskSeconds - a.taskSeconds) / ((b.at - a.at) / 1000)) * 100;
+		const cpu = round(cpuBetween(start, last));
+		const mid = middle ?? last;
+		const cpuGrowth = round(cpuBetween(mid, last) - cpuBetween(start, mid));
 		return [
 			{ name: 'call_kbps_each_way', value: callKbps, unit: 'kbps', goal: `≤ ${CALL_GOAL_KBPS} kbps` },
 			{
@@ -76,7 +82,13 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 				goal: '≈ 1'
 			},
 			{ name: 'recording_heap_growth_mb_per_10min', value: heapGrowth, unit: 'MB', goal: '≈ 0 (no growth)' },
-			{ name: 'recording_main_thread_cpu_percent', value: cpu, unit: '%', goal: 'flat' },
+			{ name: 'recording_main_thread_cpu_percent', value: cpu, unit: '%' },
+			{
+				name: 'recording_cpu_growth_points',
+				value: cpuGrowth,
+				unit: '% points',
+				goal: '≈ 0 (second half vs first)'
+			},
 			{ name: 'recording_bench_minutes', value: round(minutes + 1, 1), unit: 'min' }
 		];
 	} finally {

@@ -79,6 +79,7 @@ export type SavedTrack = {
 	recordingId: string;
 	dropouts: { atSample: number; missingMs: number }[];
 	recoveries: number;
+	pauses: { atSample: number; resumedAtServerMs?: number }[];
 	index: { kind: string }[];
 	/** Segments as saved: contiguous sample indexes, server times. */
 	segments: { startSample: number; sampleCount: number; serverTimeMs: number }[];
@@ -139,6 +140,7 @@ export function readTrack(page: Page, conversationId: string): Promise<SavedTrac
 				recordingId: track.recordingId,
 				dropouts: track.dropouts,
 				recoveries: track.recoveries,
+				pauses: track.pauses,
 				index: track.index,
 				segments: segments.map(({ startSample, sampleCount, serverTimeMs }) => ({
 					startSample,

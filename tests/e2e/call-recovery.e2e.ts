@@ -69,16 +69,23 @@ test('a browser killed 30 s into a recording loses at most 2 s, and the recordin
 		await joinRoom(ada.page, undefined);
 		await expect(offer).toHaveCount(0);
 		// The timer follows the conversation's start, not the moment this device came back.
-		expect(Number(await ada.page.getByTestId('elapsed').getAttribute('data-elapsed-ms'))).toBeGreaterThan(
-			elapsedAtKill
-		);
+		await expect
+			.poll(async () => Number(await ada.page.getByTestId('elapsed').getAttribute('data-elapsed-ms')))
+			.toBeGreaterThan(elapsedAtKill);
 		await waitForElapsed(ada.page, recoveredMs + 4_000, 'recorded-here', 'data-recorded-ms');
+		// Pause and resume on one device pause and resume both.
+		await ben.getByRole('button', { name: 'Pause' }).click();
+		await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'paused');
+		await ben.getByRole('button', { name: 'Resume' }).click();
+		await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
 		await ben.getByRole('button', { name: 'Stop recording' }).click();
 		await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 		await expect.poll(async () => (await readTrack(ada.page, conversation.id))?.status).toBe('finished');
 		const finished = (await readTrack(ada.page, conversation.id))!;
 		expect(finished.recordingId).toBe(recovered.recordingId);
 		expect(finished.recoveries).toBe(1);
+		expect(finished.pauses).toHaveLength(1);
+		expect(finished.pauses[0]?.resumedAtServerMs).toBeGreaterThan(0);
 		expect(finished.sampleCount).toBeGreaterThan(recovered.sampleCount + 3 * 48_000);
 		const gap = finished.dropouts.find((d) => d.atSample === recovered.sampleCount);
 		expect(gap?.missingMs, 'the crash gap is in the track metadata').toBeGreaterThan(0);

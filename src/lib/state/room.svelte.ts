@@ -184,7 +184,10 @@ export class Room {
 			this.#patch(peerId, { ready: message.ready });
 			// Joined (or came back) while the others are recording: follow their recording and timer.
 			const r = message.recording;
-			if (r && r.state !== 'stopped' && (!this.shared || this.shared.id === r.id)) {
+			// They stopped while we were apart: the stop holds here too.
+			if (r?.state === 'stopped' && this.shared?.id === r.id && this.shared.state !== 'stopped') {
+				this.#apply({ type: 'stop', recordingId: r.id, atServerMs: this.clock.now() });
+			} else if (r && r.state !== 'stopped' && (!this.shared || this.shared.id === r.id)) {
 				const state = r.state === 'paused' ? 'paused' : 'recording';
 				this.shared = { id: r.id, state, startedAtServerMs: r.startedAtServerMs, pausedMs: r.pausedMs };
 			}
