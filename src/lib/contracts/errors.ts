@@ -18,6 +18,9 @@ export const ERROR_CODES = [
 	'forbidden',
 	'not_found',
 	'csrf_rejected',
+	'consent_text_changed',
+	'consent_missing',
+	'not_ready',
 	'internal'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

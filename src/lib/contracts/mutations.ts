@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ConsentPayload, ConsentResult, ReflectionPayload, ReflectionResult } from './consent';
 import { Questionnaire } from './questionnaire';
 
 /**
@@ -13,7 +14,20 @@ export const SignupMutation = v.strictObject({
 	payload: Questionnaire
 });
 
-export const Mutation = v.variant('type', [SignupMutation]);
+/** A participant's consent answer (issue #6); written locally first, then sent like a sign-up. */
+export const ConsentMutation = v.strictObject({
+	id: MutationId,
+	type: v.literal('consent'),
+	payload: ConsentPayload
+});
+
+export const ReflectionMutation = v.strictObject({
+	id: MutationId,
+	type: v.literal('reflection'),
+	payload: ReflectionPayload
+});
+
+export const Mutation = v.variant('type', [SignupMutation, ConsentMutation, ReflectionMutation]);
 export type Mutation = v.InferOutput<typeof Mutation>;
 export type MutationInput = v.InferInput<typeof Mutation>;
 export type MutationType = Mutation['type'];
@@ -31,6 +45,6 @@ export const MutationResponse = v.strictObject({
 	id: v.string(),
 	/** "applied" the first time; "replayed" when the id was seen before and the stored result is returned. */
 	status: v.picklist(['applied', 'replayed']),
-	result: SignupResult
+	result: v.union([SignupResult, ConsentResult, ReflectionResult])
 });
 export type MutationResponse = v.InferOutput<typeof MutationResponse>;

@@ -22,6 +22,9 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	forbidden: 403,
 	not_found: 404,
 	csrf_rejected: 403,
+	consent_text_changed: 409,
+	consent_missing: 403,
+	not_ready: 409,
 	internal: 500
 };
 

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { foundation } from './0001_foundation.ts';
 import { conversations } from './0002_conversations.ts';
+import { afterConversation } from './0006_after_conversation.ts';
 
 /** In code rather than read from a folder, so the server needs no file layout at runtime. Names sort in order. */
 export const migrations: Record<string, Migration> = {
 	'0001_foundation': foundation,
-	'0002_conversations': conversations
+	'0002_conversations': conversations,
+	'0006_after_conversation': afterConversation
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

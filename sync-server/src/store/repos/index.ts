@@ -3,11 +3,15 @@ import type { Database } from '../schema.ts';
 import type { Repos } from '../types.ts';
 import { authRepo } from './auth.ts';
 import { communityRepo } from './communities.ts';
+import { consentRepo } from './consents.ts';
 import { conversationRepo } from './conversations.ts';
+import { copyRepo } from './copies.ts';
 import { mailRepo } from './mail.ts';
 import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
 import { participantRepo } from './participants.ts';
+import { reflectionRepo } from './reflections.ts';
+import { trackFileRepo } from './track-files.ts';
 import { userRepo } from './users.ts';
 
 /** Kysely repositories: dialect-neutral queries, so they serve SQLite now and PostgreSQL later. */
@@ -20,6 +24,10 @@ export function createRepos(db: Kysely<Database>): Repos {
 		auth: authRepo(db),
 		mutations: mutationRepo(db),
 		mail: mailRepo(db),
-		conversations: conversationRepo(db)
+		conversations: conversationRepo(db),
+		consents: consentRepo(db),
+		trackFiles: trackFileRepo(db),
+		copies: copyRepo(db),
+		reflections: reflectionRepo(db)
 	};
 }
