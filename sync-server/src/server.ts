@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { createTranscoder } from './media/ffmpeg.ts';
+import { createMediaJobs } from './media/jobs.ts';
 import { createApp, type App } from './app.ts';
 import { createUpgradeRouter } from './http/upgrade.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -54,7 +56,8 @@ export async function startServer({
 	const { port } = server.address() as AddressInfo;
 	const boundEnv = withBoundPort(env, port);
 	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
-	ready.app = createApp({ env: boundEnv, store, mailer, clock, log });
+	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, transcoder: createTranscoder() });
+	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media });
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);
 
@@ -79,6 +82,7 @@ export async function startServer({
 				clearInterval(cleanup);
 				signaling.close();
 				await stopListening(server);
+				await media.close();
 				await mailer.close();
 				await store.close();
 			})();

@@ -107,3 +107,13 @@ export const UploadMetadata = v.strictObject({
 	filename: v.optional(v.string())
 });
 export type UploadMetadata = v.InferOutput<typeof UploadMetadata>;
+
+/** GET /api/conversations: "My conversations", first names only. */
+export const MyConversation = v.strictObject({
+	id: v.string(),
+	partnerFirstName: v.string(),
+	status: v.string(),
+	scheduledStart: v.nullable(v.string())
+});
+export const MyConversations = v.array(MyConversation);
+export type MyConversation = v.InferOutput<typeof MyConversation>;

@@ -45,6 +45,14 @@ export const MutationResponse = v.strictObject({
 	id: v.string(),
 	/** "applied" the first time; "replayed" when the id was seen before and the stored result is returned. */
 	status: v.picklist(['applied', 'replayed']),
-	result: v.union([SignupResult, ConsentResult, ReflectionResult])
+	result: SignupResult
 });
 export type MutationResponse = v.InferOutput<typeof MutationResponse>;
+
+/** The answer to any mutation: a sign-up's result, or the record of a consent or reflection. */
+export const AnyMutationResponse = v.strictObject({
+	...MutationResponse.entries,
+	result: v.union([SignupResult, ConsentResult, ReflectionResult])
+});
+export type AnyMutationResponse = v.InferOutput<typeof AnyMutationResponse>;
+export type SignupMutationInput = v.InferInput<typeof SignupMutation>;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MutationResponse, type Mutation } from '../../../src/lib/contracts/mutations.ts';
+import { AnyMutationResponse, type Mutation } from '../../../src/lib/contracts/mutations.ts';
 import { createSession } from '../auth/sessions.ts';
 import { sha256 } from '../auth/tokens.ts';
 import type { AppDeps } from '../deps.ts';
@@ -12,7 +12,7 @@ import { openResult, sealResult } from './sealed-result.ts';
 import { applySignup } from './signup.ts';
 
 export interface AppliedMutation {
-	response: MutationResponse;
+	response: AnyMutationResponse;
 	/** Sign-up signs the person in, on the first attempt and on every replay. Other mutations need a session already. */
 	sessionId?: string;
 	/** The mutation's own effect was written now (not a replay). */
@@ -22,7 +22,7 @@ export interface AppliedMutation {
 const CONFLICT_MESSAGE =
 	'We already received a different change under the same id, so this one was not saved. Reload the app; your saved answers will be shown.';
 
-type Result = MutationResponse['result'];
+type Result = AnyMutationResponse['result'];
 
 /** Writes the mutation's effect; returns who it belongs to and what to answer. */
 async function applyEffect(
@@ -50,7 +50,7 @@ export async function applyMutation(
 	const { store, clock, env } = deps;
 	const idHash = sha256(mutation.id);
 	const hash = payloadHash(mutation.type, mutation.payload);
-	const resultSchema = MutationResponse.entries.result;
+	const resultSchema = AnyMutationResponse.entries.result;
 	const outcome = await store.transaction(async (repos): Promise<Outcome<AppliedMutation>> => {
 		const now = clock();
 		const seen = await repos.mutations.find(idHash);

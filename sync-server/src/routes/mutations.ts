@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { Mutation, MutationResponse } from '../../../src/lib/contracts/mutations.ts';
+import { AnyMutationResponse, Mutation } from '../../../src/lib/contracts/mutations.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { unwrap } from '../http/errors.ts';
@@ -16,6 +16,6 @@ export function mutationRoutes(deps: AppDeps) {
 		const { response, sessionId, fresh } = unwrap(await applyMutation(deps, mutation, user));
 		if (sessionId) setSessionCookie(c, sessionId);
 		if (fresh && mutation.type === 'consent') deps.media?.consentChanged(mutation.payload.conversationId);
-		return c.json(v.parse(MutationResponse, response), response.status === 'applied' ? 201 : 200);
+		return c.json(v.parse(AnyMutationResponse, response), response.status === 'applied' ? 201 : 200);
 	});
 }
