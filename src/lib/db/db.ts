@@ -3,6 +3,7 @@ import type { Community } from '../contracts/auth';
 import type { MutationInput, SignupResult } from '../contracts/mutations';
 import type { SignupDraft } from '../core/signup-steps';
 import type { SegmentRecord, TrackRecord } from './recordings';
+import type { KeptCopy, LocalConsent, UploadRecord } from './after';
 
 /** The questionnaire being filled in. One per device (kiosk sessions wipe it, issue #7). */
 export type DraftRecord = { id: 'signup'; answers: SignupDraft; stepIndex: number; updatedAt: number };
@@ -39,6 +40,9 @@ export type CommonGroundDb = Dexie & {
 	cache: EntityTable<CacheRecord, 'key'>;
 	tracks: EntityTable<TrackRecord, 'id'>;
 	segments: Dexie.Table<SegmentRecord, [string, number]>;
+	uploads: EntityTable<UploadRecord, 'id'>;
+	consents: EntityTable<LocalConsent, 'id'>;
+	keptCopies: EntityTable<KeptCopy, 'conversationId'>;
 };
 
 export const DB_NAME = 'common-ground';
@@ -47,7 +51,8 @@ export const DB_NAME = 'common-ground';
  * Versioned schema. Never edit a released version: add a new one with an upgrade function.
  * v1: drafts, outbox, cache. v2: sign-up records, and outbox entries gain a status so a rejected
  * mutation stays visible instead of being retried forever. v3: the call's local recording, one track
- * per device and its audio segments (issue #5).
+ * per device and its audio segments (issue #5). v4: after the conversation (issue #6): encoded files
+ * and their tus upload URLs, consent answers waiting for the outbox, copies kept for offline listening.
  */
 export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]): CommonGroundDb {
 	const db = new Dexie(name, options) as CommonGroundDb;
@@ -68,6 +73,11 @@ export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof De
 	db.version(3).stores({
 		tracks: 'id, conversationId, recordingId, status, updatedAt',
 		segments: '[trackId+seq]'
+	});
+	db.version(4).stores({
+		uploads: 'id, trackId, conversationId, stage',
+		consents: 'id, conversationId, status',
+		keptCopies: 'conversationId'
 	});
 	return db;
 }
