@@ -8,5 +8,8 @@ import { CacheFirst } from 'workbox-strategies';
 export const FFMPEG_CACHE = 'ffmpeg-core';
 
 export function cacheFfmpegCoreOnUse() {
-	registerRoute(({ url }) => url.pathname.startsWith('/ffmpeg/'), new CacheFirst({ cacheName: FFMPEG_CACHE }));
+	registerRoute(
+		({ url }) => url.pathname.startsWith('/ffmpeg/'),
+		new CacheFirst({ cacheName: FFMPEG_CACHE })
+	);
 }

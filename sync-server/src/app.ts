@@ -16,6 +16,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { createTranscoder, type Transcoder } from './media/ffmpeg.ts';
 import { createMediaJobs, type MediaJobs } from './media/jobs.ts';
 import { afterRoutes } from './routes/after.ts';
+import { archiveRoutes } from './routes/archive.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { createTusServer } from './uploads/tus.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -41,7 +42,14 @@ export interface CreateAppOptions {
 
 const MINUTE = 60_000;
 
-export function createApp({ env, store, mailer, clock = systemClock, log = silentLogger, ...options }: CreateAppOptions) {
+export function createApp({
+	env,
+	store,
+	mailer,
+	clock = systemClock,
+	log = silentLogger,
+	...options
+}: CreateAppOptions) {
 	const media =
 		options.media ??
 		createMediaJobs({ env, store, mailer, clock, log, transcoder: options.transcoder ?? createTranscoder() });
@@ -98,6 +106,7 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/conversations', roomRoutes(deps));
 	app.route('/api/time', timeRoutes(deps));
 	app.route('/api/conversations', afterRoutes(deps));
+	app.route('/api/conversations', archiveRoutes(deps));
 	const tus = createTusServer(deps, (conversationId) => media.trackConfirmed(conversationId));
 	app.route('/uploads', uploadRoutes(deps, tus));
 	if (!env.production) {

@@ -11,18 +11,49 @@ export const RATE = 48_000;
  * 16-bit speech with a 100 ms 1 kHz tone at `toneAtSecond`. Both people's tracks carry the tone at
  * the same server time, so the copy's alignment can be measured.
  */
-export function speechPcm({ text, voice, seconds, toneAtSecond }: { text: string; voice: string; seconds: number; toneAtSecond: number }): Int16Array {
+export function speechPcm({
+	text,
+	voice,
+	seconds,
+	toneAtSecond
+}: {
+	text: string;
+	voice: string;
+	seconds: number;
+	toneAtSecond: number;
+}): Int16Array {
 	const dir = mkdtempSync(join(TMP, 'speech-'));
 	const wav = join(dir, 'speech.wav');
 	const raw = join(dir, 'speech.raw');
 	execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', wav, text]);
 	// Repeat the phrase to fill the length, then cut it exactly.
-	execFileSync('sox', [wav, '-r', String(RATE), '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw', raw, 'repeat', '30', 'trim', '0', String(seconds)]);
+	execFileSync('sox', [
+		wav,
+		'-r',
+		String(RATE),
+		'-c',
+		'1',
+		'-b',
+		'16',
+		'-e',
+		'signed-integer',
+		'-t',
+		'raw',
+		raw,
+		'repeat',
+		'30',
+		'trim',
+		'0',
+		String(seconds)
+	]);
 	const bytes = readFileSync(raw);
 	const pcm = new Int16Array(seconds * RATE);
-	pcm.set(new Int16Array(bytes.buffer, bytes.byteOffset, Math.min(pcm.length, Math.floor(bytes.byteLength / 2))));
+	pcm.set(
+		new Int16Array(bytes.buffer, bytes.byteOffset, Math.min(pcm.length, Math.floor(bytes.byteLength / 2)))
+	);
 	const start = Math.round(toneAtSecond * RATE);
-	for (let i = 0; i < RATE / 10; i++) pcm[start + i] = Math.round(24000 * Math.sin((2 * Math.PI * 1000 * i) / RATE));
+	for (let i = 0; i < RATE / 10; i++)
+		pcm[start + i] = Math.round(24000 * Math.sin((2 * Math.PI * 1000 * i) / RATE));
 	return pcm;
 }
 
@@ -32,7 +63,13 @@ export function speechPcm({ text, voice, seconds, toneAtSecond }: { text: string
  */
 export async function storeFinishedTrack(
 	page: Page,
-	input: { conversationId: string; userId: string; recordingId: string; startedAtServerMs: number; pcm: Int16Array }
+	input: {
+		conversationId: string;
+		userId: string;
+		recordingId: string;
+		startedAtServerMs: number;
+		pcm: Int16Array;
+	}
 ) {
 	const base64 = Buffer.from(input.pcm.buffer, input.pcm.byteOffset, input.pcm.byteLength).toString('base64');
 	await page.evaluate(
@@ -50,13 +87,37 @@ export async function storeFinishedTrack(
 			let seq = 0;
 			for (let start = 0; start < samples.length; start += per, seq++) {
 				const chunk = samples.slice(start, start + per);
-				tx.objectStore('segments').put({ trackId: id, seq, startSample: start, sampleCount: chunk.length, serverTimeMs: startedAtServerMs + (start / rate) * 1000, pcm: chunk.buffer });
+				tx.objectStore('segments').put({
+					trackId: id,
+					seq,
+					startSample: start,
+					sampleCount: chunk.length,
+					serverTimeMs: startedAtServerMs + (start / rate) * 1000,
+					pcm: chunk.buffer
+				});
 			}
 			const endServerMs = startedAtServerMs + (samples.length / rate) * 1000;
 			tx.objectStore('tracks').put({
-				id, recordingId, conversationId, userId, format: 'pcm_s16le', sampleRate: rate, channels: 1, status: 'finished',
-				startedAtServerMs, sampleCount: samples.length, segmentCount: seq, endServerMs, dropouts: [], pauses: [], index: [],
-				clock: { offsetMs: 0, uncertaintyMs: 5 }, recoveries: 0, createdAt: Date.now(), updatedAt: Date.now(), finishedAt: Date.now()
+				id,
+				recordingId,
+				conversationId,
+				userId,
+				format: 'pcm_s16le',
+				sampleRate: rate,
+				channels: 1,
+				status: 'finished',
+				startedAtServerMs,
+				sampleCount: samples.length,
+				segmentCount: seq,
+				endServerMs,
+				dropouts: [],
+				pauses: [],
+				index: [],
+				clock: { offsetMs: 0, uncertaintyMs: 5 },
+				recoveries: 0,
+				createdAt: Date.now(),
+				updatedAt: Date.now(),
+				finishedAt: Date.now()
 			});
 			await new Promise<void>((resolve, reject) => {
 				tx.oncomplete = () => resolve();
@@ -64,13 +125,24 @@ export async function storeFinishedTrack(
 			});
 			db.close();
 		},
-		{ base64, conversationId: input.conversationId, userId: input.userId, recordingId: input.recordingId, startedAtServerMs: input.startedAtServerMs, rate: RATE }
+		{
+			base64,
+			conversationId: input.conversationId,
+			userId: input.userId,
+			recordingId: input.recordingId,
+			startedAtServerMs: input.startedAtServerMs,
+			rate: RATE
+		}
 	);
 }
 
 /** Decodes the copy with the system ffmpeg (a test-only tool) into left and right channels. */
 export function decodeStereo(file: string): { left: Float32Array; right: Float32Array } {
-	const raw = execFileSync('ffmpeg', ['-loglevel', 'error', '-i', file, '-f', 's16le', '-ac', '2', '-ar', String(RATE), '-'], { maxBuffer: 256 * 1024 * 1024 });
+	const raw = execFileSync(
+		'ffmpeg',
+		['-loglevel', 'error', '-i', file, '-f', 's16le', '-ac', '2', '-ar', String(RATE), '-'],
+		{ maxBuffer: 256 * 1024 * 1024 }
+	);
 	const samples = new Int16Array(raw.buffer, raw.byteOffset, Math.floor(raw.byteLength / 2));
 	const left = new Float32Array(samples.length / 2);
 	const right = new Float32Array(samples.length / 2);

@@ -14,7 +14,11 @@ const SECONDS = 60;
 
 type Person = { context: BrowserContext; page: Page; userId: string };
 
-async function signIn(browser: import('@playwright/test').Browser, url: string, userId: string): Promise<Person> {
+async function signIn(
+	browser: import('@playwright/test').Browser,
+	url: string,
+	userId: string
+): Promise<Person> {
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await page.goto(url);
@@ -30,7 +34,10 @@ function pair(demo: DemoOutput) {
 		if (!p) throw new Error(`participant ${id} missing from the demo output`);
 		return p;
 	};
-	const [a, b] = conversation.participantIds.map(find) as [DemoOutput['participants'][number], DemoOutput['participants'][number]];
+	const [a, b] = conversation.participantIds.map(find) as [
+		DemoOutput['participants'][number],
+		DemoOutput['participants'][number]
+	];
 	const stranger = demo.participants.find((p) => !conversation.participantIds.includes(p.id));
 	if (!stranger) throw new Error('no stranger in the demo');
 	return { conversationId: conversation.id, a, b, stranger };
@@ -42,10 +49,32 @@ async function recordConversation(a: Person, b: Person, conversationId: string) 
 	const startB = startA + 1_300;
 	const toneAt = startA + 20_000;
 	const recordingId = crypto.randomUUID();
-	const voiceA = speechPcm({ text: 'I grew up in Ensley and I teach fourth grade. My weekends are for the garden.', voice: 'en-us', seconds: SECONDS, toneAtSecond: (toneAt - startA) / 1000 });
-	const voiceB = speechPcm({ text: 'I drive a truck for a living, and I coach my daughter in softball.', voice: 'en-gb', seconds: SECONDS, toneAtSecond: (toneAt - startB) / 1000 });
-	await storeFinishedTrack(a.page, { conversationId, userId: a.userId, recordingId, startedAtServerMs: startA, pcm: voiceA });
-	await storeFinishedTrack(b.page, { conversationId, userId: b.userId, recordingId, startedAtServerMs: startB, pcm: voiceB });
+	const voiceA = speechPcm({
+		text: 'I grew up in Ensley and I teach fourth grade. My weekends are for the garden.',
+		voice: 'en-us',
+		seconds: SECONDS,
+		toneAtSecond: (toneAt - startA) / 1000
+	});
+	const voiceB = speechPcm({
+		text: 'I drive a truck for a living, and I coach my daughter in softball.',
+		voice: 'en-gb',
+		seconds: SECONDS,
+		toneAtSecond: (toneAt - startB) / 1000
+	});
+	await storeFinishedTrack(a.page, {
+		conversationId,
+		userId: a.userId,
+		recordingId,
+		startedAtServerMs: startA,
+		pcm: voiceA
+	});
+	await storeFinishedTrack(b.page, {
+		conversationId,
+		userId: b.userId,
+		recordingId,
+		startedAtServerMs: startB,
+		pcm: voiceB
+	});
 }
 
 async function consent(page: Page, { copy, archive }: { copy: 'Yes' | 'No'; archive: 'Yes' | 'No' }) {
@@ -62,7 +91,10 @@ async function consent(page: Page, { copy, archive }: { copy: 'Yes' | 'No'; arch
 	await expect(form.getByRole('status')).toContainText('saved', { timeout: 30_000 });
 }
 
-test('both consent, the tracks upload and the copy holds both voices aligned; withdrawal and strangers get 403', async ({ app, browser }) => {
+test('both consent, the tracks upload and the copy holds both voices aligned; withdrawal and strangers get 403', async ({
+	app,
+	browser
+}) => {
 	const demo = seedDemo(app);
 	const { conversationId, a: pa, b: pb, stranger: ps } = pair(demo);
 	const a = await signIn(browser, pa.signInUrl, pa.id);
@@ -74,7 +106,9 @@ test('both consent, the tracks upload and the copy holds both voices aligned; wi
 		await consent(person.page, { copy: 'Yes', archive: 'No' });
 	}
 	for (const person of [a, b]) {
-		await expect(person.page.getByTestId('upload-share')).toHaveAttribute('data-stage', 'confirmed', { timeout: 180_000 });
+		await expect(person.page.getByTestId('upload-share')).toHaveAttribute('data-stage', 'confirmed', {
+			timeout: 180_000
+		});
 	}
 	const copyLink = a.page.getByTestId('copy-link');
 	await expect(copyLink).toBeVisible({ timeout: 120_000 });

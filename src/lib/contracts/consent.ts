@@ -6,7 +6,12 @@ import { CONSENT_KINDS } from '../core/consent';
 const isoTime = v.pipe(v.string(), v.isoTimestamp('A time must be an ISO-8601 timestamp.'));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 const line = (max: number, what: string) =>
-	v.pipe(v.string(), v.trim(), v.minLength(1, `Please write a ${what}.`), v.maxLength(max, `The ${what} is too long.`));
+	v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, `Please write a ${what}.`),
+		v.maxLength(max, `The ${what} is too long.`)
+	);
 
 export const ArchiveFieldsSchema = v.strictObject({
 	title: line(120, 'title'),

@@ -19,7 +19,8 @@ function probeOggOpus(head: Uint8Array, tail: Uint8Array): AudioProbe {
 	const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
 	const segments = head[26] ?? 0;
 	const payload = 27 + segments;
-	if (ascii(head, payload, 8) !== 'OpusHead') return { ok: false, reason: 'an Ogg file without an Opus stream' };
+	if (ascii(head, payload, 8) !== 'OpusHead')
+		return { ok: false, reason: 'an Ogg file without an Opus stream' };
 	const channels = head[payload + 9] ?? 0;
 	const preSkip = view.getUint16(payload + 10, true);
 	const inputRate = view.getUint32(payload + 12, true);
@@ -27,7 +28,10 @@ function probeOggOpus(head: Uint8Array, tail: Uint8Array): AudioProbe {
 	if (granule === undefined) return { ok: false, reason: 'the Ogg file has no final page (it is cut short)' };
 	// Opus always runs at 48 kHz inside; granule positions count 48 kHz samples (RFC 7845 §4).
 	const samples = Math.max(0, granule - preSkip);
-	return { ok: true, info: { codec: 'opus', channels, sampleRate: inputRate || 48000, durationMs: (samples / 48000) * 1000 } };
+	return {
+		ok: true,
+		info: { codec: 'opus', channels, sampleRate: inputRate || 48000, durationMs: (samples / 48000) * 1000 }
+	};
 }
 
 /** The granule position of the last complete page that has one (RFC 3533: -1 means none). */
@@ -52,5 +56,8 @@ function probeFlac(head: Uint8Array): AudioProbe {
 	const channels = ((b(2) >> 1) & 0x07) + 1;
 	const totalSamples = (b(3) & 0x0f) * 2 ** 32 + ((b(4) << 24) >>> 0) + (b(5) << 16) + (b(6) << 8) + b(7);
 	if (!sampleRate) return { ok: false, reason: 'the FLAC file has no sample rate' };
-	return { ok: true, info: { codec: 'flac', channels, sampleRate, durationMs: (totalSamples / sampleRate) * 1000 } };
+	return {
+		ok: true,
+		info: { codec: 'flac', channels, sampleRate, durationMs: (totalSamples / sampleRate) * 1000 }
+	};
 }

@@ -10,7 +10,11 @@ export type ClockFit = { startedAtServerMs: number; samplesPerSecond: number };
 export function fitClock(points: readonly ClockPoint[], nominalRate: number): ClockFit {
 	const first = points[0];
 	if (!first) throw new Error('fitClock needs at least one point');
-	if (points.length < 3) return { startedAtServerMs: first.serverMs - (first.sample / nominalRate) * 1000, samplesPerSecond: nominalRate };
+	if (points.length < 3)
+		return {
+			startedAtServerMs: first.serverMs - (first.sample / nominalRate) * 1000,
+			samplesPerSecond: nominalRate
+		};
 	// Centre the data so the sums stay small enough to keep full precision over hours of samples.
 	const n = points.length;
 	const meanS = points.reduce((sum, p) => sum + p.sample, 0) / n;

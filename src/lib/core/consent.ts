@@ -41,7 +41,10 @@ export type SharingState =
 	| { status: 'withdrawn'; by: string[] };
 
 /** Each person's latest answer of one kind. Ties go to the later record in the list (the log is append-only). */
-export function latestAnswers(records: readonly ConsentRecord[], kind: ConsentKind): Map<string, ConsentRecord> {
+export function latestAnswers(
+	records: readonly ConsentRecord[],
+	kind: ConsentKind
+): Map<string, ConsentRecord> {
 	const latest = new Map<string, ConsentRecord>();
 	for (const record of records) {
 		if (record.kind !== kind) continue;

@@ -4,7 +4,10 @@
  * The filter coefficients are the standard's, which are given for 48 kHz: our one sample rate.
  */
 type Biquad = { b: [number, number, number]; a: [number, number] };
-const SHELF: Biquad = { b: [1.53512485958697, -2.69169618940638, 1.19839281085285], a: [-1.69065929318241, 0.73248077421585] };
+const SHELF: Biquad = {
+	b: [1.53512485958697, -2.69169618940638, 1.19839281085285],
+	a: [-1.69065929318241, 0.73248077421585]
+};
 const HIGHPASS: Biquad = { b: [1, -2, 1], a: [-1.99004745483398, 0.99007225036621] };
 
 function filter(input: Float32Array, { b, a }: Biquad): Float32Array {
@@ -39,7 +42,10 @@ export function integratedLoudness(channels: readonly Float32Array[], sampleRate
 	}
 	const powers: number[] = [];
 	for (let q = 0; q + 4 <= quarters.length; q++) {
-		powers.push(((quarters[q] ?? 0) + (quarters[q + 1] ?? 0) + (quarters[q + 2] ?? 0) + (quarters[q + 3] ?? 0)) / (4 * step));
+		powers.push(
+			((quarters[q] ?? 0) + (quarters[q + 1] ?? 0) + (quarters[q + 2] ?? 0) + (quarters[q + 3] ?? 0)) /
+				(4 * step)
+		);
 	}
 	const lufs = (p: number) => -0.691 + 10 * Math.log10(p);
 	const gated = (threshold: number) => powers.filter((p) => lufs(p) > threshold);

@@ -6,17 +6,28 @@ import { mixStereo, type PlacedTrack } from './mixdown';
 const RATE = 48_000;
 
 /** A quiet noise bed with short loud clicks at the given server times, as a device with `ppm` drift would record it. */
-function trackWithClicks({ startMs, seconds, ppm, clicksAtMs }: { startMs: number; seconds: number; ppm: number; clicksAtMs: number[] }): PlacedTrack {
+function trackWithClicks({
+	startMs,
+	seconds,
+	ppm,
+	clicksAtMs
+}: {
+	startMs: number;
+	seconds: number;
+	ppm: number;
+	clicksAtMs: number[];
+}): PlacedTrack {
 	const samplesPerSecond = RATE * (1 + ppm / 1e6);
 	const pcm = new Float32Array(Math.round(seconds * samplesPerSecond));
 	let seed = 7;
 	for (let i = 0; i < pcm.length; i++) {
 		seed = (seed * 16807) % 2147483647;
-		pcm[i] = ((seed / 2147483647) - 0.5) * 0.01;
+		pcm[i] = (seed / 2147483647 - 0.5) * 0.01;
 	}
 	for (const at of clicksAtMs) {
 		const sample = Math.round(((at - startMs) / 1000) * samplesPerSecond);
-		for (let k = 0; k < 48; k++) if (pcm[sample + k] !== undefined) pcm[sample + k] = 0.8 * Math.sin((2 * Math.PI * k) / 12);
+		for (let k = 0; k < 48; k++)
+			if (pcm[sample + k] !== undefined) pcm[sample + k] = 0.8 * Math.sin((2 * Math.PI * k) / 12);
 	}
 	return { pcm, startedAtServerMs: startMs, samplesPerSecond };
 }

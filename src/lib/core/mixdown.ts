@@ -24,7 +24,12 @@ export function timelineOf(tracks: readonly PlacedTrack[]): { startMs: number; e
  * which is source sample (that time − track start) × the track's true samples per second. Linear
  * interpolation is plenty for speech at a ratio within 100 ppm of 1.
  */
-export function placeOnTimeline(track: PlacedTrack, startMs: number, length: number, rate = COPY_SAMPLE_RATE): Float32Array {
+export function placeOnTimeline(
+	track: PlacedTrack,
+	startMs: number,
+	length: number,
+	rate = COPY_SAMPLE_RATE
+): Float32Array {
 	const out = new Float32Array(length);
 	const { pcm } = track;
 	const offsetSamples = ((startMs - track.startedAtServerMs) / 1000) * track.samplesPerSecond;

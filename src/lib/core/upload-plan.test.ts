@@ -7,15 +7,25 @@ const slow = { online: true, effectiveType: '3g', downlinkMbps: 0.7 };
 describe('tracksToUpload', () => {
 	it('sends the share track first, and nothing while offline', () => {
 		const none = new Set<'share' | 'master'>();
-		expect(tracksToUpload({ archiveConsented: true, kiosk: false, connection: fast, confirmed: none })).toEqual(['share', 'master']);
-		expect(tracksToUpload({ archiveConsented: true, kiosk: false, connection: { online: false }, confirmed: none })).toEqual([]);
+		expect(
+			tracksToUpload({ archiveConsented: true, kiosk: false, connection: fast, confirmed: none })
+		).toEqual(['share', 'master']);
+		expect(
+			tracksToUpload({ archiveConsented: true, kiosk: false, connection: { online: false }, confirmed: none })
+		).toEqual([]);
 	});
 
 	it('holds the master back without archive consent, and on a slow link unless on a kiosk', () => {
 		const shared = new Set(['share'] as const);
-		expect(tracksToUpload({ archiveConsented: false, kiosk: false, connection: fast, confirmed: shared })).toEqual([]);
-		expect(tracksToUpload({ archiveConsented: true, kiosk: false, connection: slow, confirmed: shared })).toEqual([]);
-		expect(tracksToUpload({ archiveConsented: true, kiosk: true, connection: slow, confirmed: shared })).toEqual(['master']);
+		expect(
+			tracksToUpload({ archiveConsented: false, kiosk: false, connection: fast, confirmed: shared })
+		).toEqual([]);
+		expect(
+			tracksToUpload({ archiveConsented: true, kiosk: false, connection: slow, confirmed: shared })
+		).toEqual([]);
+		expect(
+			tracksToUpload({ archiveConsented: true, kiosk: true, connection: slow, confirmed: shared })
+		).toEqual(['master']);
 	});
 });
 

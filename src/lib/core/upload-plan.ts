@@ -46,7 +46,10 @@ export function tracksToUpload(input: {
  * agreed to. A "no" to the archive is final enough to let go of the raw audio; a later yes then has
  * no lossless master, and the package is made from the share track (the person is told so).
  */
-export function mayDeleteRecording(input: { confirmed: ReadonlySet<UploadKind>; archiveAnswer: 'yes' | 'no' | 'withdrawn' | null }): boolean {
+export function mayDeleteRecording(input: {
+	confirmed: ReadonlySet<UploadKind>;
+	archiveAnswer: 'yes' | 'no' | 'withdrawn' | null;
+}): boolean {
 	if (!input.confirmed.has('share')) return false;
 	if (input.archiveAnswer === 'no' || input.archiveAnswer === 'withdrawn') return true;
 	return input.archiveAnswer === 'yes' && input.confirmed.has('master');

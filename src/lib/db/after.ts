@@ -42,12 +42,29 @@ export type KeptCopy = { conversationId: string; blob: Blob; savedAt: number };
 
 export async function queueConsent(
 	db: CommonGroundDb,
-	{ payload, id = crypto.randomUUID(), now = Date.now() }: { payload: ConsentPayload; id?: string; now?: number }
+	{
+		payload,
+		id = crypto.randomUUID(),
+		now = Date.now()
+	}: { payload: ConsentPayload; id?: string; now?: number }
 ): Promise<string> {
 	// One transaction: the answer is never on the device without being on its way to the server.
 	await db.transaction('rw', [db.outbox, db.consents], async () => {
-		await db.outbox.add({ id, mutation: { id, type: 'consent', payload }, status: 'pending', createdAt: now, attempts: 0, nextAttemptAt: now });
-		await db.consents.add({ id, conversationId: payload.conversationId, payload, status: 'waiting', createdAt: now });
+		await db.outbox.add({
+			id,
+			mutation: { id, type: 'consent', payload },
+			status: 'pending',
+			createdAt: now,
+			attempts: 0,
+			nextAttemptAt: now
+		});
+		await db.consents.add({
+			id,
+			conversationId: payload.conversationId,
+			payload,
+			status: 'waiting',
+			createdAt: now
+		});
 	});
 	return id;
 }
@@ -60,6 +77,10 @@ export function uploadsOf(db: CommonGroundDb, conversationId: string): Promise<U
 	return db.uploads.where('conversationId').equals(conversationId).toArray();
 }
 
-export async function saveUpload(db: CommonGroundDb, id: string, change: Partial<UploadRecord>): Promise<void> {
+export async function saveUpload(
+	db: CommonGroundDb,
+	id: string,
+	change: Partial<UploadRecord>
+): Promise<void> {
 	await db.uploads.update(id, { ...change, updatedAt: Date.now() });
 }

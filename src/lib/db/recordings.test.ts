@@ -43,14 +43,27 @@ describe('the segment store', () => {
 		open();
 		await createTrack(db, track());
 		for (let i = 0; i < 12; i++) {
-			await appendSegment(db, 'track-1', { startSample: i * 24_000, samples: half(i), serverTimeMs: 1_000_000 + i * 500 });
+			await appendSegment(db, 'track-1', {
+				startSample: i * 24_000,
+				samples: half(i),
+				serverTimeMs: 1_000_000 + i * 500
+			});
 		}
 		const segments = await listSegments(db, 'track-1');
 		expect(segments.map((s) => s.seq)).toEqual([...Array(12).keys()]);
 		expect(segments.map((s) => new Int16Array(s.pcm)[0])).toEqual([...Array(12).keys()]);
-		expect(segments[11]).toMatchObject({ startSample: 264_000, sampleCount: 24_000, serverTimeMs: 1_005_500 });
+		expect(segments[11]).toMatchObject({
+			startSample: 264_000,
+			sampleCount: 24_000,
+			serverTimeMs: 1_005_500
+		});
 		const [saved] = await tracksOf(db, 'conv-1');
-		expect(saved).toMatchObject({ sampleCount: 288_000, segmentCount: 12, endServerMs: 1_006_000, status: 'recording' });
+		expect(saved).toMatchObject({
+			sampleCount: 288_000,
+			segmentCount: 12,
+			endServerMs: 1_006_000,
+			status: 'recording'
+		});
 		const visited: number[] = [];
 		await eachSegment(db, 'track-1', (s) => visited.push(s.seq));
 		expect(visited).toEqual([...Array(12).keys()]);
@@ -69,8 +82,12 @@ describe('the segment store', () => {
 		open();
 		await createTrack(db, track());
 		await appendSegment(db, 'track-1', { startSample: 0, samples: half(1), serverTimeMs: 0 });
-		await expect(appendSegment(db, 'track-1', { startSample: 0, samples: half(1), serverTimeMs: 0 })).rejects.toThrow();
-		await expect(appendSegment(db, 'track-1', { startSample: 30_000, samples: half(1), serverTimeMs: 0 })).rejects.toThrow();
+		await expect(
+			appendSegment(db, 'track-1', { startSample: 0, samples: half(1), serverTimeMs: 0 })
+		).rejects.toThrow();
+		await expect(
+			appendSegment(db, 'track-1', { startSample: 30_000, samples: half(1), serverTimeMs: 0 })
+		).rejects.toThrow();
 		expect(await listSegments(db, 'track-1')).toHaveLength(1);
 	});
 

@@ -27,7 +27,10 @@ function load(): Promise<FFmpeg> {
  * about 180 KB per minute (goal: 240). The master: FLAC of the 48 kHz capture, bit for bit.
  */
 const CODEC_ARGS: Record<UploadKind, { args: string[]; file: string }> = {
-	share: { args: ['-c:a', 'libopus', '-b:a', '24k', '-vbr', 'constrained', '-application', 'voip', '-ac', '1'], file: 'share.opus' },
+	share: {
+		args: ['-c:a', 'libopus', '-b:a', '24k', '-vbr', 'constrained', '-application', 'voip', '-ac', '1'],
+		file: 'share.opus'
+	},
 	master: { args: ['-c:a', 'flac', '-compression_level', '5'], file: 'master.flac' }
 };
 
@@ -51,7 +54,18 @@ export async function encodePcm({
 	ffmpeg.on('progress', progress);
 	try {
 		await ffmpeg.writeFile('in.raw', pcm);
-		const code = await ffmpeg.exec(['-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', 'in.raw', ...args, file]);
+		const code = await ffmpeg.exec([
+			'-f',
+			's16le',
+			'-ar',
+			String(sampleRate),
+			'-ac',
+			'1',
+			'-i',
+			'in.raw',
+			...args,
+			file
+		]);
 		if (code !== 0) throw new Error(`The encoder stopped with code ${code}`);
 		const out = await ffmpeg.readFile(file);
 		if (typeof out === 'string') throw new Error('The encoder returned text instead of audio');

@@ -28,7 +28,9 @@ export class AfterConversation {
 		this.#subscriptions.push(
 			liveQuery(() => consentsOf(db(), conversationId)).subscribe({
 				next: (rows) => {
-					const sentNow = rows.some((r) => r.status === 'sent' && this.local.find((l) => l.id === r.id)?.status === 'waiting');
+					const sentNow = rows.some(
+						(r) => r.status === 'sent' && this.local.find((l) => l.id === r.id)?.status === 'waiting'
+					);
 					this.local = rows;
 					if (sentNow) void this.refresh();
 				},
@@ -42,7 +44,9 @@ export class AfterConversation {
 	}
 
 	async refresh(): Promise<void> {
-		const answer = await api(`/api/conversations/${encodeURIComponent(this.conversationId)}/after`, { schema: AfterView });
+		const answer = await api(`/api/conversations/${encodeURIComponent(this.conversationId)}/after`, {
+			schema: AfterView
+		});
 		if (answer.ok) {
 			this.view = answer.data;
 			this.problem = undefined;
@@ -91,7 +95,11 @@ export class AfterConversation {
 		if (!url) return false;
 		const response = await fetch(url, { credentials: 'same-origin' }).catch(() => undefined);
 		if (!response?.ok) return false;
-		await db().keptCopies.put({ conversationId: this.conversationId, blob: await response.blob(), savedAt: Date.now() });
+		await db().keptCopies.put({
+			conversationId: this.conversationId,
+			blob: await response.blob(),
+			savedAt: Date.now()
+		});
 		return true;
 	}
 

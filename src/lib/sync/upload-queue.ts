@@ -24,7 +24,9 @@ export type QueueOptions = {
  */
 export async function sendRecording(options: QueueOptions): Promise<void> {
 	const { db, conversationId, userId } = options;
-	const tracks = (await tracksOf(db, conversationId)).filter((t) => t.userId === userId && t.status === 'finished');
+	const tracks = (await tracksOf(db, conversationId)).filter(
+		(t) => t.userId === userId && t.status === 'finished'
+	);
 	for (const track of tracks) await sendTrack(options, track);
 }
 
@@ -55,7 +57,9 @@ async function sendTrack(options: QueueOptions, track: TrackRecord): Promise<voi
 }
 
 async function fetchView(conversationId: string): Promise<AfterView | undefined> {
-	const answer = await api(`/api/conversations/${encodeURIComponent(conversationId)}/after`, { schema: AfterView });
+	const answer = await api(`/api/conversations/${encodeURIComponent(conversationId)}/after`, {
+		schema: AfterView
+	});
 	return answer.ok ? answer.data : undefined;
 }
 
@@ -67,12 +71,17 @@ async function markConfirmed(db: CommonGroundDb, trackId: string, kinds: Set<Upl
 	for (const kind of kinds) {
 		const id = `${trackId}:${kind}`;
 		const existing = await db.uploads.get(id);
-		if (existing && existing.stage !== 'confirmed') await saveUpload(db, id, { stage: 'confirmed', progress: 1, blob: undefined, error: undefined });
+		if (existing && existing.stage !== 'confirmed')
+			await saveUpload(db, id, { stage: 'confirmed', progress: 1, blob: undefined, error: undefined });
 	}
 }
 
 /** Reads the track's segments into one PCM buffer and encodes it, keeping the file in Dexie until confirmed. */
-async function ensureEncoded(db: CommonGroundDb, track: TrackRecord, kind: UploadKind): Promise<UploadRecord | undefined> {
+async function ensureEncoded(
+	db: CommonGroundDb,
+	track: TrackRecord,
+	kind: UploadKind
+): Promise<UploadRecord | undefined> {
 	const id = `${track.id}:${kind}`;
 	const existing = await db.uploads.get(id);
 	if (existing?.blob && existing.sha256) return existing;
@@ -85,7 +94,14 @@ async function ensureEncoded(db: CommonGroundDb, track: TrackRecord, kind: Uploa
 		points.push({ sample: segment.startSample, serverMs: segment.serverTimeMs });
 	});
 	if (at === 0) return undefined;
-	const base = { id, trackId: track.id, conversationId: track.conversationId, kind, progress: 0, updatedAt: Date.now() };
+	const base = {
+		id,
+		trackId: track.id,
+		conversationId: track.conversationId,
+		kind,
+		progress: 0,
+		updatedAt: Date.now()
+	};
 	await db.uploads.put({ ...existing, ...base, stage: 'encoding' });
 	const { encodePcm, sha256Hex, MIME } = await import('../media/encoder');
 	const encoded = await encodePcm({
@@ -157,7 +173,8 @@ export async function conversationsToSend(db: CommonGroundDb, userId: string): P
 		if (t.userId !== userId) continue;
 		const uploads = await uploadsOf(db, t.conversationId);
 		const share = uploads.find((u) => u.trackId === t.id && u.kind === 'share');
-		const hasAudio = (await db.segments.where('[trackId+seq]').between([t.id, 0], [t.id, Infinity]).count()) > 0;
+		const hasAudio =
+			(await db.segments.where('[trackId+seq]').between([t.id, 0], [t.id, Infinity]).count()) > 0;
 		if (share?.stage !== 'confirmed' || hasAudio) ids.add(t.conversationId);
 	}
 	return [...ids];

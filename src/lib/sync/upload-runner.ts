@@ -8,7 +8,12 @@ type NetworkInformation = { effectiveType?: string; downlink?: number; saveData?
 
 export function currentConnection(): Connection {
 	const info = (navigator as Navigator & { connection?: NetworkInformation }).connection;
-	return { online: navigator.onLine, effectiveType: info?.effectiveType, downlinkMbps: info?.downlink, saveData: info?.saveData };
+	return {
+		online: navigator.onLine,
+		effectiveType: info?.effectiveType,
+		downlinkMbps: info?.downlink,
+		saveData: info?.saveData
+	};
 }
 
 const RETRY_MS = 30_000;
@@ -28,7 +33,13 @@ export function startUploadRunner({ db, kiosk = false }: { db: CommonGroundDb; k
 		if (!me.ok) return false;
 		const ids = await conversationsToSend(db, me.data.userId);
 		for (const conversationId of ids) {
-			await sendRecording({ db, conversationId, userId: me.data.userId, kiosk, connection: currentConnection });
+			await sendRecording({
+				db,
+				conversationId,
+				userId: me.data.userId,
+				kiosk,
+				connection: currentConnection
+			});
 		}
 		return (await conversationsToSend(db, me.data.userId)).length > 0;
 	}

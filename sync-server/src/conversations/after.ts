@@ -1,4 +1,9 @@
-import { sharingState, latestAnswers, type ConsentKind, type ConsentRecord } from '../../../src/lib/core/consent.ts';
+import {
+	sharingState,
+	latestAnswers,
+	type ConsentKind,
+	type ConsentRecord
+} from '../../../src/lib/core/consent.ts';
 import type { AfterView, SharingView } from '../../../src/lib/contracts/consent.ts';
 import { MESSAGES } from '../http/errors.ts';
 import { accept, reject, type Outcome } from '../outcome.ts';
@@ -9,7 +14,8 @@ export const COPY_MESSAGES = {
 	notYours: 'Only the two people in this conversation can open its recording.',
 	noConsent:
 		'This recording is not available: both of you must agree to a copy, and one of you has not agreed or has changed their mind.',
-	notReady: 'The copy is not ready yet. It is made once both recordings have reached the server. Please check again later.'
+	notReady:
+		'The copy is not ready yet. It is made once both recordings have reached the server. Please check again later.'
 } as const;
 
 /** The conversation, if `user` is one of its two participants (the only people audio is ever for). */
@@ -20,11 +26,17 @@ export async function participantConversation(
 ): Promise<Outcome<ConversationRecord>> {
 	const conversation = await store.conversations.findById(conversationId);
 	if (!conversation) return reject({ code: 'not_found', message: MESSAGES.notFound });
-	if (conversationAccess(conversation, user) !== 'participant') return reject({ code: 'forbidden', message: COPY_MESSAGES.notYours });
+	if (conversationAccess(conversation, user) !== 'participant')
+		return reject({ code: 'forbidden', message: COPY_MESSAGES.notYours });
 	return accept(conversation);
 }
 
-function sharingView(records: ConsentRecord[], conversation: ConversationRecord, me: string, kind: ConsentKind): SharingView {
+function sharingView(
+	records: ConsentRecord[],
+	conversation: ConversationRecord,
+	me: string,
+	kind: ConsentKind
+): SharingView {
 	const latest = latestAnswers(records, kind);
 	const partner = conversation.participantIds.find((id) => id !== me) ?? '';
 	return {
@@ -34,7 +46,11 @@ function sharingView(records: ConsentRecord[], conversation: ConversationRecord,
 	};
 }
 
-export async function afterView(store: Store, conversation: ConversationRecord, user: SessionUser): Promise<AfterView> {
+export async function afterView(
+	store: Store,
+	conversation: ConversationRecord,
+	user: SessionUser
+): Promise<AfterView> {
 	const [consents, tracks, copy, reflection] = await Promise.all([
 		store.consents.listForConversation(conversation.id),
 		store.trackFiles.listForConversation(conversation.id),

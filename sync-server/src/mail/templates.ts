@@ -73,7 +73,12 @@ export function textToHtml(text: string): string {
 }
 
 /** Sent to each participant once both agreed to a copy and the copy is ready (issue #6, "Delivery"). */
-export function copyReadyEmail(input: { to: string; firstName: string; partnerFirstName: string; url: string }): NewOutboxMessage {
+export function copyReadyEmail(input: {
+	to: string;
+	firstName: string;
+	partnerFirstName: string;
+	url: string;
+}): NewOutboxMessage {
 	const text = [
 		`Hi ${input.firstName},`,
 		'',

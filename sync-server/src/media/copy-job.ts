@@ -10,8 +10,13 @@ export const COPIES_DIR = 'copies';
 const COPY_BITRATE = '64k';
 
 /** Both participants' share tracks, left = first participant; undefined until both are confirmed. */
-export function shareTracksInOrder(conversation: ConversationRecord, tracks: TrackFile[]): [TrackFile, TrackFile] | undefined {
-	const [a, b] = conversation.participantIds.map((id) => tracks.find((t) => t.userId === id && t.kind === 'share'));
+export function shareTracksInOrder(
+	conversation: ConversationRecord,
+	tracks: TrackFile[]
+): [TrackFile, TrackFile] | undefined {
+	const [a, b] = conversation.participantIds.map((id) =>
+		tracks.find((t) => t.userId === id && t.kind === 'share')
+	);
 	return a && b ? [a, b] : undefined;
 }
 
@@ -35,7 +40,13 @@ function interleave(left: Float32Array, right: Float32Array): Uint8Array {
 	return new Uint8Array(out.buffer);
 }
 
-export type MixedCopy = { filePath: string; sha256: string; bytes: number; durationMs: number; loudness: number };
+export type MixedCopy = {
+	filePath: string;
+	sha256: string;
+	bytes: number;
+	durationMs: number;
+	loudness: number;
+};
 
 /** Decodes both share tracks, aligns and mixes them (core/mixdown), encodes stereo Opus into DATA_DIR/copies. */
 export async function produceCopy(
@@ -51,7 +62,21 @@ export async function produceCopy(
 	const [first, second] = placed as [PlacedTrack, PlacedTrack];
 	const mix = mixStereo(first, second);
 	const { 'copy.opus': encoded } = await transcoder.run(
-		['-f', 's16le', '-ar', String(COPY_SAMPLE_RATE), '-ac', '2', '-i', 'mix.raw', '-c:a', 'libopus', '-b:a', COPY_BITRATE, 'copy.opus'],
+		[
+			'-f',
+			's16le',
+			'-ar',
+			String(COPY_SAMPLE_RATE),
+			'-ac',
+			'2',
+			'-i',
+			'mix.raw',
+			'-c:a',
+			'libopus',
+			'-b:a',
+			COPY_BITRATE,
+			'copy.opus'
+		],
 		{ 'mix.raw': interleave(mix.left, mix.right) },
 		['copy.opus']
 	);

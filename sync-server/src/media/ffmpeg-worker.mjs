@@ -31,7 +31,10 @@ parentPort.on('message', async ({ id, args, inputs, outputs }) => {
 		const results = {};
 		for (const name of outputs) results[name] = ff.FS.readFile(name);
 		for (const name of [...Object.keys(inputs), ...outputs]) ff.FS.unlink(name);
-		parentPort.postMessage({ id, results }, Object.values(results).map((r) => r.buffer));
+		parentPort.postMessage(
+			{ id, results },
+			Object.values(results).map((r) => r.buffer)
+		);
 	} catch (error) {
 		parentPort.postMessage({ id, error: String(error?.message ?? error) });
 	}

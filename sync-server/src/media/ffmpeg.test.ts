@@ -18,7 +18,10 @@ describe('ffmpeg.wasm transcoder in a worker thread', () => {
 		const o = probeAudio(opus.subarray(0, 4096), tail(opus));
 		const f = probeAudio(flac.subarray(0, 4096), tail(flac));
 		expect(o).toMatchObject({ ok: true, info: { codec: 'opus', channels: 1 } });
-		expect(f).toMatchObject({ ok: true, info: { codec: 'flac', channels: 1, sampleRate: 48000, durationMs: 3000 } });
+		expect(f).toMatchObject({
+			ok: true,
+			info: { codec: 'flac', channels: 1, sampleRate: 48000, durationMs: 3000 }
+		});
 		if (o.ok) expect(Math.abs(o.info.durationMs - 3000)).toBeLessThan(30);
 		const decoded = await decodeToPcm(wasm, opus);
 		expect(Math.abs(decoded.length - 3 * 48000)).toBeLessThan(48 * 30);

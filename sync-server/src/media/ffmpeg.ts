@@ -10,7 +10,11 @@ import { Worker } from 'node:worker_threads';
  */
 export interface Transcoder {
 	readonly kind: 'system' | 'wasm';
-	run(args: string[], inputs: Record<string, Uint8Array>, outputs: string[]): Promise<Record<string, Uint8Array>>;
+	run(
+		args: string[],
+		inputs: Record<string, Uint8Array>,
+		outputs: string[]
+	): Promise<Record<string, Uint8Array>>;
 	close(): Promise<void>;
 }
 
@@ -39,7 +43,9 @@ function systemTranscoder(): Transcoder {
 					let stderr = '';
 					child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 					child.on('error', reject);
-					child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}: ${stderr.slice(-500)}`))));
+					child.on('exit', (code) =>
+						code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}: ${stderr.slice(-500)}`))
+					);
 				});
 				const results: Record<string, Uint8Array> = {};
 				for (const name of outputs) results[name] = new Uint8Array(await readFile(join(dir, name)));

@@ -19,6 +19,8 @@ export interface MediaJobs {
 	/** Resolves when every queued job has run (tests, graceful shutdown). */
 	idle(): Promise<void>;
 	close(): Promise<void>;
+	/** Shared with the archive package, so one ffmpeg worker serves all media work. */
+	readonly transcoder: Transcoder;
 }
 
 type Deps = { env: Env; store: Store; mailer: Mailer; clock: Clock; log: Logger; transcoder: Transcoder };
@@ -26,12 +28,15 @@ type Deps = { env: Env; store: Store; mailer: Mailer; clock: Clock; log: Logger;
 export function createMediaJobs(deps: Deps): MediaJobs {
 	let queue: Promise<void> = Promise.resolve();
 	const enqueue = (name: string, conversationId: string, job: () => Promise<void>) => {
-		queue = queue.then(job).catch((error: unknown) => deps.log.error(`media job ${name} failed`, { conversationId, error }));
+		queue = queue
+			.then(job)
+			.catch((error: unknown) => deps.log.error(`media job ${name} failed`, { conversationId, error }));
 	};
 	return {
 		trackConfirmed: (id) => enqueue('mix', id, () => mixIfReady(deps, id)),
 		consentChanged: (id) => enqueue('notify', id, () => notifyIfAllowed(deps, id)),
 		idle: () => queue,
+		transcoder: deps.transcoder,
 		async close() {
 			await queue;
 			await deps.transcoder.close();
@@ -46,17 +51,43 @@ async function mixIfReady(deps: Deps, conversationId: string): Promise<void> {
 	const tracks = shareTracksInOrder(conversation, await store.trackFiles.listForConversation(conversationId));
 	if (!tracks) return;
 	const existing = await store.copies.find(conversationId);
-	const newest = tracks.map((t) => t.confirmedAt).sort().at(-1) ?? '';
+	const newest =
+		tracks
+			.map((t) => t.confirmedAt)
+			.sort()
+			.at(-1) ?? '';
 	if (existing?.status === 'ready' && existing.updatedAt >= newest) return;
-	const blank = { filePath: null, sha256: null, bytes: null, durationMs: null, error: null, notifiedAt: null };
+	const blank = {
+		filePath: null,
+		sha256: null,
+		bytes: null,
+		durationMs: null,
+		error: null,
+		notifiedAt: null
+	};
 	await store.copies.save({ conversationId, status: 'mixing', ...blank, now: clock() });
 	try {
 		const started = Date.now();
-		const copy = await produceCopy({ dataDir: env.dataDir, transcoder: deps.transcoder }, conversationId, tracks);
+		const copy = await produceCopy(
+			{ dataDir: env.dataDir, transcoder: deps.transcoder },
+			conversationId,
+			tracks
+		);
 		await store.copies.save({ conversationId, status: 'ready', ...blank, ...copy, now: clock() });
-		log.info('copy mixed', { conversationId, ms: Date.now() - started, lufs: copy.loudness.toFixed(1), via: deps.transcoder.kind });
+		log.info('copy mixed', {
+			conversationId,
+			ms: Date.now() - started,
+			lufs: copy.loudness.toFixed(1),
+			via: deps.transcoder.kind
+		});
 	} catch (error) {
-		await store.copies.save({ conversationId, status: 'failed', ...blank, error: String(error), now: clock() });
+		await store.copies.save({
+			conversationId,
+			status: 'failed',
+			...blank,
+			error: String(error),
+			now: clock()
+		});
 		throw error;
 	}
 	await notifyIfAllowed(deps, conversationId);
@@ -76,7 +107,15 @@ async function notifyIfAllowed(deps: Deps, conversationId: string): Promise<void
 			const partner = people[1 - i];
 			if (!person?.email || !partner) continue;
 			const url = `${env.publicUrl}/conversations/${conversationId}`;
-			await repos.mail.enqueue(copyReadyEmail({ to: person.email, firstName: person.firstName, partnerFirstName: partner.firstName, url }), now);
+			await repos.mail.enqueue(
+				copyReadyEmail({
+					to: person.email,
+					firstName: person.firstName,
+					partnerFirstName: partner.firstName,
+					url
+				}),
+				now
+			);
 		}
 		await repos.copies.save({ ...copy, notifiedAt: now.toISOString(), now });
 	});

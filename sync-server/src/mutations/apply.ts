@@ -27,9 +27,15 @@ type Result = AnyMutationResponse['result'];
 /** Writes the mutation's effect; returns who it belongs to and what to answer. */
 async function applyEffect(
 	repos: Repos,
-	{ deps, mutation, user, now }: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; now: Date }
+	{
+		deps,
+		mutation,
+		user,
+		now
+	}: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; now: Date }
 ): Promise<Outcome<{ userId: string; result: Result }>> {
-	if (mutation.type === 'signup') return applySignup(repos, { env: deps.env, payload: mutation.payload, now });
+	if (mutation.type === 'signup')
+		return applySignup(repos, { env: deps.env, payload: mutation.payload, now });
 	if (!user) return reject({ code: 'unauthenticated', message: MESSAGES.unauthenticated });
 	const applied =
 		mutation.type === 'consent'
@@ -61,7 +67,9 @@ export async function applyMutation(
 			}
 			const result = v.parse(resultSchema, JSON.parse(openResult(seen.resultJson, mutation.id)));
 			const sessionId =
-				mutation.type === 'signup' ? await createSession(repos, { userId: seen.userId, now, env }) : undefined;
+				mutation.type === 'signup'
+					? await createSession(repos, { userId: seen.userId, now, env })
+					: undefined;
 			return accept({ response: { id: mutation.id, status: 'replayed', result }, sessionId, fresh: false });
 		}
 		const applied = await applyEffect(repos, { deps, mutation, user, now });
@@ -75,7 +83,8 @@ export async function applyMutation(
 			resultJson: sealResult(JSON.stringify(result), mutation.id),
 			now
 		});
-		const sessionId = mutation.type === 'signup' ? await createSession(repos, { userId, now, env }) : undefined;
+		const sessionId =
+			mutation.type === 'signup' ? await createSession(repos, { userId, now, env }) : undefined;
 		return accept({ response: { id: mutation.id, status: 'applied', result }, sessionId, fresh: true });
 	});
 	if (outcome.ok && outcome.value.fresh && mutation.type === 'signup') void deps.mailer.flush();

@@ -12,10 +12,15 @@ export type ReflectionApplied = { kind: 'reflection'; conversationId: string; re
 const NOT_YOURS =
 	'Only the two people in this conversation can answer for it. Sign in with your own account and try again.';
 
-async function mustBeParticipant(repos: Repos, conversationId: string, user: SessionUser): Promise<Outcome<true>> {
+async function mustBeParticipant(
+	repos: Repos,
+	conversationId: string,
+	user: SessionUser
+): Promise<Outcome<true>> {
 	const conversation = await repos.conversations.findById(conversationId);
 	if (!conversation) return reject({ code: 'not_found', message: MESSAGES.notFound });
-	if (conversationAccess(conversation, user) !== 'participant') return reject({ code: 'forbidden', message: NOT_YOURS });
+	if (conversationAccess(conversation, user) !== 'participant')
+		return reject({ code: 'forbidden', message: NOT_YOURS });
 	return accept(true);
 }
 
@@ -61,5 +66,9 @@ export async function applyReflection(
 		again: payload.again,
 		now
 	});
-	return accept({ kind: 'reflection', conversationId: payload.conversationId, recordedAt: now.toISOString() });
+	return accept({
+		kind: 'reflection',
+		conversationId: payload.conversationId,
+		recordedAt: now.toISOString()
+	});
 }

@@ -31,7 +31,15 @@ async function person(role: Role, firstName: string) {
 	});
 }
 
-type Actor = 'anonymous' | 'participant_a' | 'participant_b' | 'its_facilitator' | 'coordinator' | 'stranger' | 'other_facilitator' | 'partner_staff';
+type Actor =
+	| 'anonymous'
+	| 'participant_a'
+	| 'participant_b'
+	| 'its_facilitator'
+	| 'coordinator'
+	| 'stranger'
+	| 'other_facilitator'
+	| 'partner_staff';
 
 describe('GET /api/conversations/:id/room', () => {
 	let cookies: Record<Exclude<Actor, 'anonymous'>, string>;
@@ -90,7 +98,9 @@ describe('GET /api/conversations/:id/room', () => {
 	});
 
 	it('tells a participant their peer id, the members by first name only, and the target length', async () => {
-		const res = await t.request(`/api/conversations/${conversationId}/room`, { cookie: cookies.participant_a });
+		const res = await t.request(`/api/conversations/${conversationId}/room`, {
+			cookie: cookies.participant_a
+		});
 		const room = v.parse(RoomInfo, await res.json());
 		expect(room.me).toEqual({
 			userId: ids.ada,
@@ -111,13 +121,17 @@ describe('GET /api/conversations/:id/room', () => {
 	});
 
 	it('answers 404 for a conversation that does not exist', async () => {
-		const res = await t.request('/api/conversations/no-such-conversation/room', { cookie: cookies.participant_a });
+		const res = await t.request('/api/conversations/no-such-conversation/room', {
+			cookie: cookies.participant_a
+		});
 		expect(res.status).toBe(404);
 	});
 
 	it('closes the room of a called-off conversation', async () => {
 		await t.store.conversations.update(conversationId, { status: 'cancelled', now: t.clock() });
-		const res = await t.request(`/api/conversations/${conversationId}/room`, { cookie: cookies.participant_a });
+		const res = await t.request(`/api/conversations/${conversationId}/room`, {
+			cookie: cookies.participant_a
+		});
 		expect(res.status).toBe(403);
 		expect(((await res.json()) as { message: string }).message).toMatch(/called off/);
 	});

@@ -34,7 +34,13 @@ function meta(conversationId: string, who: Person, bytes: Uint8Array, over: Reco
 	};
 }
 
-async function consent(t: TestApp, who: Person, conversationId: string, kind: ConsentKind, answer: 'yes' | 'no' | 'withdrawn') {
+async function consent(
+	t: TestApp,
+	who: Person,
+	conversationId: string,
+	kind: ConsentKind,
+	answer: 'yes' | 'no' | 'withdrawn'
+) {
 	const payload = {
 		conversationId,
 		kind,
@@ -44,10 +50,18 @@ async function consent(t: TestApp, who: Person, conversationId: string, kind: Co
 		decidedAt: t.clock().toISOString(),
 		archiveFields:
 			kind === 'archive' && answer === 'yes'
-				? { title: 'Two neighbours', summary: 'About schools.', keywords: ['schools'], place: 'Birmingham, AL' }
+				? {
+						title: 'Two neighbours',
+						summary: 'About schools.',
+						keywords: ['schools'],
+						place: 'Birmingham, AL'
+					}
 				: null
 	};
-	const res = await t.request('/api/mutations', { body: { id: crypto.randomUUID(), type: 'consent', payload }, cookie: who.cookie });
+	const res = await t.request('/api/mutations', {
+		body: { id: crypto.randomUUID(), type: 'consent', payload },
+		cookie: who.cookie
+	});
 	expect(res.status).toBe(201);
 }
 
@@ -55,20 +69,31 @@ describe('tus uploads', () => {
 	it('accepts a participant’s share track in pieces, verifies it and lists it as confirmed', async () => {
 		t = await createTestApp();
 		const { ana, conversation } = await recordedConversation(t);
-		const { last } = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA), { chunks: 3 });
+		const { last } = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA), {
+			chunks: 3
+		});
 		expect(last.status).toBe(204);
 		expect(last.headers.get('upload-checksum-sha256')).toBe(sha256Hex(shareA));
-		const after = (await (await t.request(`/api/conversations/${conversation.id}/after`, { cookie: ana.cookie })).json()) as {
+		const after = (await (
+			await t.request(`/api/conversations/${conversation.id}/after`, { cookie: ana.cookie })
+		).json()) as {
 			myTracks: { kind: string; sha256: string; codec: string; durationMs: number }[];
 		};
-		expect(after.myTracks).toEqual([expect.objectContaining({ kind: 'share', sha256: sha256Hex(shareA), codec: 'opus' })]);
+		expect(after.myTracks).toEqual([
+			expect.objectContaining({ kind: 'share', sha256: sha256Hex(shareA), codec: 'opus' })
+		]);
 		expect(Math.abs((after.myTracks[0]?.durationMs ?? 0) - 6000)).toBeLessThan(100);
 	});
 
 	it('refuses a file whose checksum does not match, and one that is not audio', async () => {
 		t = await createTestApp();
 		const { ana, conversation } = await recordedConversation(t);
-		const wrongSum = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA, { sha256: 'a'.repeat(64) }));
+		const wrongSum = await tusUpload(
+			t,
+			ana.cookie,
+			shareA,
+			meta(conversation.id, ana, shareA, { sha256: 'a'.repeat(64) })
+		);
 		expect(wrongSum.last.status).toBe(460);
 		const noise = new Uint8Array(50_000).map((_, i) => (i * 7) % 251);
 		const notAudio = await tusUpload(t, ana.cookie, noise, meta(conversation.id, ana, noise));
@@ -84,10 +109,14 @@ describe('tus uploads', () => {
 		const half = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA), { chunks: 1 });
 		const location = half.location ?? '';
 		for (const who of [ben, eve]) {
-			const head = await t.app.request(location, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', cookie: who.cookie } });
+			const head = await t.app.request(location, {
+				method: 'HEAD',
+				headers: { 'tus-resumable': '1.0.0', cookie: who.cookie }
+			});
 			expect(head.status).toBe(403);
 		}
-		for (const who of [ana, ben, eve]) expect((await t.request(location, { cookie: who.cookie })).status).toBe(403);
+		for (const who of [ana, ben, eve])
+			expect((await t.request(location, { cookie: who.cookie })).status).toBe(403);
 		expect((await t.request(location)).status).toBe(401);
 	});
 
@@ -107,7 +136,12 @@ describe('the copy', () => {
 		const { ana, ben, eve, coordinator, conversation } = await recordedConversation(t);
 		const id = conversation.id;
 		await tusUpload(t, ana.cookie, shareA, meta(id, ana, shareA, { startedAtServerMs: '1000000' }));
-		await tusUpload(t, ben.cookie, shareB, meta(id, ben, shareB, { startedAtServerMs: '1001000', durationMs: '5000' }));
+		await tusUpload(
+			t,
+			ben.cookie,
+			shareB,
+			meta(id, ben, shareB, { startedAtServerMs: '1001000', durationMs: '5000' })
+		);
 		await t.media.idle();
 		const copyUrl = `/api/conversations/${id}/copy`;
 		expect((await t.request(copyUrl, { cookie: ana.cookie })).status).toBe(403);
@@ -123,15 +157,23 @@ describe('the copy', () => {
 		// A starts at 1000 s and lasts 6 s; B starts 1 s later and lasts 5 s: the copy spans 6 s.
 		expect(Math.abs((stored?.durationMs ?? 0) - 6000)).toBeLessThan(100);
 		const mail = await t.store.mail.list({ limit: 10 });
-		expect(mail.filter((m) => m.subject.includes('ready')).map((m) => m.to).sort()).toEqual([ana.email, ben.email].sort());
+		expect(
+			mail
+				.filter((m) => m.subject.includes('ready'))
+				.map((m) => m.to)
+				.sort()
+		).toEqual([ana.email, ben.email].sort());
 
-		for (const who of [eve, coordinator]) expect((await t.request(copyUrl, { cookie: who.cookie })).status).toBe(403);
+		for (const who of [eve, coordinator])
+			expect((await t.request(copyUrl, { cookie: who.cookie })).status).toBe(403);
 		expect((await t.request(copyUrl)).status).toBe(401);
 
 		await consent(t, ben, id, 'copy', 'withdrawn');
 		expect((await t.request(copyUrl, { cookie: ana.cookie })).status).toBe(403);
 		expect((await t.request(copyUrl, { cookie: ben.cookie })).status).toBe(403);
-		const after = (await (await t.request(`/api/conversations/${id}/after`, { cookie: ana.cookie })).json()) as {
+		const after = (await (
+			await t.request(`/api/conversations/${id}/after`, { cookie: ana.cookie })
+		).json()) as {
 			copy: { state: string; partner: string };
 			copyUrl: string | null;
 		};

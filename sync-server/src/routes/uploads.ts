@@ -11,7 +11,8 @@ import { requireRole, signedInUser } from '../http/session.ts';
 import type { SessionUser } from '../store/types.ts';
 import { parseUploadMetadata, USER_HEADER } from '../uploads/tus.ts';
 
-const NOT_YOURS = 'Only the person who recorded this track can send it. Sign in with your own account on this device.';
+const NOT_YOURS =
+	'Only the person who recorded this track can send it. Sign in with your own account on this device.';
 
 /**
  * /uploads: tus, behind our own checks. Every request needs a session; a new upload must be for a
@@ -41,7 +42,10 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 async function authorizeNewUpload(deps: AppDeps, user: SessionUser, header: string | undefined) {
 	const parsed = v.safeParse(UploadMetadata, withoutNulls(parseUploadMetadata(header)));
 	if (!parsed.success) {
-		throw new AppError('validation_failed', 'The upload did not say which recording it is. Reload the app and it will try again.');
+		throw new AppError(
+			'validation_failed',
+			'The upload did not say which recording it is. Reload the app and it will try again.'
+		);
 	}
 	const meta = parsed.output;
 	const conversation = await deps.store.conversations.findById(meta.conversationId);
@@ -58,7 +62,11 @@ async function authorizeNewUpload(deps: AppDeps, user: SessionUser, header: stri
 
 async function authorizeOwner(tus: Server, user: SessionUser, uploadId: string) {
 	const upload = await tus.datastore.getUpload(uploadId).catch(() => undefined);
-	if (!upload) throw new AppError('not_found', 'This upload is not on the server any more. The app will start it again.');
+	if (!upload)
+		throw new AppError(
+			'not_found',
+			'This upload is not on the server any more. The app will start it again.'
+		);
 	if (upload.metadata?.userId !== user.userId) throw new AppError('forbidden', NOT_YOURS);
 }
 

@@ -10,10 +10,21 @@ export const encodeMeta = (meta: TusMeta) =>
 		.join(',');
 
 /** Speaks the tus protocol to the app directly: create, then PATCH in `chunks` pieces, asking HEAD for the offset before each. */
-export async function tusUpload(t: TestApp, cookie: string, bytes: Uint8Array, meta: TusMeta, { chunks = 2 } = {}) {
+export async function tusUpload(
+	t: TestApp,
+	cookie: string,
+	bytes: Uint8Array,
+	meta: TusMeta,
+	{ chunks = 2 } = {}
+) {
 	const created = await t.app.request('/uploads', {
 		method: 'POST',
-		headers: { ...TUS, cookie, 'upload-length': String(bytes.byteLength), 'upload-metadata': encodeMeta(meta) }
+		headers: {
+			...TUS,
+			cookie,
+			'upload-length': String(bytes.byteLength),
+			'upload-metadata': encodeMeta(meta)
+		}
 	});
 	if (created.status !== 201) return { created, last: created, location: undefined };
 	const location = new URL(created.headers.get('location') ?? '', 'http://localhost').pathname;
@@ -25,7 +36,12 @@ export async function tusUpload(t: TestApp, cookie: string, bytes: Uint8Array, m
 		if (offset >= bytes.byteLength) break;
 		last = await t.app.request(location, {
 			method: 'PATCH',
-			headers: { ...TUS, cookie, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+			headers: {
+				...TUS,
+				cookie,
+				'upload-offset': String(offset),
+				'content-type': 'application/offset+octet-stream'
+			},
 			body: bytes.slice(offset, offset + size)
 		});
 		if (last.status !== 204) break;

@@ -50,7 +50,10 @@ export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: str
 				log.warn('upload refused', { uploadId: upload.id, reason: verified.reason });
 				throw verified.reason === 'checksum'
 					? fail(460, 'The file arrived changed on the way. It will be sent again from the start.')
-					: fail(422, `This is not the recording we expected (${verified.reason}). It will be made and sent again.`);
+					: fail(
+							422,
+							`This is not the recording we expected (${verified.reason}). It will be made and sent again.`
+						);
 			}
 			await store.transaction((repos) =>
 				repos.trackFiles.save({
@@ -79,7 +82,8 @@ export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: str
 
 function withoutUser(upload: Upload): Record<string, string> {
 	const out: Record<string, string> = {};
-	for (const [key, value] of Object.entries(upload.metadata ?? {})) if (key !== 'userId' && value !== null) out[key] = value;
+	for (const [key, value] of Object.entries(upload.metadata ?? {}))
+		if (key !== 'userId' && value !== null) out[key] = value;
 	return out;
 }
 

@@ -4,7 +4,8 @@ import { open, stat } from 'node:fs/promises';
 import type { TrackKind } from '../../../src/lib/contracts/consent.ts';
 import { probeAudio, type AudioInfo } from '../../../src/lib/core/audio-container.ts';
 
-export type Verified = { ok: true; sha256: string; bytes: number; info: AudioInfo } | { ok: false; reason: string };
+export type Verified =
+	{ ok: true; sha256: string; bytes: number; info: AudioInfo } | { ok: false; reason: string };
 
 const EXPECTED_CODEC: Record<TrackKind, AudioInfo['codec']> = { share: 'opus', master: 'flac' };
 
@@ -34,12 +35,18 @@ export async function verifyUpload(
 	const probe = probeAudio(head, tail);
 	if (!probe.ok) return { ok: false, reason: probe.reason };
 	if (probe.info.codec !== EXPECTED_CODEC[expected.kind]) {
-		return { ok: false, reason: `a ${probe.info.codec} file where ${EXPECTED_CODEC[expected.kind]} was expected` };
+		return {
+			ok: false,
+			reason: `a ${probe.info.codec} file where ${EXPECTED_CODEC[expected.kind]} was expected`
+		};
 	}
 	// Encoders pad a few milliseconds; anything beyond a second or 2 % means a different recording.
 	const tolerance = Math.max(1000, expected.durationMs * 0.02);
 	if (probe.info.durationMs < 200 || Math.abs(probe.info.durationMs - expected.durationMs) > tolerance) {
-		return { ok: false, reason: `${Math.round(probe.info.durationMs)} ms of audio where ${expected.durationMs} ms was declared` };
+		return {
+			ok: false,
+			reason: `${Math.round(probe.info.durationMs)} ms of audio where ${expected.durationMs} ms was declared`
+		};
 	}
 	return { ok: true, sha256, bytes: size, info: probe.info };
 }

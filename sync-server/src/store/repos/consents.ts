@@ -42,7 +42,9 @@ function toRecord(row: Selectable<ConsentsTable>): StoredConsent {
 		answer: row.answer,
 		textVersion: row.text_version,
 		language: row.language,
-		archiveFields: row.archive_fields_json ? (JSON.parse(row.archive_fields_json) as StoredConsent['archiveFields']) : null,
+		archiveFields: row.archive_fields_json
+			? (JSON.parse(row.archive_fields_json) as StoredConsent['archiveFields'])
+			: null,
 		decidedAt: row.decided_at,
 		recordedAt: row.recorded_at
 	};
