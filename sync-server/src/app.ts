@@ -17,6 +17,7 @@ import { createTranscoder, type Transcoder } from './media/ffmpeg.ts';
 import { createMediaJobs, type MediaJobs } from './media/jobs.ts';
 import { afterRoutes } from './routes/after.ts';
 import { archiveRoutes } from './routes/archive.ts';
+import { reflectionRoutes } from './routes/reflections.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { createTusServer } from './uploads/tus.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -107,6 +108,7 @@ export function createApp({
 	app.route('/api/time', timeRoutes(deps));
 	app.route('/api/conversations', afterRoutes(deps));
 	app.route('/api/conversations', archiveRoutes(deps));
+	app.route('/api/reflections', reflectionRoutes(deps));
 	const tus = createTusServer(deps, (conversationId) => media.trackConfirmed(conversationId));
 	app.route('/uploads', uploadRoutes(deps, tus));
 	if (!env.production) {

@@ -53,7 +53,8 @@ export function reflectionRepo(db: Kysely<Database>): ReflectionRepo {
 					'r.again',
 					'r.created_at',
 					'c.community_id',
-					'p.answers_json'
+					'p.answers_json',
+					'p.partner_organization_id'
 				])
 				.execute();
 			return rows.map((row) => ({
@@ -63,7 +64,8 @@ export function reflectionRepo(db: Kysely<Database>): ReflectionRepo {
 				again: row.again,
 				createdAt: row.created_at,
 				communityId: row.community_id,
-				answersJson: row.answers_json
+				answersJson: row.answers_json,
+				organizationId: row.partner_organization_id
 			}));
 		}
 	};
