@@ -6,6 +6,7 @@ export type DemoOutput = {
 	coordinator: { signInUrl: string };
 	participants: { id: string; firstName: string; signInUrl: string }[];
 	partnerOrganizations: { name: string; inviteUrl: string }[];
+	conversations: { id: string; participantIds: [string, string] }[];
 };
 
 /** Seeds the demo data into a running test server's DATA_DIR, exactly as `npm run demo -- --json` does. */

@@ -151,3 +151,95 @@ test('both consent, the tracks upload and the copy holds both voices aligned; wi
 	expect((await b.page.request.get(copyUrl)).status()).toBe(403);
 	await expect(a.page.getByTestId('copy-link')).toBeHidden({ timeout: 30_000 });
 });
+
+test('an upload cut off at half way by going offline and a server restart resumes, resends at most one chunk, and the checksum matches', async ({
+	app,
+	browser
+}) => {
+	const demo = seedDemo(app);
+	const { conversationId, a: pa, b: pb } = pair(demo);
+	const a = await signIn(browser, pa.signInUrl, pa.id);
+	const b = await signIn(browser, pb.signInUrl, pb.id);
+	await recordConversation(a, b, conversationId);
+	await b.context.close();
+
+	const patches: { path: string; offset: number }[] = [];
+	a.page.on('request', (request) => {
+		if (request.method() === 'PATCH' && new URL(request.url()).pathname.startsWith('/uploads/')) {
+			patches.push({
+				path: new URL(request.url()).pathname,
+				offset: Number(request.headers()['upload-offset'])
+			});
+		}
+	});
+	await a.page.goto(`${app.url}/conversations/${conversationId}`);
+	// Yes to the archive sends the lossless master, the big file this journey interrupts.
+	await consent(a.page, { copy: 'Yes', archive: 'Yes' });
+	await expect(a.page.getByTestId('upload-share')).toHaveAttribute('data-stage', 'confirmed', {
+		timeout: 180_000
+	});
+	const master = a.page.getByTestId('upload-master');
+	// The master goes only on a good connection, so the link slows down once it is on its way:
+	// 1 Mbit/s with 300 ms latency, so "half way" lasts long enough to be caught.
+	await expect(master).toHaveAttribute('data-stage', 'encoding', { timeout: 180_000 });
+	const cdp = await a.context.newCDPSession(a.page);
+	await cdp.send('Network.enable');
+	await cdp.send('Network.emulateNetworkConditions', {
+		offline: false,
+		latency: 300,
+		downloadThroughput: 125_000,
+		uploadThroughput: 125_000
+	});
+	await expect(master).toHaveAttribute('data-stage', 'uploading', { timeout: 180_000 });
+	await expect
+		.poll(async () => Number(await master.locator('progress').getAttribute('value')), {
+			timeout: 180_000,
+			intervals: [100]
+		})
+		.toBeGreaterThanOrEqual(50);
+
+	await cdp.send('Network.emulateNetworkConditions', {
+		offline: true,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: -1
+	});
+	await a.context.setOffline(true);
+	await app.stop();
+	await app.start();
+	await a.context.setOffline(false);
+	await cdp.send('Network.emulateNetworkConditions', {
+		offline: false,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: -1
+	});
+
+	await expect(master).toHaveAttribute('data-stage', 'confirmed', { timeout: 180_000 });
+	const [row] = app.query<{ sha256: string; bytes: number; upload_id: string }>(
+		"select sha256, bytes, upload_id from conversation_tracks where kind = 'master' and user_id = ?",
+		pa.id
+	);
+	expect(row).toBeDefined();
+	const uploads = await a.page.evaluate(async () => {
+		const open = indexedDB.open('common-ground');
+		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
+		const all = db.transaction('uploads').objectStore('uploads').getAll();
+		return new Promise<{ kind: string; sha256?: string; bytes?: number; stage: string }[]>(
+			(r) => (all.onsuccess = () => r(all.result as never))
+		);
+	});
+	const localMaster = uploads.find((u) => u.kind === 'master');
+	expect(localMaster?.stage).toBe('confirmed');
+	expect(localMaster?.sha256).toBe(row?.sha256);
+	expect(localMaster?.bytes).toBe(row?.bytes);
+
+	// Every byte range sent: the chunks from each PATCH's offset. Overlap beyond the file is resent data.
+	const CHUNK = 256 * 1024;
+	const size = row?.bytes ?? 0;
+	const masterPatches = patches.filter((p) => p.path === `/uploads/${row?.upload_id}`);
+	const sent = masterPatches.reduce((sum, p) => sum + Math.min(CHUNK, size - p.offset), 0);
+	expect(size).toBeGreaterThan(2 * CHUNK);
+	expect(sent).toBeGreaterThanOrEqual(size);
+	expect(sent - size).toBeLessThanOrEqual(CHUNK);
+});

@@ -29,7 +29,11 @@ export function bextChunk(b: Bext): Uint8Array {
 	ascii(view, 328, iso.slice(0, 10), 10);
 	ascii(view, 338, iso.slice(11, 19), 8);
 	// TimeReference: samples since midnight (UTC) of the first sample, as a 64-bit count.
-	const midnight = Date.UTC(b.origination.getUTCFullYear(), b.origination.getUTCMonth(), b.origination.getUTCDate());
+	const midnight = Date.UTC(
+		b.origination.getUTCFullYear(),
+		b.origination.getUTCMonth(),
+		b.origination.getUTCDate()
+	);
 	const samples = Math.round(((b.origination.getTime() - midnight) / 1000) * b.sampleRate);
 	view.setUint32(346, samples % 2 ** 32, true);
 	view.setUint32(350, Math.floor(samples / 2 ** 32), true);
@@ -63,10 +67,14 @@ export function broadcastWav(pcm: Uint8Array, bext: Bext): Uint8Array {
 }
 
 /** Reads the bext fields back (for validating a package). */
-export function readBext(wav: Uint8Array): { description: string; originator: string; date: string; time: string; timeReference: number } | undefined {
+export function readBext(
+	wav: Uint8Array
+):
+	{ description: string; originator: string; date: string; time: string; timeReference: number } | undefined {
 	const view = new DataView(wav.buffer, wav.byteOffset, wav.byteLength);
-	const text = (at: number, length: number) => String.fromCharCode(...wav.subarray(at, at + length)).replace(/\0+$/, '');
-	for (let at = 12; at + 8 <= wav.length; ) {
+	const text = (at: number, length: number) =>
+		String.fromCharCode(...wav.subarray(at, at + length)).replace(/\0+$/, '');
+	for (let at = 12; at + 8 <= wav.length;) {
 		const id = text(at, 4);
 		const size = view.getUint32(at + 4, true);
 		if (id === 'bext') {

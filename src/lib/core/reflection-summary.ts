@@ -6,12 +6,24 @@
 export const MIN_GROUP = 3;
 
 export type ReflectionRow = { before?: number; after: number; again: 'yes' | 'maybe' | 'no' };
-export type ReflectionGroup = { group: string; count: number; meanBefore: number | null; meanAfter: number; meanChange: number | null; againYes: number } | { group: string; count: number; hidden: true };
+export type ReflectionGroup =
+	| {
+			group: string;
+			count: number;
+			meanBefore: number | null;
+			meanAfter: number;
+			meanChange: number | null;
+			againYes: number;
+	  }
+	| { group: string; count: number; hidden: true };
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
-export function summarizeReflections<T extends ReflectionRow>(rows: readonly T[], groupOf: (row: T) => string): ReflectionGroup[] {
+export function summarizeReflections<T extends ReflectionRow>(
+	rows: readonly T[],
+	groupOf: (row: T) => string
+): ReflectionGroup[] {
 	const groups = new Map<string, T[]>();
 	for (const row of rows) groups.set(groupOf(row), [...(groups.get(groupOf(row)) ?? []), row]);
 	return [...groups.entries()].map(([group, members]) => {

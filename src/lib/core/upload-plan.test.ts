@@ -33,6 +33,8 @@ describe('isGoodConnection', () => {
 	it('needs 4G-class speed and no data saver', () => {
 		expect(isGoodConnection(fast)).toBe(true);
 		expect(isGoodConnection({ online: true })).toBe(true);
+		expect(isGoodConnection({ online: true, downlinkMbps: 0.5 })).toBe(false);
+		expect(isGoodConnection({ online: true, effectiveType: '4g', downlinkMbps: 1.45 })).toBe(true);
 		expect(isGoodConnection(slow)).toBe(false);
 		expect(isGoodConnection({ ...fast, saveData: true })).toBe(false);
 	});

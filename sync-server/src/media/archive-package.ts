@@ -23,9 +23,14 @@ export type PackageInput = {
 	now: Date;
 };
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'person';
+const slug = (s: string) =>
+	s
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '') || 'person';
 
 async function masterWav(input: PackageInput, person: { userId: string; firstName: string }, index: number) {
 	const master = input.tracks.find((t) => t.userId === person.userId && t.kind === 'master');
@@ -44,7 +49,12 @@ async function masterWav(input: PackageInput, person: { userId: string; firstNam
 		origination: new Date(source.startedAtServerMs),
 		sampleRate: 48000
 	});
-	return { name: `data/audio/${index + 1}-${slug(person.firstName)}.wav`, wav, lossless: !!master, durationMs: source.durationMs };
+	return {
+		name: `data/audio/${index + 1}-${slug(person.firstName)}.wav`,
+		wav,
+		lossless: !!master,
+		durationMs: source.durationMs
+	};
 }
 
 function pbcore(fields: ArchiveFields, input: PackageInput, durationMs: number): string {
@@ -60,7 +70,10 @@ function pbcore(fields: ArchiveFields, input: PackageInput, durationMs: number):
 		...fields.keywords.map((k) => `  <pbcoreSubject>${xml(k)}</pbcoreSubject>`),
 		`  <pbcoreDescription>${xml(fields.summary)}</pbcoreDescription>`,
 		`  <pbcoreCoverage><coverage>${xml(fields.place)}</coverage><coverageType>Spatial</coverageType></pbcoreCoverage>`,
-		...input.people.map((p) => `  <pbcoreContributor><contributor>${xml(p.firstName)}</contributor><contributorRole>Interviewee</contributorRole></pbcoreContributor>`),
+		...input.people.map(
+			(p) =>
+				`  <pbcoreContributor><contributor>${xml(p.firstName)}</contributor><contributorRole>Interviewee</contributorRole></pbcoreContributor>`
+		),
 		`  <pbcoreInstantiation><instantiationDuration>${duration}</instantiationDuration><instantiationMediaType>Sound</instantiationMediaType></pbcoreInstantiation>`,
 		'</pbcoreDescriptionDocument>',
 		''
@@ -80,7 +93,8 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 			masters.push(master);
 		}
 	}
-	if (input.copy?.filePath) payload['data/audio/conversation-mix.opus'] = await readFile(join(input.dataDir, input.copy.filePath));
+	if (input.copy?.filePath)
+		payload['data/audio/conversation-mix.opus'] = await readFile(join(input.dataDir, input.copy.filePath));
 	const durationMs = input.copy?.durationMs ?? Math.max(0, ...masters.map((m) => m.durationMs));
 	const metadata = {
 		id: input.conversation.id,
@@ -103,20 +117,36 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 	payload['data/metadata/pbcore.xml'] = enc.encode(pbcore(fields, input, durationMs));
 	payload['data/metadata/metadata.json'] = enc.encode(`${JSON.stringify(metadata, null, 2)}\n`);
 	// The question index arrives with the recorder's marks in a later change; until then one chapter spans it all.
-	payload['data/metadata/chapters.vtt'] = enc.encode(`WEBVTT\n\n1\n00:00:00.000 --> ${vttTime(durationMs)}\nConversation\n`);
+	payload['data/metadata/chapters.vtt'] = enc.encode(
+		`WEBVTT\n\n1\n00:00:00.000 --> ${vttTime(durationMs)}\nConversation\n`
+	);
 
 	const files: Record<string, Uint8Array> = { ...payload };
 	files['bagit.txt'] = enc.encode('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
 	const bytes = Object.values(payload).reduce((sum, b) => sum + b.length, 0);
 	files['bag-info.txt'] = enc.encode(
-		[`Source-Organization: Common Ground`, `Bagging-Date: ${input.now.toISOString().slice(0, 10)}`, `External-Identifier: ${input.conversation.id}`, `Payload-Oxum: ${bytes}.${Object.keys(payload).length}`, ''].join('\n')
+		[
+			`Source-Organization: Common Ground`,
+			`Bagging-Date: ${input.now.toISOString().slice(0, 10)}`,
+			`External-Identifier: ${input.conversation.id}`,
+			`Payload-Oxum: ${bytes}.${Object.keys(payload).length}`,
+			''
+		].join('\n')
 	);
-	files['manifest-sha256.txt'] = enc.encode(Object.entries(payload).map(([name, b]) => `${sha256(b)}  ${name}\n`).join(''));
+	files['manifest-sha256.txt'] = enc.encode(
+		Object.entries(payload)
+			.map(([name, b]) => `${sha256(b)}  ${name}\n`)
+			.join('')
+	);
 	const tags = ['bagit.txt', 'bag-info.txt', 'manifest-sha256.txt'];
-	files['tagmanifest-sha256.txt'] = enc.encode(tags.map((name) => `${sha256(files[name] as Uint8Array)}  ${name}\n`).join(''));
+	files['tagmanifest-sha256.txt'] = enc.encode(
+		tags.map((name) => `${sha256(files[name] as Uint8Array)}  ${name}\n`).join('')
+	);
 	const root = `conversation-${input.conversation.id.slice(0, 8)}`;
 	// Audio does not compress; store it, so building the zip costs no CPU.
-	return zipSync(Object.fromEntries(Object.entries(files).map(([name, b]) => [`${root}/${name}`, [b, { level: 0 }]])));
+	return zipSync(
+		Object.fromEntries(Object.entries(files).map(([name, b]) => [`${root}/${name}`, [b, { level: 0 }]]))
+	);
 }
 
 function vttTime(ms: number): string {

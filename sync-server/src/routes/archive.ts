@@ -20,7 +20,10 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 		}
 		const tracks = await store.trackFiles.listForConversation(conversation.id);
 		const users = await Promise.all(conversation.participantIds.map((id) => store.users.findById(id)));
-		const people = users.map((u, i) => ({ userId: conversation.participantIds[i] ?? '', firstName: u?.firstName ?? '' }));
+		const people = users.map((u, i) => ({
+			userId: conversation.participantIds[i] ?? '',
+			firstName: u?.firstName ?? ''
+		}));
 		const zip = await buildArchivePackage({
 			conversation,
 			people,
@@ -32,7 +35,10 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 			now: clock()
 		});
 		if (!zip || tracks.length === 0) {
-			throw new AppError('not_ready', 'The recordings have not all reached the server yet. Try again once they have.');
+			throw new AppError(
+				'not_ready',
+				'The recordings have not all reached the server yet. Try again once they have.'
+			);
 		}
 		return new Response(zip, {
 			headers: {

@@ -18,11 +18,19 @@ export function reflectionRoutes({ store }: AppDeps) {
 		const rows = await store.reflections.listWithBaseline();
 		const withBaseline = rows.map((r) => {
 			const parsed = v.safeParse(Baseline, r.answersJson ? JSON.parse(r.answersJson) : {});
-			return { communityId: r.communityId, organizationId: r.organizationId, before: parsed.success ? parsed.output.thermometer : undefined, after: r.thermometer, again: r.again };
+			return {
+				communityId: r.communityId,
+				organizationId: r.organizationId,
+				before: parsed.success ? parsed.output.thermometer : undefined,
+				after: r.thermometer,
+				again: r.again
+			};
 		});
 		if (user.role === 'coordinator') return c.json(summarizeReflections(withBaseline, (r) => r.communityId));
 		const me = await store.users.findById(user.userId);
-		const own = withBaseline.filter((r) => me?.partnerOrganizationId && r.organizationId === me.partnerOrganizationId);
+		const own = withBaseline.filter(
+			(r) => me?.partnerOrganizationId && r.organizationId === me.partnerOrganizationId
+		);
 		return c.json(summarizeReflections(own, () => 'all'));
 	});
 }

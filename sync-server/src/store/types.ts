@@ -240,7 +240,9 @@ export interface ReflectionRepo {
 	save(input: Omit<ReflectionRecord, 'createdAt'> & { now: Date }): Promise<void>;
 	find(conversationId: string, userId: string): Promise<ReflectionRecord | undefined>;
 	/** With the community of each conversation and each person's sign-up thermometer. */
-	listWithBaseline(): Promise<(ReflectionRecord & { communityId: string; organizationId: string | null; answersJson: string | null })[]>;
+	listWithBaseline(): Promise<
+		(ReflectionRecord & { communityId: string; organizationId: string | null; answersJson: string | null })[]
+	>;
 }
 
 export interface Repos {
