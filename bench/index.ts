@@ -1,5 +1,6 @@
 // `npm run bench`: prints a table of figures; `npm run bench -- --json` prints [{name, value, unit}].
 import { firstVisit } from './first-visit';
+import { mediaFigures } from './media';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
 
@@ -15,6 +16,8 @@ try {
 	figures.push(...(await firstVisit({ url: server.url })));
 	log('Measuring sign-up submissions with autocannon…');
 	figures.push(...(await signupThroughput({ url: server.url, communityId: await server.communityId() })));
+	log('Measuring encoding, share-track size and the mixdown…');
+	figures.push(...(await mediaFigures()));
 } finally {
 	await server.stop();
 }
