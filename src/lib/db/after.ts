@@ -84,3 +84,6 @@ export async function saveUpload(
 ): Promise<void> {
 	await db.uploads.update(id, { ...change, updatedAt: Date.now() });
 }
+
+/** The time of a decision, as stored with the consent record. */
+export const isoNow = (): string => new Date().toISOString();

@@ -3,7 +3,7 @@ import { AfterView, type ArchiveFieldsSchema } from '../contracts/consent';
 import { answerFor, CONSENT_TEXT_VERSIONS, type ConsentAnswer, type ConsentKind } from '../core/consent';
 import type * as v from 'valibot';
 import { db } from '../db/db';
-import { consentsOf, queueConsent, type KeptCopy, type LocalConsent } from '../db/after';
+import { consentsOf, isoNow, queueConsent, type KeptCopy, type LocalConsent } from '../db/after';
 import { getLocale } from '../paraglide/runtime.js';
 import { api } from '../sync/api';
 import { connectivity } from './connectivity.svelte';
@@ -76,7 +76,7 @@ export class AfterConversation {
 				answer,
 				textVersion: CONSENT_TEXT_VERSIONS[kind],
 				language: getLocale() === 'es' ? 'es' : 'en',
-				decidedAt: new Date().toISOString(),
+				decidedAt: isoNow(),
 				archiveFields: choice === 'yes' && kind === 'archive' ? archiveFields : null
 			}
 		});
