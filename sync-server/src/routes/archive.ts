@@ -40,7 +40,7 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 				'The recordings have not all reached the server yet. Try again once they have.'
 			);
 		}
-		return new Response(zip, {
+		return new Response(zip as Uint8Array<ArrayBuffer>, {
 			headers: {
 				'Content-Type': 'application/zip',
 				'Content-Disposition': `attachment; filename="conversation-${conversation.id.slice(0, 8)}-bag.zip"`,
