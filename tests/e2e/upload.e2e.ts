@@ -207,13 +207,13 @@ test('an upload cut off at half way by going offline and a server restart resume
 	await a.context.setOffline(true);
 	await app.stop();
 	await app.start();
-	await a.context.setOffline(false);
 	await cdp.send('Network.emulateNetworkConditions', {
 		offline: false,
 		latency: 0,
 		downloadThroughput: -1,
 		uploadThroughput: -1
 	});
+	await a.context.setOffline(false);
 
 	await expect(master).toHaveAttribute('data-stage', 'confirmed', { timeout: 180_000 });
 	const [row] = app.query<{ sha256: string; bytes: number; upload_id: string }>(

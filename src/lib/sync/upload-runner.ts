@@ -30,7 +30,8 @@ export function startUploadRunner({ db, kiosk = false }: { db: CommonGroundDb; k
 
 	async function once() {
 		const me = await api('/api/me', { schema: Me });
-		if (!me.ok) return false;
+		// Offline or the server restarting: keep trying on the timer; signed out: wait for a sign-in.
+		if (!me.ok) return me.status === 0 || me.status >= 500;
 		const ids = await conversationsToSend(db, me.data.userId);
 		for (const conversationId of ids) {
 			await sendRecording({
