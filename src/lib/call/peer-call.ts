@@ -21,20 +21,9 @@ export type CallEvents = {
 	signaling(state: 'connecting' | 'online' | 'offline'): void;
 	inAnotherTab(): void;
 };
-export type Traffic = {
-	peerId: string;
-	bytesSent: number;
-	bytesReceived: number;
-	audioLevel: number;
-	at: number;
-};
+export type Traffic = { peerId: string; bytesSent: number; bytesReceived: number; audioLevel: number; at: number };
 
-type Link = {
-	media?: MediaConnection;
-	data?: DataConnection;
-	attempts: number;
-	timer?: ReturnType<typeof setTimeout>;
-};
+type Link = { media?: MediaConnection; data?: DataConnection; attempts: number; timer?: ReturnType<typeof setTimeout> };
 
 /**
  * The audio call over PeerJS (issue #5, "The call"): everyone in the room calls everyone (two
@@ -92,21 +81,13 @@ export class CallSession {
 			const pc = link.media?.peerConnection;
 			if (!pc) continue;
 			const entry: Traffic = { peerId, bytesSent: 0, bytesReceived: 0, audioLevel: 0, at: performance.now() };
-			(await pc.getStats()).forEach(
-				(s: {
-					type: string;
-					kind?: string;
-					bytesSent?: number;
-					bytesReceived?: number;
-					audioLevel?: number;
-				}) => {
-					if (s.type === 'outbound-rtp' && s.kind === 'audio') entry.bytesSent += s.bytesSent ?? 0;
-					if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-						entry.bytesReceived += s.bytesReceived ?? 0;
-						entry.audioLevel = Math.max(entry.audioLevel, s.audioLevel ?? 0);
-					}
+			(await pc.getStats()).forEach((s: { type: string; kind?: string; bytesSent?: number; bytesReceived?: number; audioLevel?: number }) => {
+				if (s.type === 'outbound-rtp' && s.kind === 'audio') entry.bytesSent += s.bytesSent ?? 0;
+				if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+					entry.bytesReceived += s.bytesReceived ?? 0;
+					entry.audioLevel = Math.max(entry.audioLevel, s.audioLevel ?? 0);
 				}
-			);
+			});
 			result.push(entry);
 		}
 		return result;
@@ -184,10 +165,7 @@ export class CallSession {
 		link.media?.close();
 		link.data?.close();
 		this.#events.link(peerId, link.attempts === 0 ? 'connecting' : 'reconnecting');
-		this.#wireMedia(
-			peerId,
-			peer.call(peerId, this.#stream, { sdpTransform: (sdp: string) => tuneOpus(sdp) })
-		);
+		this.#wireMedia(peerId, peer.call(peerId, this.#stream, { sdpTransform: (sdp: string) => tuneOpus(sdp) }));
 		this.#wireData(peerId, peer.connect(peerId, { reliable: true, serialization: 'json' }));
 		link.timer = setTimeout(() => this.#scheduleDial(peerId), DIAL_TIMEOUT_MS);
 	}

@@ -8,10 +8,7 @@ export type ClockSample = { sentAt: number; receivedAt: number; serverTime: numb
 export type ClockEstimate = { offsetMs: number; rttMs: number; uncertaintyMs: number; samples: number };
 
 /** The estimate from the fastest round trips: slow ones were delayed on one leg, which skews them. */
-export function estimateOffset(
-	samples: readonly ClockSample[],
-	{ best = 3 } = {}
-): ClockEstimate | undefined {
+export function estimateOffset(samples: readonly ClockSample[], { best = 3 } = {}): ClockEstimate | undefined {
 	const valid = samples.filter((s) => s.receivedAt >= s.sentAt);
 	if (valid.length === 0) return undefined;
 	const fastest = [...valid].sort((a, b) => rtt(a) - rtt(b)).slice(0, best);

@@ -13,12 +13,9 @@ describe('dueNotices', () => {
 		[55 * min, ['five_minutes_left', 'time_is_up'], []],
 		// Joined late (e.g. after a crash recovery) past the end: only the end notice, not both.
 		[41 * min, [], ['time_is_up']]
-	] as [number, TimerNotice[], TimerNotice[]][])(
-		'at %d ms, having given %j → %j',
-		(elapsedMs, given, due) => {
-			expect(dueNotices({ elapsedMs, targetMinutes: 40, given: new Set(given) })).toEqual(due);
-		}
-	);
+	] as [number, TimerNotice[], TimerNotice[]][])('at %d ms, having given %j → %j', (elapsedMs, given, due) => {
+		expect(dueNotices({ elapsedMs, targetMinutes: 40, given: new Set(given) })).toEqual(due);
+	});
 
 	it('has no five-minute notice for very short targets', () => {
 		expect(dueNotices({ elapsedMs: 1 * min, targetMinutes: 5, given: new Set() })).toEqual([]);

@@ -35,9 +35,7 @@ describe('tuneOpus', () => {
 	it('adds an fmtp line when Opus has none', () => {
 		const bare = chromeOffer.replace('a=fmtp:111 minptime=10;useinbandfec=1\r\n', '');
 		const tuned = tuneOpus(bare);
-		expect(tuned).toMatch(
-			/a=rtpmap:111 opus\/48000\/2\r\na=fmtp:111 maxaveragebitrate=32000;useinbandfec=1;usedtx=1/
-		);
+		expect(tuned).toMatch(/a=rtpmap:111 opus\/48000\/2\r\na=fmtp:111 maxaveragebitrate=32000;useinbandfec=1;usedtx=1/);
 	});
 
 	it('leaves an SDP without Opus alone, and is idempotent', () => {

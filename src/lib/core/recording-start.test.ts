@@ -11,8 +11,6 @@ describe('shouldSendStart', () => {
 		['the lower id, already recording', 'cg_c_a', ['cg_c_a', 'cg_c_b'], true, false],
 		['the facilitator', 'cg_c_0', ['cg_c_a', 'cg_c_b', 'cg_c_0'], false, false]
 	])('%s → %s', (_case, myPeerId, ready, recording, expected) => {
-		expect(
-			shouldSendStart({ myPeerId, participantPeerIds: participants, ready: new Set(ready), recording })
-		).toBe(expected);
+		expect(shouldSendStart({ myPeerId, participantPeerIds: participants, ready: new Set(ready), recording })).toBe(expected);
 	});
 });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	bytesForMinutes,
-	checkForDropout,
-	gapAfterCrash,
-	SAMPLE_RATE,
-	SEGMENT_SAMPLES
-} from './recording-timeline';
+import { bytesForMinutes, checkForDropout, gapAfterCrash, SAMPLE_RATE, SEGMENT_SAMPLES } from './recording-timeline';
 
 const run = { startSample: 0, startServerMs: 1_000_000 };
 

@@ -47,11 +47,7 @@ export function checkForDropout({
 	if (lagMs - knownLagMs <= thresholdMs) return { lagMs: knownLagMs };
 	return {
 		lagMs,
-		dropout: {
-			atSample: segment.startSample,
-			atServerMs: expectedMs + knownLagMs,
-			missingMs: Math.round(lagMs - knownLagMs)
-		}
+		dropout: { atSample: segment.startSample, atServerMs: expectedMs + knownLagMs, missingMs: Math.round(lagMs - knownLagMs) }
 	};
 }
 

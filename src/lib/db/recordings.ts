@@ -55,16 +55,9 @@ export type SegmentRecord = {
 	pcm: ArrayBuffer;
 };
 
-export type NewTrack = Pick<
-	TrackRecord,
-	'id' | 'recordingId' | 'conversationId' | 'userId' | 'sampleRate' | 'startedAtServerMs' | 'clock'
->;
+export type NewTrack = Pick<TrackRecord, 'id' | 'recordingId' | 'conversationId' | 'userId' | 'sampleRate' | 'startedAtServerMs' | 'clock'>;
 
-export async function createTrack(
-	db: CommonGroundDb,
-	input: NewTrack,
-	now = Date.now()
-): Promise<TrackRecord> {
+export async function createTrack(db: CommonGroundDb, input: NewTrack, now = Date.now()): Promise<TrackRecord> {
 	const track: TrackRecord = {
 		...input,
 		format: 'pcm_s16le',

@@ -32,8 +32,7 @@ export async function openMicrophone(deviceId?: string): Promise<MicResult> {
 	} catch (error) {
 		const name = error instanceof DOMException ? error.name : '';
 		if (name === 'NotAllowedError' || name === 'SecurityError') return { ok: false, problem: 'denied' };
-		if (name === 'NotFoundError' || name === 'OverconstrainedError')
-			return { ok: false, problem: 'not_found' };
+		if (name === 'NotFoundError' || name === 'OverconstrainedError') return { ok: false, problem: 'not_found' };
 		if (name === 'NotReadableError' || name === 'AbortError') return { ok: false, problem: 'busy' };
 		return { ok: false, problem: 'failed' };
 	}

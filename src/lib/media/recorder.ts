@@ -1,11 +1,5 @@
 import processorUrl from './capture-processor.ts?worker&url';
-import {
-	checkForDropout,
-	gapAfterCrash,
-	SAMPLE_RATE,
-	samplesToMs,
-	type CaptureRun
-} from '../core/recording-timeline';
+import { checkForDropout, gapAfterCrash, SAMPLE_RATE, samplesToMs, type CaptureRun } from '../core/recording-timeline';
 import type { CommonGroundDb } from '../db/db';
 import { appendSegment, updateTrack, type TrackRecord } from '../db/recordings';
 import type { ServerClock } from '../call/server-clock';
@@ -163,12 +157,7 @@ export class TrackRecorder {
 		if (!this.#run) {
 			this.#run = { startSample: segment.startSample, startServerMs: segment.serverTimeMs };
 		} else {
-			const check = checkForDropout({
-				run: this.#run,
-				segment,
-				knownLagMs: this.#lagMs,
-				sampleRate: track.sampleRate
-			});
+			const check = checkForDropout({ run: this.#run, segment, knownLagMs: this.#lagMs, sampleRate: track.sampleRate });
 			this.#lagMs = check.lagMs;
 			const dropout = check.dropout;
 			if (dropout) await this.#update((t) => void t.dropouts.push(dropout));

@@ -1,11 +1,5 @@
 import { createLevelMeter } from '../media/level-meter';
-import {
-	listMicrophones,
-	openMicrophone,
-	stopStream,
-	type Microphone,
-	type MicProblem
-} from '../media/microphone';
+import { listMicrophones, openMicrophone, stopStream, type Microphone, type MicProblem } from '../media/microphone';
 import { checkStorage, type StorageCheck } from '../media/storage-check';
 
 const TEST_SECONDS = 5;

@@ -1,14 +1,7 @@
 import type { RecordingState } from '../contracts/call';
 import type { ServerClock } from '../call/server-clock';
 import { db } from '../db/db';
-import {
-	createTrack,
-	getTrack,
-	unfinishedTracks,
-	updateTrack,
-	type IndexEntry,
-	type TrackRecord
-} from '../db/recordings';
+import { createTrack, getTrack, unfinishedTracks, updateTrack, type IndexEntry, type TrackRecord } from '../db/recordings';
 import { SAMPLE_RATE, samplesToMs } from '../core/recording-timeline';
 import { TrackRecorder } from '../media/recorder';
 
@@ -39,9 +32,7 @@ export class LocalRecording {
 	}
 
 	async findUnfinished(): Promise<void> {
-		const [latest] = (await unfinishedTracks(db(), this.#conversationId)).filter(
-			(t) => t.userId === this.#userId
-		);
+		const [latest] = (await unfinishedTracks(db(), this.#conversationId)).filter((t) => t.userId === this.#userId);
 		this.recovery = latest;
 	}
 
@@ -73,9 +64,7 @@ export class LocalRecording {
 			userId: this.#userId,
 			sampleRate: SAMPLE_RATE,
 			startedAtServerMs,
-			clock: this.#clock.estimate
-				? { offsetMs: this.#clock.estimate.offsetMs, uncertaintyMs: this.#clock.estimate.uncertaintyMs }
-				: null
+			clock: this.#clock.estimate ? { offsetMs: this.#clock.estimate.offsetMs, uncertaintyMs: this.#clock.estimate.uncertaintyMs } : null
 		});
 		this.track = track;
 		this.#recorder.start(track);

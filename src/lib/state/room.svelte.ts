@@ -12,21 +12,8 @@ export type RoomTexts = {
 	saveFailed: string;
 	prompts: { id: string; text: string }[];
 };
-type Member = RoomMember & {
-	link: LinkState;
-	ready: boolean;
-	stream?: MediaStream;
-	sendKbps?: number;
-	receiveKbps?: number;
-	hearing: boolean;
-};
-type Shared = {
-	id: string;
-	state: 'recording' | 'paused' | 'stopped';
-	startedAtServerMs: number;
-	pausedMs: number;
-	pausedAt?: number;
-};
+type Member = RoomMember & { link: LinkState; ready: boolean; stream?: MediaStream; sendKbps?: number; receiveKbps?: number; hearing: boolean };
+type Shared = { id: string; state: 'recording' | 'paused' | 'stopped'; startedAtServerMs: number; pausedMs: number; pausedAt?: number };
 
 const STATS_MS = 2_000;
 const TICK_MS = 500;
@@ -69,8 +56,7 @@ export class Room {
 			saveFailed: texts.saveFailed
 		});
 		for (const m of info.members) {
-			if (m.peerId !== info.me.peerId)
-				this.members.set(m.peerId, { ...m, link: 'waiting', ready: false, hearing: false });
+			if (m.peerId !== info.me.peerId) this.members.set(m.peerId, { ...m, link: 'waiting', ready: false, hearing: false });
 		}
 	}
 
@@ -85,10 +71,7 @@ export class Room {
 		this.#call = new CallSession({ room: this.info, stream, events: this.#callEvents() });
 		this.#call.join();
 		this.joined = true;
-		this.#timers.push(
-			setInterval(() => this.#tick(), TICK_MS),
-			setInterval(() => void this.#measure(), STATS_MS)
-		);
+		this.#timers.push(setInterval(() => this.#tick(), TICK_MS), setInterval(() => void this.#measure(), STATS_MS));
 		if (this.recording.continuing) await this.#continueRecovered();
 	}
 
@@ -153,13 +136,7 @@ export class Room {
 	#hello(): CallMessage {
 		const track = this.recording.track;
 		const recording = this.shared ?? (track && { id: track.recordingId, state: this.recording.state });
-		return {
-			type: 'hello',
-			ready: this.myReady,
-			recording: recording
-				? { id: recording.id, state: recording.state === 'idle' ? 'recording' : recording.state }
-				: null
-		};
+		return { type: 'hello', ready: this.myReady, recording: recording ? { id: recording.id, state: recording.state === 'idle' ? 'recording' : recording.state } : null };
 	}
 
 	#callEvents() {
@@ -183,12 +160,7 @@ export class Room {
 			this.#patch(peerId, { ready: message.ready });
 			// Joined (or came back) while the others are recording: follow their recording.
 			if (message.recording && !this.shared && message.recording.state !== 'stopped') {
-				this.shared = {
-					id: message.recording.id,
-					state: message.recording.state === 'paused' ? 'paused' : 'recording',
-					startedAtServerMs: this.recording.track?.startedAtServerMs ?? this.clock.now(),
-					pausedMs: 0
-				};
+				this.shared = { id: message.recording.id, state: message.recording.state === 'paused' ? 'paused' : 'recording', startedAtServerMs: this.recording.track?.startedAtServerMs ?? this.clock.now(), pausedMs: 0 };
 			}
 			this.#maybeStart();
 		} else if (message.type === 'ready') {
@@ -203,15 +175,7 @@ export class Room {
 		const participants = this.info.members.filter((m) => m.role === 'participant').map((m) => m.peerId);
 		const ready = new Set([...this.members.values()].filter((m) => m.ready).map((m) => m.peerId));
 		if (this.myReady) ready.add(this.info.me.peerId);
-		if (
-			!shouldSendStart({
-				myPeerId: this.info.me.peerId,
-				participantPeerIds: participants,
-				ready,
-				recording: this.shared !== undefined
-			})
-		)
-			return;
+		if (!shouldSendStart({ myPeerId: this.info.me.peerId, participantPeerIds: participants, ready, recording: this.shared !== undefined })) return;
 		const msg = { type: 'start', recordingId: crypto.randomUUID(), atServerMs: this.clock.now() } as const;
 		this.#send(msg);
 		this.#apply(msg);
@@ -223,12 +187,7 @@ export class Room {
 		switch (message.type) {
 			case 'start':
 				if (shared && shared.state !== 'stopped') return;
-				this.shared = {
-					id: message.recordingId,
-					state: 'recording',
-					startedAtServerMs: message.atServerMs,
-					pausedMs: 0
-				};
+				this.shared = { id: message.recordingId, state: 'recording', startedAtServerMs: message.atServerMs, pausedMs: 0 };
 				this.#given.clear();
 				if (this.isParticipant) void this.recording.start(message.recordingId, message.atServerMs);
 				return;
@@ -239,12 +198,7 @@ export class Room {
 				return;
 			case 'resume':
 				if (shared?.id !== message.recordingId || shared.state !== 'paused') return;
-				this.shared = {
-					...shared,
-					state: 'recording',
-					pausedMs: shared.pausedMs + (message.atServerMs - (shared.pausedAt ?? message.atServerMs)),
-					pausedAt: undefined
-				};
+				this.shared = { ...shared, state: 'recording', pausedMs: shared.pausedMs + (message.atServerMs - (shared.pausedAt ?? message.atServerMs)), pausedAt: undefined };
 				this.recording.resume();
 				return;
 			case 'stop':
@@ -255,27 +209,12 @@ export class Room {
 			case 'prompt': {
 				this.prompts.setAsked(message.promptId, { asked: message.asked, atServerMs: message.atServerMs });
 				const text = this.prompts.list().find((p) => p.id === message.promptId)?.text ?? '';
-				this.recording.note((atSample) => ({
-					kind: 'question',
-					promptId: message.promptId,
-					text,
-					asked: message.asked,
-					atSample,
-					atServerMs: message.atServerMs
-				}));
+				this.recording.note((atSample) => ({ kind: 'question', promptId: message.promptId, text, asked: message.asked, atSample, atServerMs: message.atServerMs }));
 				return;
 			}
 			case 'mark':
-				this.marks = [
-					...this.marks,
-					{ id: message.markId, atElapsedMs: this.#elapsedAt(message.atServerMs) }
-				];
-				this.recording.note((atSample) => ({
-					kind: 'mark',
-					markId: message.markId,
-					atSample,
-					atServerMs: message.atServerMs
-				}));
+				this.marks = [...this.marks, { id: message.markId, atElapsedMs: this.#elapsedAt(message.atServerMs) }];
+				this.recording.note((atSample) => ({ kind: 'mark', markId: message.markId, atSample, atServerMs: message.atServerMs }));
 				return;
 		}
 	}
@@ -283,13 +222,7 @@ export class Room {
 	async #continueRecovered() {
 		if (!(await this.recording.continueRecovered())) return;
 		const track = this.recording.track;
-		if (track)
-			this.shared ??= {
-				id: track.recordingId,
-				state: 'recording',
-				startedAtServerMs: track.startedAtServerMs,
-				pausedMs: 0
-			};
+		if (track) this.shared ??= { id: track.recordingId, state: 'recording', startedAtServerMs: track.startedAtServerMs, pausedMs: 0 };
 		this.#send(this.#hello());
 	}
 
@@ -303,11 +236,7 @@ export class Room {
 	#tick() {
 		if (!this.shared || this.shared.state === 'stopped') return;
 		this.elapsedMs = this.#elapsedAt(this.clock.now());
-		for (const notice of dueNotices({
-			elapsedMs: this.elapsedMs,
-			targetMinutes: this.info.targetMinutes,
-			given: this.#given
-		})) {
+		for (const notice of dueNotices({ elapsedMs: this.elapsedMs, targetMinutes: this.info.targetMinutes, given: this.#given })) {
 			this.#given.add(notice);
 			this.notice = this.#texts.notice(notice);
 		}
@@ -320,11 +249,7 @@ export class Room {
 			if (!last || t.at <= last.at) continue;
 			const kbps = (bytes: number) => Math.round(((bytes * 8) / (t.at - last.at)) * 10) / 10;
 			const receiveKbps = kbps(t.bytesReceived - last.received);
-			this.#patch(t.peerId, {
-				sendKbps: kbps(t.bytesSent - last.sent),
-				receiveKbps,
-				hearing: receiveKbps > 0
-			});
+			this.#patch(t.peerId, { sendKbps: kbps(t.bytesSent - last.sent), receiveKbps, hearing: receiveKbps > 0 });
 		}
 	}
 }

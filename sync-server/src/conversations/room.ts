@@ -14,8 +14,7 @@ export const ROOM_MESSAGES = {
 	notFound: 'There is no conversation at this address. Check the link in your email, or ask the coordinator.',
 	notMember:
 		"This conversation's room is open only to its two participants and its facilitator. If you think you should be in it, ask the coordinator.",
-	closed:
-		'This conversation was called off, so its room is closed. The coordinator can tell you what comes next.'
+	closed: 'This conversation was called off, so its room is closed. The coordinator can tell you what comes next.'
 } as const;
 
 /**

@@ -31,15 +31,7 @@ async function person(role: Role, firstName: string) {
 	});
 }
 
-type Actor =
-	| 'anonymous'
-	| 'participant_a'
-	| 'participant_b'
-	| 'its_facilitator'
-	| 'coordinator'
-	| 'stranger'
-	| 'other_facilitator'
-	| 'partner_staff';
+type Actor = 'anonymous' | 'participant_a' | 'participant_b' | 'its_facilitator' | 'coordinator' | 'stranger' | 'other_facilitator' | 'partner_staff';
 
 describe('GET /api/conversations/:id/room', () => {
 	let cookies: Record<Exclude<Actor, 'anonymous'>, string>;
@@ -98,9 +90,7 @@ describe('GET /api/conversations/:id/room', () => {
 	});
 
 	it('tells a participant their peer id, the members by first name only, and the target length', async () => {
-		const res = await t.request(`/api/conversations/${conversationId}/room`, {
-			cookie: cookies.participant_a
-		});
+		const res = await t.request(`/api/conversations/${conversationId}/room`, { cookie: cookies.participant_a });
 		const room = v.parse(RoomInfo, await res.json());
 		expect(room.me).toEqual({
 			userId: ids.ada,
@@ -121,17 +111,13 @@ describe('GET /api/conversations/:id/room', () => {
 	});
 
 	it('answers 404 for a conversation that does not exist', async () => {
-		const res = await t.request('/api/conversations/no-such-conversation/room', {
-			cookie: cookies.participant_a
-		});
+		const res = await t.request('/api/conversations/no-such-conversation/room', { cookie: cookies.participant_a });
 		expect(res.status).toBe(404);
 	});
 
 	it('closes the room of a called-off conversation', async () => {
 		await t.store.conversations.update(conversationId, { status: 'cancelled', now: t.clock() });
-		const res = await t.request(`/api/conversations/${conversationId}/room`, {
-			cookie: cookies.participant_a
-		});
+		const res = await t.request(`/api/conversations/${conversationId}/room`, { cookie: cookies.participant_a });
 		expect(res.status).toBe(403);
 		expect(((await res.json()) as { message: string }).message).toMatch(/called off/);
 	});

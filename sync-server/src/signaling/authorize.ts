@@ -9,8 +9,7 @@ import { sessionCookieName } from '../http/session.ts';
 import type { Store } from '../store/types.ts';
 
 export type SocketVerdict =
-	| { ok: true; conversationId: string; userId: string }
-	| { ok: false; status: 400 | 401 | 403 | 404; reason: string };
+	{ ok: true; conversationId: string; userId: string } | { ok: false; status: 400 | 401 | 403 | 404; reason: string };
 
 /**
  * Decides whether a WebSocket upgrade to /peerjs may become a signaling connection: it must come from
@@ -27,9 +26,7 @@ export async function authorizeSignaling(
 	if (origin !== undefined && !allowedOrigins.includes(origin)) {
 		return { ok: false, status: 403, reason: 'cross-origin' };
 	}
-	const sessionId = parseCookies(request.headers.cookie ?? '', sessionCookieName(env))[
-		sessionCookieName(env)
-	];
+	const sessionId = parseCookies(request.headers.cookie ?? '', sessionCookieName(env))[sessionCookieName(env)];
 	const user = sessionId ? await store.auth.findSessionUser(sha256(sessionId), clock()) : undefined;
 	if (!user) return { ok: false, status: 401, reason: 'no session' };
 
@@ -40,11 +37,7 @@ export async function authorizeSignaling(
 
 	const admission = await admitToRoom(store, wanted.conversationId, user);
 	if (!admission.ok) {
-		return {
-			ok: false,
-			status: admission.rejection.code === 'not_found' ? 404 : 403,
-			reason: admission.rejection.code
-		};
+		return { ok: false, status: admission.rejection.code === 'not_found' ? 404 : 403, reason: admission.rejection.code };
 	}
 	return { ok: true, conversationId: wanted.conversationId, userId: user.userId };
 }

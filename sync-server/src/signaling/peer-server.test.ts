@@ -63,10 +63,7 @@ function socketUrl(peerId: string) {
 }
 
 /** Connects like the PeerJS client; resolves with the socket once the server said OPEN, or the refusal status. */
-function connect(
-	peerId: string,
-	cookie?: string
-): Promise<{ ws: WebSocket; messages: unknown[] } | { status: number }> {
+function connect(peerId: string, cookie?: string): Promise<{ ws: WebSocket; messages: unknown[] } | { status: number }> {
 	return new Promise((resolve, reject) => {
 		const ws = new WebSocket(socketUrl(peerId), { headers: cookie ? { cookie } : {} });
 		const messages: unknown[] = [];
@@ -96,10 +93,7 @@ describe('/peerjs signaling', () => {
 		['for a conversation that does not exist', 'ada', 'ada', 'nowhere', true, 404]
 	] as const)('refuses a socket %s', async (_case, as, idOf, room, withCookie, status) => {
 		const conversationId = room === 'nowhere' ? 'no-such-room' : rooms[room];
-		const result = await connect(
-			peer(people[idOf], conversationId),
-			withCookie ? people[as].cookie : undefined
-		);
+		const result = await connect(peer(people[idOf], conversationId), withCookie ? people[as].cookie : undefined);
 		expect(result).toEqual({ status });
 	});
 
@@ -107,9 +101,7 @@ describe('/peerjs signaling', () => {
 		const ws = new WebSocket(socketUrl(peer(people.ada, rooms.ours)), {
 			headers: { cookie: people.ada.cookie, origin: 'https://evil.example' }
 		});
-		const status = await new Promise((resolve) =>
-			ws.on('unexpected-response', (_r, res) => resolve(res.statusCode))
-		);
+		const status = await new Promise((resolve) => ws.on('unexpected-response', (_r, res) => resolve(res.statusCode)));
 		expect(status).toBe(403);
 	});
 

@@ -94,9 +94,7 @@ function confineToRoom(ws: WebSocket, conversationId: string, log: Logger) {
 function addressedInRoom(data: RawData, conversationId: string): boolean {
 	try {
 		const message = JSON.parse(data.toString()) as { dst?: unknown };
-		return (
-			message.dst === undefined || (typeof message.dst === 'string' && inRoom(message.dst, conversationId))
-		);
+		return message.dst === undefined || (typeof message.dst === 'string' && inRoom(message.dst, conversationId));
 	} catch {
 		return false;
 	}
