@@ -7,6 +7,7 @@ import svelteConfig from './svelte.config.js';
 export default ts.config(
 	{
 		ignores: [
+			'static/ffmpeg/',
 			'build/',
 			'.svelte-kit/',
 			'node_modules/',

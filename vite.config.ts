@@ -1,6 +1,10 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { copyFfmpegCore } from './scripts/ffmpeg-core.mjs';
+
+// Before SvelteKit lists static/ (the service worker's file list), so the core is served like any file.
+copyFfmpegCore();
 
 export default defineConfig({
 	plugins: [
@@ -13,6 +17,8 @@ export default defineConfig({
 		sveltekit()
 	],
 	build: { target: 'es2022' },
+	// @ffmpeg/ffmpeg starts its own module worker from its package files; pre-bundling would break that path.
+	optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util'] },
 	test: {
 		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'bench/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
 		environment: 'node',

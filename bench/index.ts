@@ -4,6 +4,7 @@ import { firstVisit } from './first-visit';
 import { lighthouseScores } from './lighthouse';
 import { plainLanguage } from './plain-language';
 import { matchingFigures } from './matching';
+import { mediaFigures } from './media';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
 import { yjsRooms } from './yjs/rooms';
@@ -41,6 +42,8 @@ try {
 		`Measuring a call and its recording between two Chromium browsers (${process.env.BENCH_RECORDING_MINUTES ?? 10} min)…`
 	);
 	figures.push(...(await callAndRecording({ app: server.app })));
+	log('Measuring encoding, share-track size and the mixdown…');
+	figures.push(...(await mediaFigures()));
 } finally {
 	await server.stop();
 }

@@ -8,6 +8,8 @@ if [ -z "${CHROME_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then miss
 if ! fc-list 2>/dev/null | grep -qi liberation; then missing+=(fonts-liberation); fi
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
+# ffprobe lets the upload journeys inspect the copy; the app itself never needs it (it has ffmpeg.wasm).
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 

@@ -4,6 +4,7 @@
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
 import { clientsClaim } from 'workbox-core';
+import { cacheFfmpegCoreOnUse } from './ffmpeg-cache';
 import { listenForSkipWaiting } from './messages';
 import { routeNavigationsToShell } from './navigation';
 import { precacheShell } from './precache';
@@ -14,6 +15,7 @@ declare const self: ServiceWorkerGlobalScope;
 
 precacheShell({ build, files, version });
 routeNavigationsToShell();
+cacheFfmpegCoreOnUse();
 listenForSkipWaiting(self);
 // The first install takes over the open page at once, so it can go offline without a reload. Updates
 // still wait for skipWaiting, which only the person's "Reload" sends.

@@ -13,6 +13,13 @@ import { AppError, createErrorHandler, notFound } from './http/errors.ts';
 import { spa } from './http/static.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
+import { createTranscoder, type Transcoder } from './media/ffmpeg.ts';
+import { createMediaJobs, type MediaJobs } from './media/jobs.ts';
+import { afterRoutes } from './routes/after.ts';
+import { archiveRoutes } from './routes/archive.ts';
+import { reflectionRoutes } from './routes/reflections.ts';
+import { uploadRoutes } from './routes/uploads.ts';
+import { createTusServer } from './uploads/tus.ts';
 import { authRoutes } from './routes/auth.ts';
 import { communityRoutes } from './routes/communities.ts';
 import { conversationRoutes } from './routes/conversations.ts';
@@ -37,17 +44,31 @@ export interface CreateAppOptions {
 	mailer: Mailer;
 	clock?: Clock;
 	log?: Logger;
+	/** Mixing jobs; tests may pass their own. Default: system ffmpeg if present, else ffmpeg.wasm. */
+	media?: MediaJobs;
+	transcoder?: Transcoder;
 }
 
 const MINUTE = 60_000;
 
-export function createApp({ env, store, mailer, clock = systemClock, log = silentLogger }: CreateAppOptions) {
+export function createApp({
+	env,
+	store,
+	mailer,
+	clock = systemClock,
+	log = silentLogger,
+	...options
+}: CreateAppOptions) {
+	const media =
+		options.media ??
+		createMediaJobs({ env, store, mailer, clock, log, transcoder: options.transcoder ?? createTranscoder() });
 	const deps: AppDeps = {
 		env,
 		store,
 		mailer,
 		clock,
 		log,
+		media,
 		limiters: {
 			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
 			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock })
@@ -107,6 +128,11 @@ export function createApp({ env, store, mailer, clock = systemClock, log = silen
 	app.route('/api/coordinator', coordinatorProgramRoutes(deps));
 	app.route('/api/coordinator', coordinatorMatchingRoutes(deps));
 	app.route('/api/partner', partnerRoutes(deps));
+	app.route('/api/conversations', afterRoutes(deps));
+	app.route('/api/conversations', archiveRoutes(deps));
+	app.route('/api/reflections', reflectionRoutes(deps));
+	const tus = createTusServer(deps, (conversationId) => media.trackConfirmed(conversationId));
+	app.route('/uploads', uploadRoutes(deps, tus));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Env } from './env.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { MediaJobs } from './media/jobs.ts';
 import type { Store } from './store/types.ts';
 
 /** Everything a route or service needs, built once in createApp. */
@@ -12,6 +13,8 @@ export interface AppDeps {
 	mailer: Mailer;
 	clock: Clock;
 	log: Logger;
+	/** Mixing and copy notifications (issue #6). */
+	media: MediaJobs;
 	limiters: {
 		/** Failed personal-code attempts, keyed per client address and per code. */
 		codeSignIn: RateLimiter;

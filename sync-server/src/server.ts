@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { createTranscoder } from './media/ffmpeg.ts';
+import { createMediaJobs } from './media/jobs.ts';
 import { createApp, type App } from './app.ts';
 import { createUpgradeRouter } from './http/upgrade.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -58,7 +60,8 @@ export async function startServer({
 	// The shared question lists (issue #4): y-websocket protocol at /yjs/:doc.
 	const yjs = createYjsService({ env: boundEnv, store, clock, log });
 	upgrades.route('/yjs/', yjs.handleUpgrade);
-	ready.app = createApp({ env: boundEnv, store, mailer, clock, log });
+	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, transcoder: createTranscoder() });
+	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media });
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);
 
@@ -85,6 +88,7 @@ export async function startServer({
 				await yjs.close();
 				signaling.close();
 				await stopListening(server);
+				await media.close();
 				await mailer.close();
 				await store.close();
 			})();

@@ -24,6 +24,9 @@ export const ERROR_CODES = [
 	'kiosk_code_invalid',
 	'kiosk_revoked',
 	'sealed_unreadable',
+	'consent_text_changed',
+	'consent_missing',
+	'not_ready',
 	'internal'
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ConsentPayload, ConsentResult, ReflectionPayload, ReflectionResult } from './consent';
 import { Questionnaire } from './questionnaire';
 
 /**
@@ -13,7 +14,20 @@ export const SignupMutation = v.strictObject({
 	payload: Questionnaire
 });
 
-export const Mutation = v.variant('type', [SignupMutation]);
+/** A participant's consent answer (issue #6); written locally first, then sent like a sign-up. */
+export const ConsentMutation = v.strictObject({
+	id: MutationId,
+	type: v.literal('consent'),
+	payload: ConsentPayload
+});
+
+export const ReflectionMutation = v.strictObject({
+	id: MutationId,
+	type: v.literal('reflection'),
+	payload: ReflectionPayload
+});
+
+export const Mutation = v.variant('type', [SignupMutation, ConsentMutation, ReflectionMutation]);
 export type Mutation = v.InferOutput<typeof Mutation>;
 export type MutationInput = v.InferInput<typeof Mutation>;
 export type MutationType = Mutation['type'];
@@ -34,3 +48,11 @@ export const MutationResponse = v.strictObject({
 	result: SignupResult
 });
 export type MutationResponse = v.InferOutput<typeof MutationResponse>;
+
+/** The answer to any mutation: a sign-up's result, or the record of a consent or reflection. */
+export const AnyMutationResponse = v.strictObject({
+	...MutationResponse.entries,
+	result: v.union([SignupResult, ConsentResult, ReflectionResult])
+});
+export type AnyMutationResponse = v.InferOutput<typeof AnyMutationResponse>;
+export type SignupMutationInput = v.InferInput<typeof SignupMutation>;

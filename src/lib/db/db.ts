@@ -4,6 +4,7 @@ import type { MutationInput, SignupResult } from '../contracts/mutations';
 import type { QuestionListSummary } from '../contracts/questions';
 import type { SignupDraft } from '../core/signup-steps';
 import type { SegmentRecord, TrackRecord } from './recordings';
+import type { KeptCopy, LocalConsent, UploadRecord } from './after';
 
 /** The questionnaire being filled in. One per device (kiosk sessions wipe it, issue #7). */
 export type DraftRecord = { id: 'signup'; answers: SignupDraft; stepIndex: number; updatedAt: number };
@@ -47,6 +48,9 @@ export type CommonGroundDb = Dexie & {
 	questionLists: EntityTable<QuestionListRecord, 'conversationId'>;
 	tracks: EntityTable<TrackRecord, 'id'>;
 	segments: Dexie.Table<SegmentRecord, [string, number]>;
+	uploads: EntityTable<UploadRecord, 'id'>;
+	consents: EntityTable<LocalConsent, 'id'>;
+	keptCopies: EntityTable<KeptCopy, 'conversationId'>;
 };
 
 export const DB_NAME = 'common-ground';
@@ -56,7 +60,9 @@ export const DB_NAME = 'common-ground';
  * v1: drafts, outbox, cache. v2: sign-up records, and outbox entries gain a status so a rejected
  * mutation stays visible instead of being retried forever. v3: shared-document updates (the
  * question lists' local persistence) and the question-list summaries. v4: the call's local
- * recording, one track per device and its audio segments (issue #5).
+ * recording, one track per device and its audio segments (issue #5). v5: after the conversation
+ * (issue #6): encoded files and their tus upload URLs, consent answers waiting for the outbox,
+ * copies kept for offline listening.
  */
 export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]): CommonGroundDb {
 	const db = new Dexie(name, options) as CommonGroundDb;
@@ -78,6 +84,12 @@ export function openDb(name = DB_NAME, options?: ConstructorParameters<typeof De
 	db.version(4).stores({
 		tracks: 'id, conversationId, recordingId, status, updatedAt',
 		segments: '[trackId+seq]'
+	});
+	// v5 adds tables only, too.
+	db.version(5).stores({
+		uploads: 'id, trackId, conversationId, stage',
+		consents: 'id, conversationId, status',
+		keptCopies: 'conversationId'
 	});
 	return db;
 }

@@ -1,5 +1,5 @@
 import type { Questionnaire } from '../contracts/questionnaire';
-import type { SignupResult } from '../contracts/mutations';
+import type { AnyMutationResponse } from '../contracts/mutations';
 import type { CommonGroundDb, OutboxEntry } from './db';
 
 /**
@@ -46,11 +46,12 @@ export async function nextAttemptAt(db: CommonGroundDb): Promise<number | undefi
 /** The server has the mutation: drop it from the outbox and keep what it answered. */
 export async function markDelivered(
 	db: CommonGroundDb,
-	{ id, result }: { id: string; result: SignupResult }
+	{ id, result }: { id: string; result: AnyMutationResponse['result'] }
 ) {
-	await db.transaction('rw', [db.outbox, db.signups], async () => {
+	await db.transaction('rw', [db.outbox, db.signups, db.consents], async () => {
 		await db.outbox.delete(id);
-		await db.signups.update(id, { status: 'sent', result });
+		if ('participantId' in result) await db.signups.update(id, { status: 'sent', result });
+		else await db.consents.update(id, { status: 'sent' });
 	});
 }
 
@@ -76,8 +77,9 @@ export async function markRejected(
 	db: CommonGroundDb,
 	{ id, error }: { id: string; error: { code: string; message: string; fields?: Record<string, string> } }
 ) {
-	await db.transaction('rw', [db.outbox, db.signups, db.drafts], async () => {
+	await db.transaction('rw', [db.outbox, db.signups, db.drafts, db.consents], async () => {
 		const entry = await db.outbox.get(id);
+		await db.consents.update(id, { status: 'rejected' });
 		if (!entry) return;
 		await db.outbox.update(id, { status: 'rejected', lastError: error.message });
 		await db.signups.update(id, { status: 'rejected', error });

@@ -1,4 +1,4 @@
-import { MutationResponse } from '../contracts/mutations';
+import { AnyMutationResponse } from '../contracts/mutations';
 import { retryDelay } from '../core/backoff';
 import type { CommonGroundDb } from '../db/db';
 import { dueEntries, markDelivered, markRejected, markRetry } from '../db/outbox';
@@ -34,7 +34,7 @@ export async function drainOutbox({
 		const answer = await api('/api/mutations', {
 			method: 'POST',
 			body: entry.mutation,
-			schema: MutationResponse,
+			schema: AnyMutationResponse,
 			fetcher
 		});
 		if (answer.ok) {

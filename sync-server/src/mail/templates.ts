@@ -71,3 +71,26 @@ export function textToHtml(text: string): string {
 	const linked = escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 	return `<div style="font-family: sans-serif; white-space: pre-line">${linked}</div>`;
 }
+
+/** Sent to each participant once both agreed to a copy and the copy is ready (issue #6, "Delivery"). */
+export function copyReadyEmail(input: {
+	to: string;
+	firstName: string;
+	partnerFirstName: string;
+	url: string;
+}): NewOutboxMessage {
+	const text = [
+		`Hi ${input.firstName},`,
+		'',
+		`Your conversation with ${input.partnerFirstName} is ready to listen to. You both agreed to keep a copy.`,
+		'',
+		'Sign in and open it here. Only you can use this link:',
+		input.url,
+		'',
+		'You can also keep it in the app to listen without a connection.',
+		'If either of you changes your mind, the copy stops being available at once.',
+		'',
+		'Common Ground'
+	].join('\n');
+	return { to: input.to, subject: 'Your Common Ground conversation is ready', text, html: textToHtml(text) };
+}

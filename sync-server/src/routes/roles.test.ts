@@ -75,6 +75,37 @@ const table: {
 		expect: { anonymous: 404, participant: 404, partner_staff: 404, facilitator: 404, coordinator: 404 }
 	},
 	{
+		action: 'list my conversations',
+		method: 'GET',
+		path: '/api/conversations',
+		expect: { anonymous: 401, participant: 200, partner_staff: 200, facilitator: 200, coordinator: 200 }
+	},
+	{
+		// Audio is never served from the tus endpoint, to anyone (issue #6).
+		action: 'fetch audio from the upload store',
+		method: 'GET',
+		path: '/uploads/some-upload-id',
+		expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 403 }
+	},
+	{
+		action: 'fetch the copy of an unknown conversation',
+		method: 'GET',
+		path: '/api/conversations/no-such-conversation/copy',
+		expect: { anonymous: 401, participant: 404, partner_staff: 404, facilitator: 404, coordinator: 404 }
+	},
+	{
+		action: 'fetch an archive package',
+		method: 'GET',
+		path: '/api/conversations/no-such-conversation/archive-package',
+		expect: { anonymous: 401, participant: 403, partner_staff: 403, facilitator: 403, coordinator: 404 }
+	},
+	{
+		action: 'read the reflection summary',
+		method: 'GET',
+		path: '/api/reflections/summary',
+		expect: { anonymous: 401, participant: 403, partner_staff: 200, facilitator: 403, coordinator: 200 }
+	},
+	{
 		action: 'read the dev mailbox in development',
 		method: 'GET',
 		path: '/api/dev/mailbox',

@@ -16,6 +16,10 @@ export interface Database {
 	yjs_snapshots: YjsSnapshotsTable;
 	active_matches: ActiveMatchesTable;
 	matching_runs: MatchingRunsTable;
+	consents: ConsentsTable;
+	conversation_tracks: ConversationTracksTable;
+	conversation_copies: ConversationCopiesTable;
+	reflections: ReflectionsTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -182,4 +186,56 @@ export interface YjsSnapshotsTable {
 	/** Every yjs_updates row of this document with id <= through_id is contained in `state`. */
 	through_id: number;
 	updated_at: string;
+}
+
+export interface ConsentsTable {
+	id: string;
+	conversation_id: string;
+	user_id: string;
+	kind: 'copy' | 'archive';
+	answer: 'yes' | 'no' | 'withdrawn';
+	text_version: string;
+	language: string;
+	archive_fields_json: string | null;
+	decided_at: string;
+	recorded_at: string;
+}
+
+export interface ConversationTracksTable {
+	id: string;
+	conversation_id: string;
+	user_id: string;
+	track_id: string;
+	kind: 'share' | 'master';
+	upload_id: string;
+	/** Relative to DATA_DIR. */
+	file_path: string;
+	sha256: string;
+	bytes: number;
+	codec: string;
+	duration_ms: number;
+	started_at_server_ms: number;
+	samples_per_second: number;
+	confirmed_at: string;
+}
+
+export interface ConversationCopiesTable {
+	conversation_id: string;
+	status: 'mixing' | 'ready' | 'failed';
+	file_path: string | null;
+	sha256: string | null;
+	bytes: number | null;
+	duration_ms: number | null;
+	error: string | null;
+	notified_at: string | null;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface ReflectionsTable {
+	conversation_id: string;
+	user_id: string;
+	thermometer: number;
+	again: 'yes' | 'maybe' | 'no';
+	created_at: string;
 }

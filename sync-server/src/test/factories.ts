@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { MutationInput } from '../../../src/lib/contracts/mutations.ts';
+import type { SignupMutationInput } from '../../../src/lib/contracts/mutations.ts';
 import {
 	PARTICIPATION_AGREEMENT_VERSION,
 	Questionnaire,
@@ -61,6 +61,6 @@ export function validQuestionnaire(overrides: Partial<QuestionnaireInput> = {}):
 export function signupMutation(
 	overrides: Partial<QuestionnaireInput> = {},
 	id: string = crypto.randomUUID()
-): MutationInput {
+): SignupMutationInput {
 	return { id, type: 'signup', payload: validQuestionnaire(overrides) };
 }

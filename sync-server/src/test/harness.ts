@@ -9,6 +9,8 @@ import { loadEnv, type Env, type EnvSource } from '../env.ts';
 import { sessionCookieName } from '../http/session.ts';
 import { silentLogger } from '../log.ts';
 import { createMailer } from '../mail/mailer.ts';
+import { createTranscoder } from '../media/ffmpeg.ts';
+import { createMediaJobs } from '../media/jobs.ts';
 import { ensureDefaultCommunity } from '../store/default-community.ts';
 import { openStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
@@ -31,14 +33,20 @@ export function tempDir(prefix = 'cg-test-'): string {
 }
 
 /** The real app over a real SQLite store in a fresh temporary DATA_DIR. Call close() in afterEach. */
-export async function createTestApp({ env: envSource = {}, clock }: { env?: EnvSource; clock?: Clock } = {}) {
+export async function createTestApp({
+	env: envSource = {},
+	clock,
+	transcoderKind = 'system'
+}: { env?: EnvSource; clock?: Clock; transcoderKind?: 'system' | 'wasm' } = {}) {
 	const dataDir = tempDir();
 	const env: Env = loadEnv({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-build'), ...envSource });
 	const time = clock ?? testClock().clock;
 	const store: Store = await openStore({ dataDir });
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: time() });
 	const mailer = createMailer({ env, store, log: silentLogger, clock: time });
-	const app = createApp({ env, store, mailer, clock: time });
+	const transcoder = createTranscoder({ prefer: transcoderKind });
+	const media = createMediaJobs({ env, store, mailer, clock: time, log: silentLogger, transcoder });
+	const app = createApp({ env, store, mailer, clock: time, media });
 	const [community] = await store.communities.list();
 	if (!community) throw new Error('no default community');
 
@@ -49,6 +57,7 @@ export async function createTestApp({ env: envSource = {}, clock }: { env?: EnvS
 		dataDir,
 		community,
 		clock: time,
+		media,
 		/** JSON request as the client sends it; pass `cookie` to act as a signed-in person. */
 		request(
 			path: string,
@@ -69,6 +78,7 @@ export async function createTestApp({ env: envSource = {}, clock }: { env?: EnvS
 			});
 		},
 		async close() {
+			await media.close();
 			await mailer.close();
 			await store.close();
 			rmSync(dataDir, { recursive: true, force: true });

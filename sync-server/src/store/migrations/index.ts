@@ -3,6 +3,7 @@ import { foundation } from './0001_foundation.ts';
 import { conversations } from './0002_conversations.ts';
 import { matching } from './0003_matching.ts';
 import { questionDocs } from './0004_question_docs.ts';
+import { afterConversation } from './0006_after_conversation.ts';
 import { kiosks } from './0007_kiosks.ts';
 
 /** In code rather than read from a folder, so the server needs no file layout at runtime. Names sort in order. */
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
 	'0002_conversations': conversations,
 	'0003_matching': matching,
 	'0004_question_docs': questionDocs,
+	'0006_after_conversation': afterConversation,
 	'0007_kiosks': kiosks
 };
 

@@ -3,13 +3,17 @@ import type { Database } from '../schema.ts';
 import type { Repos } from '../types.ts';
 import { authRepo } from './auth.ts';
 import { communityRepo } from './communities.ts';
+import { consentRepo } from './consents.ts';
 import { conversationRepo } from './conversations.ts';
 import { kioskRepo } from './kiosks.ts';
+import { copyRepo } from './copies.ts';
 import { mailRepo } from './mail.ts';
 import { matchingRepo } from './matching.ts';
 import { mutationRepo } from './mutations.ts';
 import { organizationRepo } from './organizations.ts';
 import { participantRepo } from './participants.ts';
+import { reflectionRepo } from './reflections.ts';
+import { trackFileRepo } from './track-files.ts';
 import { userRepo } from './users.ts';
 import { yjsDocRepo } from './yjs-docs.ts';
 
@@ -26,6 +30,10 @@ export function createRepos(db: Kysely<Database>): Repos {
 		conversations: conversationRepo(db),
 		kiosks: kioskRepo(db),
 		yjsDocs: yjsDocRepo(db),
-		matching: matchingRepo(db)
+		matching: matchingRepo(db),
+		consents: consentRepo(db),
+		trackFiles: trackFileRepo(db),
+		copies: copyRepo(db),
+		reflections: reflectionRepo(db)
 	};
 }

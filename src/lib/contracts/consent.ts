@@ -1,0 +1,124 @@
+import * as v from 'valibot';
+import { CONSENT_KINDS } from '../core/consent';
+
+/** One boundary, one schema (STYLE.md #3): consent, reflection and the after-the-conversation view. */
+
+const isoTime = v.pipe(v.string(), v.isoTimestamp('A time must be an ISO-8601 timestamp.'));
+const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const line = (max: number, what: string) =>
+	v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, `Please write a ${what}.`),
+		v.maxLength(max, `The ${what} is too long.`)
+	);
+
+export const ArchiveFieldsSchema = v.strictObject({
+	title: line(120, 'title'),
+	summary: line(1000, 'short summary'),
+	keywords: v.pipe(
+		v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40))),
+		v.minLength(1, 'Please give at least one keyword.'),
+		v.maxLength(12, 'Please give at most 12 keywords.')
+	),
+	place: line(120, 'place')
+});
+
+export const ConsentAnswerSchema = v.picklist(['yes', 'no', 'withdrawn']);
+
+export const ConsentPayload = v.pipe(
+	v.strictObject({
+		conversationId,
+		kind: v.picklist(CONSENT_KINDS),
+		answer: ConsentAnswerSchema,
+		textVersion: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+		language: v.picklist(['en', 'es']),
+		decidedAt: isoTime,
+		archiveFields: v.optional(v.nullable(ArchiveFieldsSchema))
+	}),
+	v.check(
+		(p) => p.kind !== 'archive' || p.answer !== 'yes' || !!p.archiveFields,
+		'A yes to the archive needs a title, a short summary, keywords and a place.'
+	)
+);
+export type ConsentPayload = v.InferOutput<typeof ConsentPayload>;
+
+export const ReflectionPayload = v.strictObject({
+	conversationId,
+	/** The same 0–100 feeling thermometer as at sign-up. */
+	thermometer: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+	again: v.picklist(['yes', 'maybe', 'no'])
+});
+export type ReflectionPayload = v.InferOutput<typeof ReflectionPayload>;
+
+export const ConsentResult = v.strictObject({
+	kind: v.literal('consent'),
+	conversationId: v.string(),
+	recordedAt: v.string()
+});
+export const ReflectionResult = v.strictObject({
+	kind: v.literal('reflection'),
+	conversationId: v.string(),
+	recordedAt: v.string()
+});
+
+const SharingView = v.strictObject({
+	mine: v.nullable(ConsentAnswerSchema),
+	partner: v.nullable(ConsentAnswerSchema),
+	state: v.picklist(['allowed', 'waiting', 'declined', 'withdrawn'])
+});
+export type SharingView = v.InferOutput<typeof SharingView>;
+
+export const TrackKind = v.picklist(['share', 'master']);
+export type TrackKind = v.InferOutput<typeof TrackKind>;
+
+export const ConfirmedTrack = v.strictObject({
+	trackId: v.string(),
+	kind: TrackKind,
+	sha256: v.string(),
+	bytes: v.number(),
+	durationMs: v.number(),
+	codec: v.string(),
+	confirmedAt: v.string()
+});
+export type ConfirmedTrack = v.InferOutput<typeof ConfirmedTrack>;
+
+/** GET /api/conversations/:id/after: what a participant sees after hanging up. */
+export const AfterView = v.strictObject({
+	conversationId: v.string(),
+	partnerFirstName: v.string(),
+	copy: SharingView,
+	archive: SharingView,
+	/** This person's tracks the server has confirmed by checksum. */
+	myTracks: v.array(ConfirmedTrack),
+	copyStatus: v.picklist(['none', 'mixing', 'ready', 'failed']),
+	/** Set only when the copy is ready and both consented to copies. */
+	copyUrl: v.nullable(v.string()),
+	reflected: v.boolean()
+});
+export type AfterView = v.InferOutput<typeof AfterView>;
+
+/** Metadata the client sends with a tus upload (Upload-Metadata), checked on creation. */
+export const UploadMetadata = v.strictObject({
+	conversationId,
+	trackId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+	kind: TrackKind,
+	sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'The checksum must be 64 hex digits.')),
+	durationMs: v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number)),
+	/** Server-synced time of sample 0 and the fitted sample rate: what the mixdown aligns by. */
+	startedAtServerMs: v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number)),
+	samplesPerSecond: v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number)),
+	filetype: v.optional(v.string()),
+	filename: v.optional(v.string())
+});
+export type UploadMetadata = v.InferOutput<typeof UploadMetadata>;
+
+/** GET /api/conversations: "My conversations", first names only. */
+export const MyConversation = v.strictObject({
+	id: v.string(),
+	partnerFirstName: v.string(),
+	status: v.string(),
+	scheduledStart: v.nullable(v.string())
+});
+export const MyConversations = v.array(MyConversation);
+export type MyConversation = v.InferOutput<typeof MyConversation>;

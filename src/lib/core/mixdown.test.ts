@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { fitClock } from './clock-fit';
+import { integratedLoudness } from './loudness';
+import { mixStereo, type PlacedTrack } from './mixdown';
+
+const RATE = 48_000;
+
+/** A quiet noise bed with short loud clicks at the given server times, as a device with `ppm` drift would record it. */
+function trackWithClicks({
+	startMs,
+	seconds,
+	ppm,
+	clicksAtMs
+}: {
+	startMs: number;
+	seconds: number;
+	ppm: number;
+	clicksAtMs: number[];
+}): PlacedTrack {
+	const samplesPerSecond = RATE * (1 + ppm / 1e6);
+	const pcm = new Float32Array(Math.round(seconds * samplesPerSecond));
+	let seed = 7;
+	for (let i = 0; i < pcm.length; i++) {
+		seed = (seed * 16807) % 2147483647;
+		pcm[i] = (seed / 2147483647 - 0.5) * 0.01;
+	}
+	for (const at of clicksAtMs) {
+		const sample = Math.round(((at - startMs) / 1000) * samplesPerSecond);
+		for (let k = 0; k < 48; k++)
+			if (pcm[sample + k] !== undefined) pcm[sample + k] = 0.8 * Math.sin((2 * Math.PI * k) / 12);
+	}
+	return { pcm, startedAtServerMs: startMs, samplesPerSecond };
+}
+
+/** Where (in ms from the start of the channel) the loudest sample is in each window around an expected click. */
+function clickPositionsMs(channel: Float32Array, expectedMs: number[]): number[] {
+	return expectedMs.map((ms) => {
+		const from = Math.max(0, Math.round(((ms - 200) / 1000) * RATE));
+		const to = Math.min(channel.length, Math.round(((ms + 200) / 1000) * RATE));
+		let best = from;
+		for (let i = from; i < to; i++) if (Math.abs(channel[i] ?? 0) > Math.abs(channel[best] ?? 0)) best = i;
+		return (best / RATE) * 1000;
+	});
+}
+
+describe('mixStereo', () => {
+	it('aligns two tracks with a known offset and opposite drift to within 20 ms', () => {
+		// The same clicks heard by both devices at the same server times; B started 1.337 s later and
+		// its sound card runs 100 ppm fast while A's runs 80 ppm slow (11 ms apart per minute).
+		const clicks = [5_000, 30_000, 55_000, 68_000];
+		const a = trackWithClicks({ startMs: 1_000, seconds: 70, ppm: -80, clicksAtMs: clicks });
+		const b = trackWithClicks({ startMs: 2_337, seconds: 69, ppm: 100, clicksAtMs: clicks });
+		const mix = mixStereo(a, b);
+		expect(mix.startMs).toBe(1_000);
+		const expected = clicks.map((c) => c - mix.startMs);
+		const left = clickPositionsMs(mix.left, expected);
+		const right = clickPositionsMs(mix.right, expected);
+		left.forEach((l, i) => {
+			expect(Math.abs(l - (expected[i] ?? 0))).toBeLessThan(20);
+			expect(Math.abs(l - (right[i] ?? 0))).toBeLessThan(20);
+		});
+	}, 30_000);
+
+	it('would be misaligned without the drift correction (the test can fail)', () => {
+		const clicks = [65_000];
+		const b = trackWithClicks({ startMs: 0, seconds: 70, ppm: 400, clicksAtMs: clicks });
+		const uncorrected = mixStereo({ ...b, samplesPerSecond: RATE }, b);
+		const [l] = clickPositionsMs(uncorrected.left, clicks);
+		const [r] = clickPositionsMs(uncorrected.right, clicks);
+		expect(Math.abs((l ?? 0) - (r ?? 0))).toBeGreaterThan(20);
+	});
+
+	it('brings the pair to about -16 LUFS and never clips', () => {
+		const a = trackWithClicks({ startMs: 0, seconds: 10, ppm: 0, clicksAtMs: [] });
+		const b = trackWithClicks({ startMs: 0, seconds: 10, ppm: 0, clicksAtMs: [] });
+		for (let i = 0; i < b.pcm.length; i++) b.pcm[i] = 0.05 * Math.sin((2 * Math.PI * 440 * i) / RATE);
+		const mix = mixStereo(a, b);
+		expect(mix.loudness).toBeGreaterThan(-17);
+		expect(mix.loudness).toBeLessThan(-15);
+		// The quiet voice was lifted to match the louder one.
+		expect(integratedLoudness([mix.left])).toBeCloseTo(integratedLoudness([mix.right]), 0);
+		expect(mix.right.reduce((max, x) => Math.max(max, Math.abs(x)), 0)).toBeLessThanOrEqual(0.97);
+	});
+});
+
+describe('integratedLoudness', () => {
+	it('measures a -20 dBFS 1 kHz sine on one channel at -23 LUFS (BS.1770 reference)', () => {
+		const sine = new Float32Array(RATE * 5).map((_, i) => 0.1 * Math.sin((2 * Math.PI * 1000 * i) / RATE));
+		expect(integratedLoudness([sine])).toBeCloseTo(-23.01, 1);
+		expect(integratedLoudness([new Float32Array(RATE)])).toBe(-Infinity);
+	});
+});
+
+describe('fitClock', () => {
+	it('recovers the start and the true rate from jittery segment stamps', () => {
+		const rate = RATE * (1 + 60e-6);
+		const points = Array.from({ length: 600 }, (_, k) => {
+			const sample = k * 24_000;
+			return { sample, serverMs: 5_000 + (sample / rate) * 1000 + ((k * 7919) % 9) - 4 };
+		});
+		const fit = fitClock(points, RATE);
+		expect(Math.abs(fit.startedAtServerMs - 5_000)).toBeLessThan(2);
+		expect(Math.abs(fit.samplesPerSecond / rate - 1)).toBeLessThan(5e-6);
+	});
+});

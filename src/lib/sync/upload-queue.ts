@@ -1,0 +1,181 @@
+import { fitClock } from '../core/clock-fit';
+import { mayDeleteRecording, tracksToUpload, type Connection, type UploadKind } from '../core/upload-plan';
+import { AfterView } from '../contracts/consent';
+import type { CommonGroundDb } from '../db/db';
+import { saveUpload, uploadsOf, type UploadRecord } from '../db/after';
+import { eachSegment, tracksOf, type TrackRecord } from '../db/recordings';
+import { api } from './api';
+
+/** 256 KiB: a few seconds per request on a 3G uplink, so a lost connection costs at most that much again. */
+export const CHUNK_BYTES = 256 * 1024;
+
+export type QueueOptions = {
+	db: CommonGroundDb;
+	conversationId: string;
+	userId: string;
+	kiosk: boolean;
+	connection: () => Connection;
+};
+
+/**
+ * Sends this person's finished recording of one conversation (issue #6, "Upload"): encode, upload
+ * over tus (resuming from the URL kept in Dexie), then ask the server what it confirmed by checksum
+ * before deleting anything local.
+ */
+export async function sendRecording(options: QueueOptions): Promise<void> {
+	const { db, conversationId, userId } = options;
+	const tracks = (await tracksOf(db, conversationId)).filter(
+		(t) => t.userId === userId && t.status === 'finished'
+	);
+	for (const track of tracks) await sendTrack(options, track);
+}
+
+async function sendTrack(options: QueueOptions, track: TrackRecord): Promise<void> {
+	const { db, conversationId } = options;
+	let view = await fetchView(conversationId);
+	if (!view) return;
+	const confirmed = confirmedKinds(view, track.id);
+	await markConfirmed(db, track.id, confirmed);
+	const plan = tracksToUpload({
+		archiveConsented: view.archive.mine === 'yes',
+		kiosk: options.kiosk,
+		connection: options.connection(),
+		confirmed
+	});
+	for (const kind of plan) {
+		const record = await ensureEncoded(db, track, kind);
+		if (!record) continue;
+		await upload(db, record);
+		view = (await fetchView(conversationId)) ?? view;
+		await markConfirmed(db, track.id, confirmedKinds(view, track.id));
+	}
+	const finalConfirmed = confirmedKinds(view, track.id);
+	if (mayDeleteRecording({ confirmed: finalConfirmed, archiveAnswer: view.archive.mine })) {
+		// Only now: the server holds, verified, every file we may still need (DESIGN.md, "Data that must never be lost").
+		await db.segments.where('[trackId+seq]').between([track.id, 0], [track.id, Infinity]).delete();
+	}
+}
+
+async function fetchView(conversationId: string): Promise<AfterView | undefined> {
+	const answer = await api(`/api/conversations/${encodeURIComponent(conversationId)}/after`, {
+		schema: AfterView
+	});
+	return answer.ok ? answer.data : undefined;
+}
+
+function confirmedKinds(view: AfterView, trackId: string): Set<UploadKind> {
+	return new Set(view.myTracks.filter((t) => t.trackId === trackId).map((t) => t.kind));
+}
+
+async function markConfirmed(db: CommonGroundDb, trackId: string, kinds: Set<UploadKind>) {
+	for (const kind of kinds) {
+		const id = `${trackId}:${kind}`;
+		const existing = await db.uploads.get(id);
+		if (existing && existing.stage !== 'confirmed')
+			await saveUpload(db, id, { stage: 'confirmed', progress: 1, blob: undefined, error: undefined });
+	}
+}
+
+/** Reads the track's segments into one PCM buffer and encodes it, keeping the file in Dexie until confirmed. */
+async function ensureEncoded(
+	db: CommonGroundDb,
+	track: TrackRecord,
+	kind: UploadKind
+): Promise<UploadRecord | undefined> {
+	const id = `${track.id}:${kind}`;
+	const existing = await db.uploads.get(id);
+	if (existing?.blob && existing.sha256) return existing;
+	const pcm = new Uint8Array(track.sampleCount * 2);
+	const points: { sample: number; serverMs: number }[] = [];
+	let at = 0;
+	await eachSegment(db, track.id, (segment) => {
+		pcm.set(new Uint8Array(segment.pcm), at);
+		at += segment.pcm.byteLength;
+		points.push({ sample: segment.startSample, serverMs: segment.serverTimeMs });
+	});
+	if (at === 0) return undefined;
+	const base = {
+		id,
+		trackId: track.id,
+		conversationId: track.conversationId,
+		kind,
+		progress: 0,
+		updatedAt: Date.now()
+	};
+	await db.uploads.put({ ...existing, ...base, stage: 'encoding' });
+	const { encodePcm, sha256Hex, MIME } = await import('../media/encoder');
+	const encoded = await encodePcm({
+		pcm: pcm.subarray(0, at),
+		sampleRate: track.sampleRate,
+		kind,
+		onProgress: (progress) => void saveUpload(db, id, { progress })
+	});
+	const fit = fitClock(points, track.sampleRate);
+	const record: UploadRecord = {
+		...base,
+		stage: 'uploading',
+		blob: new Blob([encoded as BlobPart], { type: MIME[kind] }),
+		sha256: await sha256Hex(encoded),
+		bytes: encoded.byteLength,
+		durationMs: Math.round((at / 2 / track.sampleRate) * 1000),
+		startedAtServerMs: fit.startedAtServerMs,
+		samplesPerSecond: fit.samplesPerSecond,
+		progress: 0
+	};
+	await db.uploads.put(record);
+	return record;
+}
+
+async function upload(db: CommonGroundDb, record: UploadRecord): Promise<void> {
+	const { Upload } = await import('tus-js-client');
+	const blob = record.blob;
+	if (!blob || !record.sha256) return;
+	await saveUpload(db, record.id, { stage: 'uploading', error: undefined });
+	await new Promise<void>((resolve) => {
+		const tus: InstanceType<typeof Upload> = new Upload(blob, {
+			endpoint: '/uploads',
+			uploadUrl: record.uploadUrl ?? null,
+			chunkSize: CHUNK_BYTES,
+			retryDelays: [0, 1000, 3000, 5000],
+			storeFingerprintForResuming: false,
+			metadata: {
+				conversationId: record.conversationId,
+				trackId: record.trackId,
+				kind: record.kind,
+				sha256: record.sha256 ?? '',
+				durationMs: String(record.durationMs ?? 0),
+				startedAtServerMs: String(record.startedAtServerMs ?? 0),
+				samplesPerSecond: String(record.samplesPerSecond ?? 48000)
+			},
+			onUploadUrlAvailable: () => void saveUpload(db, record.id, { uploadUrl: tus.url ?? undefined }),
+			onProgress: (sent, total) => void saveUpload(db, record.id, { progress: total ? sent / total : 0 }),
+			onSuccess: () => resolve(),
+			onError: (error) => {
+				const status = 'originalResponse' in error ? error.originalResponse?.getStatus() : undefined;
+				// The server refused the file itself (changed on the way, or not audio): make and send it afresh.
+				const startOver = status === 460 || status === 422;
+				void saveUpload(db, record.id, {
+					stage: 'failed',
+					error: String(status ?? 'offline'),
+					...(startOver ? { uploadUrl: undefined, blob: undefined, sha256: undefined } : {})
+				}).then(() => resolve());
+			}
+		});
+		tus.start();
+	});
+}
+
+/** Every conversation on this device with a finished recording of `userId` that is not yet fully confirmed. */
+export async function conversationsToSend(db: CommonGroundDb, userId: string): Promise<string[]> {
+	const tracks = await db.tracks.where('status').equals('finished').toArray();
+	const ids = new Set<string>();
+	for (const t of tracks) {
+		if (t.userId !== userId) continue;
+		const uploads = await uploadsOf(db, t.conversationId);
+		const share = uploads.find((u) => u.trackId === t.id && u.kind === 'share');
+		const hasAudio =
+			(await db.segments.where('[trackId+seq]').between([t.id, 0], [t.id, Infinity]).count()) > 0;
+		if (share?.stage !== 'confirmed' || hasAudio) ids.add(t.conversationId);
+	}
+	return [...ids];
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { unzipSync } from 'fflate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readBext } from '../../../src/lib/core/bwf.ts';
+import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
+import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
+import { recordedConversation, type Person } from '../test/conversation.ts';
+import { createTestApp, type TestApp } from '../test/harness.ts';
+import { tusUpload } from '../test/tus.ts';
+
+let t: TestApp;
+afterEach(() => t.close());
+
+async function agree(
+	who: Person,
+	conversationId: string,
+	kind: 'copy' | 'archive',
+	answer: 'yes' | 'withdrawn'
+) {
+	const payload = {
+		conversationId,
+		kind,
+		answer,
+		textVersion: CONSENT_TEXT_VERSIONS[kind],
+		language: 'en',
+		decidedAt: t.clock().toISOString(),
+		archiveFields:
+			kind === 'archive' && answer === 'yes'
+				? {
+						title: 'Teacher & trucker',
+						summary: 'Schools <and> work.',
+						keywords: ['schools', 'work'],
+						place: 'Birmingham, AL'
+					}
+				: null
+	};
+	const res = await t.request('/api/mutations', {
+		body: { id: crypto.randomUUID(), type: 'consent', payload },
+		cookie: who.cookie
+	});
+	expect(res.status).toBe(201);
+}
+
+/** BagIt validation (RFC 8493): required files present, every payload file listed, every checksum matching. */
+function validateBag(files: Record<string, Uint8Array>) {
+	const text = (name: string) => new TextDecoder().decode(files[name]);
+	const root = Object.keys(files)[0]?.split('/')[0] ?? '';
+	const inBag = Object.fromEntries(
+		Object.entries(files).map(([name, bytes]) => [name.slice(root.length + 1), bytes])
+	);
+	for (const required of [
+		'bagit.txt',
+		'bag-info.txt',
+		'manifest-sha256.txt',
+		'data/metadata/pbcore.xml',
+		'data/metadata/metadata.json',
+		'data/metadata/chapters.vtt'
+	]) {
+		expect(Object.keys(inBag), required).toContain(required);
+	}
+	files = inBag;
+	expect(text('bagit.txt')).toContain('BagIt-Version: 1.0');
+	const manifest = text('manifest-sha256.txt')
+		.trim()
+		.split('\n')
+		.map((line) => line.split(/\s+/) as [string, string]);
+	const payload = Object.keys(files).filter((name) => name.startsWith('data/'));
+	expect(manifest.map(([, name]) => name).sort()).toEqual(payload.sort());
+	for (const [sum, name] of manifest)
+		expect(
+			createHash('sha256')
+				.update(files[name] as Uint8Array)
+				.digest('hex'),
+			name
+		).toBe(sum);
+	const oxum = /Payload-Oxum: (\d+)\.(\d+)/.exec(text('bag-info.txt'));
+	expect(Number(oxum?.[2])).toBe(payload.length);
+	expect(Number(oxum?.[1])).toBe(payload.reduce((sum, name) => sum + (files[name]?.length ?? 0), 0));
+	return files;
+}
+
+describe('archive package', () => {
+	it('is a valid bag with BWF masters, the mix and metadata, only for coordinators, and withheld after a withdrawal', async () => {
+		t = await createTestApp();
+		const { ana, ben, coordinator, conversation } = await recordedConversation(t);
+		const id = conversation.id;
+		const url = `/api/conversations/${id}/archive-package`;
+		for (const who of [ana, ben]) await agree(who, id, 'archive', 'yes');
+		for (const who of [ana, ben]) await agree(who, id, 'copy', 'yes');
+		const shares = [
+			await encode(t.media.transcoder, tonePcm({ seconds: 3, hz: 220 }), 'opus'),
+			await encode(t.media.transcoder, tonePcm({ seconds: 3, hz: 330 }), 'opus')
+		];
+		const master = await encode(t.media.transcoder, tonePcm({ seconds: 3, hz: 220 }), 'flac');
+		for (const [i, who] of [ana, ben].entries()) {
+			const bytes = shares[i] as Uint8Array;
+			const meta = {
+				conversationId: id,
+				trackId: `r_${who.userId}`,
+				kind: 'share',
+				sha256: sha256Hex(bytes),
+				durationMs: '3000',
+				startedAtServerMs: '1762095600000',
+				samplesPerSecond: '48000'
+			};
+			expect((await tusUpload(t, who.cookie, bytes, meta)).last.status).toBe(204);
+		}
+		const masterMeta = {
+			conversationId: id,
+			trackId: `r_${ana.userId}`,
+			kind: 'master',
+			sha256: sha256Hex(master),
+			durationMs: '3000',
+			startedAtServerMs: '1762095600000',
+			samplesPerSecond: '48000'
+		};
+		expect((await tusUpload(t, ana.cookie, master, masterMeta)).last.status).toBe(204);
+		await t.media.idle();
+
+		for (const who of [ana, ben]) expect((await t.request(url, { cookie: who.cookie })).status).toBe(403);
+		const res = await t.request(url, { cookie: coordinator.cookie });
+		expect(res.status).toBe(200);
+		const files = validateBag(unzipSync(new Uint8Array(await res.arrayBuffer())));
+		const wavs = Object.keys(files).filter((n) => n.endsWith('.wav'));
+		expect(wavs).toHaveLength(2);
+		expect(Object.keys(files)).toContain('data/audio/conversation-mix.opus');
+		const bext = readBext(files[wavs[0] as string] as Uint8Array);
+		expect(bext).toMatchObject({ originator: 'Common Ground', date: '2025-11-02' });
+		expect(bext?.description).toContain('Ana');
+		const metadata = JSON.parse(new TextDecoder().decode(files['data/metadata/metadata.json'])) as {
+			people: unknown[];
+			consents: unknown[];
+			audio: { lossless: boolean }[];
+		};
+		expect(metadata.people).toEqual([{ firstName: 'Ana' }, { firstName: 'Ben' }]);
+		expect(metadata.consents).toHaveLength(4);
+		expect(metadata.audio.map((a) => a.lossless)).toEqual([true, false]);
+		expect(new TextDecoder().decode(files['data/metadata/pbcore.xml'])).toContain(
+			'<pbcoreTitle>Teacher &amp; trucker</pbcoreTitle>'
+		);
+
+		await agree(ben, id, 'archive', 'withdrawn');
+		expect((await t.request(url, { cookie: coordinator.cookie })).status).toBe(403);
+	}, 120_000);
+});

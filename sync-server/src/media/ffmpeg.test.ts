@@ -1,0 +1,29 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { probeAudio } from '../../../src/lib/core/audio-container.ts';
+import { encode, tonePcm } from '../test/audio.ts';
+import { decodeToPcm } from './copy-job.ts';
+import { createTranscoder } from './ffmpeg.ts';
+
+// The mixdown must work on a machine with no system package (issue #6): the ffmpeg.wasm core in a worker thread.
+describe('ffmpeg.wasm transcoder in a worker thread', () => {
+	const wasm = createTranscoder({ prefer: 'wasm' });
+	afterAll(() => wasm.close());
+
+	it('encodes Opus and FLAC that the container probe reads back, and decodes them to the same length', async () => {
+		expect(wasm.kind).toBe('wasm');
+		const pcm = tonePcm({ seconds: 3, hz: 440 });
+		const opus = await encode(wasm, pcm, 'opus');
+		const flac = await encode(wasm, pcm, 'flac');
+		const tail = (b: Uint8Array) => b.subarray(Math.max(0, b.length - 65536));
+		const o = probeAudio(opus.subarray(0, 4096), tail(opus));
+		const f = probeAudio(flac.subarray(0, 4096), tail(flac));
+		expect(o).toMatchObject({ ok: true, info: { codec: 'opus', channels: 1 } });
+		expect(f).toMatchObject({
+			ok: true,
+			info: { codec: 'flac', channels: 1, sampleRate: 48000, durationMs: 3000 }
+		});
+		if (o.ok) expect(Math.abs(o.info.durationMs - 3000)).toBeLessThan(30);
+		const decoded = await decodeToPcm(wasm, opus);
+		expect(Math.abs(decoded.length - 3 * 48000)).toBeLessThan(48 * 30);
+	}, 120_000);
+});

@@ -1,0 +1,123 @@
+import { sharingAllowed } from '../../../src/lib/core/consent.ts';
+import type { Clock } from '../clock.ts';
+import type { Env } from '../env.ts';
+import type { Logger } from '../log.ts';
+import { copyReadyEmail } from '../mail/templates.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Store } from '../store/types.ts';
+import { produceCopy, shareTracksInOrder } from './copy-job.ts';
+import type { Transcoder } from './ffmpeg.ts';
+
+/**
+ * Background media work, one job at a time (the machine is small and mixing is CPU-bound): mix the
+ * copy when both share tracks are confirmed; tell both participants once the copy is ready and
+ * both agreed to copies. Jobs are idempotent, so running one again after a crash is harmless.
+ */
+export interface MediaJobs {
+	trackConfirmed(conversationId: string): void;
+	consentChanged(conversationId: string): void;
+	/** Resolves when every queued job has run (tests, graceful shutdown). */
+	idle(): Promise<void>;
+	close(): Promise<void>;
+	/** Shared with the archive package, so one ffmpeg worker serves all media work. */
+	readonly transcoder: Transcoder;
+}
+
+type Deps = { env: Env; store: Store; mailer: Mailer; clock: Clock; log: Logger; transcoder: Transcoder };
+
+export function createMediaJobs(deps: Deps): MediaJobs {
+	let queue: Promise<void> = Promise.resolve();
+	const enqueue = (name: string, conversationId: string, job: () => Promise<void>) => {
+		queue = queue
+			.then(job)
+			.catch((error: unknown) => deps.log.error(`media job ${name} failed`, { conversationId, error }));
+	};
+	return {
+		trackConfirmed: (id) => enqueue('mix', id, () => mixIfReady(deps, id)),
+		consentChanged: (id) => enqueue('notify', id, () => notifyIfAllowed(deps, id)),
+		idle: () => queue,
+		transcoder: deps.transcoder,
+		async close() {
+			await queue;
+			await deps.transcoder.close();
+		}
+	};
+}
+
+async function mixIfReady(deps: Deps, conversationId: string): Promise<void> {
+	const { store, clock, env, log } = deps;
+	const conversation = await store.conversations.findById(conversationId);
+	if (!conversation) return;
+	const tracks = shareTracksInOrder(conversation, await store.trackFiles.listForConversation(conversationId));
+	if (!tracks) return;
+	const existing = await store.copies.find(conversationId);
+	const newest =
+		tracks
+			.map((t) => t.confirmedAt)
+			.sort()
+			.at(-1) ?? '';
+	if (existing?.status === 'ready' && existing.updatedAt >= newest) return;
+	const blank = {
+		filePath: null,
+		sha256: null,
+		bytes: null,
+		durationMs: null,
+		error: null,
+		notifiedAt: null
+	};
+	await store.copies.save({ conversationId, status: 'mixing', ...blank, now: clock() });
+	try {
+		const started = Date.now();
+		const copy = await produceCopy(
+			{ dataDir: env.dataDir, transcoder: deps.transcoder },
+			conversationId,
+			tracks
+		);
+		await store.copies.save({ conversationId, status: 'ready', ...blank, ...copy, now: clock() });
+		log.info('copy mixed', {
+			conversationId,
+			ms: Date.now() - started,
+			lufs: copy.loudness.toFixed(1),
+			via: deps.transcoder.kind
+		});
+	} catch (error) {
+		await store.copies.save({
+			conversationId,
+			status: 'failed',
+			...blank,
+			error: String(error),
+			now: clock()
+		});
+		throw error;
+	}
+	await notifyIfAllowed(deps, conversationId);
+}
+
+async function notifyIfAllowed(deps: Deps, conversationId: string): Promise<void> {
+	const { store, clock, env } = deps;
+	const conversation = await store.conversations.findById(conversationId);
+	const copy = await store.copies.find(conversationId);
+	if (!conversation || copy?.status !== 'ready' || copy.notifiedAt) return;
+	const consents = await store.consents.listForConversation(conversationId);
+	if (!sharingAllowed(consents, conversation.participantIds, 'copy')) return;
+	const people = await Promise.all(conversation.participantIds.map((id) => store.users.findById(id)));
+	await store.transaction(async (repos) => {
+		const now = clock();
+		for (const [i, person] of people.entries()) {
+			const partner = people[1 - i];
+			if (!person?.email || !partner) continue;
+			const url = `${env.publicUrl}/conversations/${conversationId}`;
+			await repos.mail.enqueue(
+				copyReadyEmail({
+					to: person.email,
+					firstName: person.firstName,
+					partnerFirstName: partner.firstName,
+					url
+				}),
+				now
+			);
+		}
+		await repos.copies.save({ ...copy, notifiedAt: now.toISOString(), now });
+	});
+	void deps.mailer.flush();
+}

@@ -1,0 +1,75 @@
+import type { Server } from '@tus/server';
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { UploadMetadata } from '../../../src/lib/contracts/consent.ts';
+import { latestAnswers } from '../../../src/lib/core/consent.ts';
+import { conversationAccess } from '../conversations/access.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppEnv } from '../http/context.ts';
+import { AppError, MESSAGES } from '../http/errors.ts';
+import { requireRole, signedInUser } from '../http/session.ts';
+import type { SessionUser } from '../store/types.ts';
+import { parseUploadMetadata, USER_HEADER } from '../uploads/tus.ts';
+
+const NOT_YOURS =
+	'Only the person who recorded this track can send it. Sign in with your own account on this device.';
+
+/**
+ * /uploads: tus, behind our own checks. Every request needs a session; a new upload must be for a
+ * conversation the person took part in; every later request must come from the upload's owner.
+ * GET is refused: audio is never served from here (DESIGN.md, "Privacy rules").
+ */
+export function uploadRoutes(deps: AppDeps, tus: Server) {
+	return new Hono<AppEnv>().all('*', requireRole(), async (c) => {
+		const user = signedInUser(c);
+		const method = c.req.method;
+		if (method === 'GET') throw new AppError('forbidden', MESSAGES.forbidden);
+		if (method === 'POST') await authorizeNewUpload(deps, user, c.req.header('upload-metadata'));
+		else if (method !== 'OPTIONS') await authorizeOwner(tus, user, c.req.path.split('/').pop() ?? '');
+		const headers = new Headers(c.req.raw.headers);
+		headers.set(USER_HEADER, user.userId);
+		const request = new Request(c.req.raw.url, {
+			method,
+			headers,
+			body: method === 'PATCH' ? c.req.raw.body : undefined,
+			// @ts-expect-error Node's fetch needs `duplex` to stream a request body; the DOM types lack it.
+			duplex: 'half'
+		});
+		return tus.handleWeb(request);
+	});
+}
+
+async function authorizeNewUpload(deps: AppDeps, user: SessionUser, header: string | undefined) {
+	const parsed = v.safeParse(UploadMetadata, withoutNulls(parseUploadMetadata(header)));
+	if (!parsed.success) {
+		throw new AppError(
+			'validation_failed',
+			'The upload did not say which recording it is. Reload the app and it will try again.'
+		);
+	}
+	const meta = parsed.output;
+	const conversation = await deps.store.conversations.findById(meta.conversationId);
+	if (!conversation) throw new AppError('not_found', MESSAGES.notFound);
+	if (conversationAccess(conversation, user) !== 'participant') throw new AppError('forbidden', NOT_YOURS);
+	if (meta.kind === 'master') {
+		// The lossless master exists for the archive only: it travels only after this person said yes.
+		const consents = await deps.store.consents.listForConversation(conversation.id);
+		if (latestAnswers(consents, 'archive').get(user.userId)?.answer !== 'yes') {
+			throw new AppError('consent_missing', 'The archive copy is sent only after you agree to the archive.');
+		}
+	}
+}
+
+async function authorizeOwner(tus: Server, user: SessionUser, uploadId: string) {
+	const upload = await tus.datastore.getUpload(uploadId).catch(() => undefined);
+	if (!upload)
+		throw new AppError(
+			'not_found',
+			'This upload is not on the server any more. The app will start it again.'
+		);
+	if (upload.metadata?.userId !== user.userId) throw new AppError('forbidden', NOT_YOURS);
+}
+
+function withoutNulls(record: Record<string, string | null>): Record<string, string> {
+	return Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => e[1] !== null));
+}

@@ -1,0 +1,50 @@
+import type { TestApp } from './harness.ts';
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+export type TusMeta = Record<string, string>;
+
+export const encodeMeta = (meta: TusMeta) =>
+	Object.entries(meta)
+		.map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`)
+		.join(',');
+
+/** Speaks the tus protocol to the app directly: create, then PATCH in `chunks` pieces, asking HEAD for the offset before each. */
+export async function tusUpload(
+	t: TestApp,
+	cookie: string,
+	bytes: Uint8Array,
+	meta: TusMeta,
+	{ chunks = 2 } = {}
+) {
+	const created = await t.app.request('/uploads', {
+		method: 'POST',
+		headers: {
+			...TUS,
+			cookie,
+			'upload-length': String(bytes.byteLength),
+			'upload-metadata': encodeMeta(meta)
+		}
+	});
+	if (created.status !== 201) return { created, last: created, location: undefined };
+	const location = new URL(created.headers.get('location') ?? '', 'http://localhost').pathname;
+	const size = Math.ceil(bytes.byteLength / chunks);
+	let last: Response = created;
+	for (;;) {
+		const head = await t.app.request(location, { method: 'HEAD', headers: { ...TUS, cookie } });
+		const offset = Number(head.headers.get('upload-offset'));
+		if (offset >= bytes.byteLength) break;
+		last = await t.app.request(location, {
+			method: 'PATCH',
+			headers: {
+				...TUS,
+				cookie,
+				'upload-offset': String(offset),
+				'content-type': 'application/offset+octet-stream'
+			},
+			body: bytes.slice(offset, offset + size)
+		});
+		if (last.status !== 204) break;
+	}
+	return { created, last, location };
+}

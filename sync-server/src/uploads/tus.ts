@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { FileStore } from '@tus/file-store';
+import { Server, type ServerOptions } from '@tus/server';
+import { Metadata, type Upload } from '@tus/utils';
+import * as v from 'valibot';
+import { UploadMetadata } from '../../../src/lib/contracts/consent.ts';
+import type { AppDeps } from '../deps.ts';
+import { verifyUpload } from './verify.ts';
+
+export const UPLOADS_PATH = '/uploads';
+export const UPLOADS_DIR = 'uploads';
+/** Set by our own middleware from the session, never by the client (it is overwritten on every request). */
+export const USER_HEADER = 'x-cg-user-id';
+/** A 40-minute FLAC master is about 150 MB; leave room, refuse anything absurd. */
+const MAX_UPLOAD_BYTES = 400 * 1024 * 1024;
+
+type Fail = { status_code: number; body: string };
+const fail = (status_code: number, message: string): Fail => ({
+	status_code,
+	body: JSON.stringify({ code: status_code === 460 ? 'checksum_mismatch' : 'not_audio', message })
+});
+
+/**
+ * tus resumable uploads (issue #6) with a file store in DATA_DIR/uploads. The Hono middleware in
+ * routes/uploads.ts authorizes every request first; here the finished file is checked before the
+ * final PATCH is answered, so "204" to the client means "the server has every byte, verified".
+ */
+export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: string) => void) {
+	const { env, store, clock, log } = deps;
+	const directory = join(env.dataDir, UPLOADS_DIR);
+	const datastore = new FileStore({ directory });
+	const options: ConstructorParameters<typeof Server>[0] = {
+		path: UPLOADS_PATH,
+		datastore,
+		maxSize: MAX_UPLOAD_BYTES,
+		relativeLocation: true,
+		namingFunction: () => randomUUID(),
+		async onUploadCreate(req, upload) {
+			return { metadata: { ...upload.metadata, userId: req.headers.get(USER_HEADER) } };
+		},
+		async onUploadFinish(_req, upload): ReturnType<NonNullable<ServerOptions['onUploadFinish']>> {
+			const meta = v.parse(UploadMetadata, withoutUser(upload));
+			const userId = upload.metadata?.userId;
+			if (!userId) throw fail(500, 'This upload has no owner.');
+			const path = join(directory, upload.id);
+			const verified = await verifyUpload(path, meta);
+			if (!verified.ok) {
+				await datastore.remove(upload.id);
+				log.warn('upload refused', { uploadId: upload.id, reason: verified.reason });
+				throw verified.reason === 'checksum'
+					? fail(460, 'The file arrived changed on the way. It will be sent again from the start.')
+					: fail(
+							422,
+							`This is not the recording we expected (${verified.reason}). It will be made and sent again.`
+						);
+			}
+			await store.transaction((repos) =>
+				repos.trackFiles.save({
+					id: `${meta.trackId}:${meta.kind}`,
+					conversationId: meta.conversationId,
+					userId,
+					trackId: meta.trackId,
+					kind: meta.kind,
+					uploadId: upload.id,
+					filePath: join(UPLOADS_DIR, upload.id),
+					sha256: verified.sha256,
+					bytes: verified.bytes,
+					codec: verified.info.codec,
+					durationMs: Math.round(verified.info.durationMs),
+					startedAtServerMs: meta.startedAtServerMs,
+					samplesPerSecond: meta.samplesPerSecond,
+					confirmedAt: clock().toISOString()
+				})
+			);
+			onConfirmed(meta.conversationId);
+			return { headers: { 'Upload-Checksum-Sha256': verified.sha256 } };
+		}
+	};
+	return new Server(options);
+}
+
+function withoutUser(upload: Upload): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(upload.metadata ?? {}))
+		if (key !== 'userId' && value !== null) out[key] = value;
+	return out;
+}
+
+/** Parses the client's Upload-Metadata header (comma-separated "key base64value" pairs). */
+export function parseUploadMetadata(header: string | null | undefined): Record<string, string | null> {
+	try {
+		return Metadata.parse(header ?? undefined);
+	} catch {
+		return {};
+	}
+}
