@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ConsentsTable, Database } from '../schema.ts';
 import type { ConsentRepo, StoredConsent } from '../types.ts';
 
@@ -26,7 +26,10 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
 				.selectAll()
 				.where('conversation_id', '=', conversationId)
 				.orderBy('recorded_at')
-				.orderBy('id')
+				// Two answers in the same millisecond keep the order they arrived in: the ids are random,
+				// so ordering by id made "the latest answer counts" a coin toss. (A PostgreSQL port uses
+				// an identity column here.)
+				.orderBy(sql`rowid`)
 				.execute();
 			return rows.map(toRecord);
 		}
