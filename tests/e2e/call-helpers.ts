@@ -80,7 +80,7 @@ export type SavedTrack = {
 	dropouts: { atSample: number; missingMs: number }[];
 	recoveries: number;
 	pauses: { atSample: number; resumedAtServerMs?: number }[];
-	index: { kind: string }[];
+	index: { kind: string; text?: string; asked?: boolean; atServerMs: number }[];
 	/** Segments as saved: contiguous sample indexes, server times. */
 	segments: { startSample: number; sampleCount: number; serverTimeMs: number }[];
 	envelope: number[];
@@ -167,4 +167,62 @@ export async function waitForElapsed(
 		{ ms, testId, attribute },
 		{ polling: 50, timeout: ms + 60_000 }
 	);
+}
+
+/**
+ * Listens to every remote voice on the page for `ms` through WebAudio (an AnalyserNode on each
+ * playing `<audio>`'s stream): its track state and the loudest RMS heard, per element label.
+ */
+export function remoteVoices(
+	page: Page,
+	ms = 3_000
+): Promise<{ label: string; readyState: string; peakRms: number }[]> {
+	return page.evaluate(async (ms) => {
+		const context = new AudioContext();
+		await context.resume();
+		const probes = Array.from(document.querySelectorAll<HTMLAudioElement>('audio[autoplay]')).map((audio) => {
+			const stream = audio.srcObject as MediaStream | null;
+			const track = stream?.getAudioTracks()[0];
+			const analyser = context.createAnalyser();
+			analyser.fftSize = 2048;
+			if (stream && track) context.createMediaStreamSource(stream).connect(analyser);
+			return { label: audio.getAttribute('aria-label') ?? '', track, analyser, peak: 0 };
+		});
+		const buffer = new Float32Array(2048);
+		const until = performance.now() + ms;
+		while (performance.now() < until) {
+			await new Promise((r) => setTimeout(r, 50));
+			for (const probe of probes) {
+				probe.analyser.getFloatTimeDomainData(buffer);
+				const rms = Math.sqrt(buffer.reduce((sum, x) => sum + x * x, 0) / buffer.length);
+				probe.peak = Math.max(probe.peak, rms);
+			}
+		}
+		await context.close();
+		return probes.map((p) => ({
+			label: p.label,
+			readyState: p.track?.readyState ?? 'none',
+			peakRms: p.peak
+		}));
+	}, ms);
+}
+
+/** Everything this device holds of recordings: tracks and segments in IndexedDB. */
+export function recordedHere(page: Page): Promise<{ tracks: number; segments: number }> {
+	return page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const req = indexedDB.open('common-ground');
+			req.onsuccess = () => resolve(req.result);
+			req.onerror = () => reject(req.error);
+		});
+		const count = (store: string) =>
+			new Promise<number>((resolve, reject) => {
+				const req = db.transaction(store).objectStore(store).count();
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+		const result = { tracks: await count('tracks'), segments: await count('segments') };
+		db.close();
+		return result;
+	});
 }

@@ -1,7 +1,7 @@
 /**
- * The questions shown as prompts during the call (issue #5, "Prompts"). The agreed question list is
- * issue #4's shared Yjs document; until that is merged here, the room reads prompts through this
- * small interface, so wiring it to the document means writing one more `PromptSource`, nothing else.
+ * The questions shown as prompts during the call (issue #5, "Prompts"). The room reads them through
+ * this small interface: `docPromptSource` (doc-prompts.ts) reads the agreed list of issue #4's shared
+ * Yjs document, and `arrayPromptSource` holds the default prompts used when nothing was agreed.
  */
 export type Prompt = { id: string; text: string };
 export type PromptCheck = { asked: boolean; atServerMs: number };
@@ -15,6 +15,10 @@ export interface PromptSource {
 	setAsked(id: string, check: PromptCheck): void;
 	/** Calls `listener` on every change, local or remote; returns the unsubscribe function. */
 	subscribe(listener: () => void): () => void;
+	/** True when the prompts are the agreed questions and check-offs travel in the shared document. */
+	fromDocument(): boolean;
+	/** Writes a marked moment where the archive's index is kept (nowhere, for in-memory prompts). */
+	mark(id: string, atServerMs: number): void;
 }
 
 /** Prompts held in memory, from a plain array; check-offs travel over the call's data channel. */
@@ -33,6 +37,8 @@ export function arrayPromptSource(prompts: readonly Prompt[]): PromptSource {
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
-		}
+		},
+		fromDocument: () => false,
+		mark: () => {}
 	};
 }

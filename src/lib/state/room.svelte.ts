@@ -1,7 +1,7 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import type { CallMessage, RoomInfo, RoomMember } from '../contracts/call';
 import { CallSession, type LinkState } from '../call/peer-call';
-import { arrayPromptSource, type PromptSource } from '../call/prompts';
+import { arrayPromptSource, type PromptCheck, type PromptSource } from '../call/prompts';
 import { ServerClock } from '../call/server-clock';
 import { dueNotices, type TimerNotice } from '../core/conversation-timer';
 import { shouldSendStart } from '../core/recording-start';
@@ -10,6 +10,7 @@ import { LocalRecording } from './recording.svelte';
 export type RoomTexts = {
 	notice: (notice: TimerNotice) => string;
 	saveFailed: string;
+	/** The default prompts, shown only when no `source` is given. */
 	prompts: { id: string; text: string }[];
 };
 type Member = RoomMember & {
@@ -59,11 +60,17 @@ export class Room {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#lastTraffic = new Map<string, { sent: number; received: number; at: number }>();
 
-	constructor(info: RoomInfo, texts: RoomTexts) {
+	#noted: Record<string, PromptCheck>;
+
+	constructor(info: RoomInfo, texts: RoomTexts, source?: PromptSource) {
 		this.info = info;
 		this.#texts = texts;
-		this.prompts = arrayPromptSource(texts.prompts);
-		this.prompts.subscribe(() => (this.checks += 1));
+		this.prompts = source ?? arrayPromptSource(texts.prompts);
+		this.#noted = { ...this.prompts.checks() };
+		this.prompts.subscribe(() => {
+			this.checks += 1;
+			this.#noteCheckOffs();
+		});
 		this.recording = new LocalRecording({
 			clock: this.clock,
 			conversationId: info.conversationId,
@@ -129,9 +136,13 @@ export class Room {
 		this.#apply(msg);
 	}
 
+	/**
+	 * Checks a prompt off. Agreed questions sync through the shared document (every device notes the
+	 * change from there); the default prompts, which are in no document, go over the data channel.
+	 */
 	setAsked(promptId: string, asked: boolean) {
 		const msg = { type: 'prompt', promptId, asked, atServerMs: this.clock.now() } as const;
-		this.#send(msg);
+		if (!this.prompts.fromDocument()) this.#send(msg);
 		this.#apply(msg);
 	}
 
@@ -253,20 +264,11 @@ export class Room {
 				this.myReady = false;
 				void this.recording.stop();
 				return;
-			case 'prompt': {
+			case 'prompt':
 				this.prompts.setAsked(message.promptId, { asked: message.asked, atServerMs: message.atServerMs });
-				const text = this.prompts.list().find((p) => p.id === message.promptId)?.text ?? '';
-				this.recording.note((atSample) => ({
-					kind: 'question',
-					promptId: message.promptId,
-					text,
-					asked: message.asked,
-					atSample,
-					atServerMs: message.atServerMs
-				}));
 				return;
-			}
 			case 'mark':
+				this.prompts.mark(message.markId, message.atServerMs);
 				this.marks = [
 					...this.marks,
 					{ id: message.markId, atElapsedMs: this.#elapsedAt(message.atServerMs) }
@@ -279,6 +281,31 @@ export class Room {
 				}));
 				return;
 		}
+	}
+
+	/**
+	 * Writes each check-off that changed, here or on another device, into this track's time-coded
+	 * index, with the time it was made. Check-offs older than the recording (an earlier session's, or
+	 * ones the document brings back on load) are not part of it.
+	 */
+	#noteCheckOffs() {
+		const now = this.prompts.checks();
+		const started = this.shared?.startedAtServerMs ?? Infinity;
+		for (const [promptId, check] of Object.entries(now)) {
+			const before = this.#noted[promptId];
+			if (before?.asked === check.asked && before.atServerMs === check.atServerMs) continue;
+			if (check.atServerMs < started) continue;
+			const text = this.prompts.list().find((p) => p.id === promptId)?.text ?? '';
+			this.recording.note((atSample) => ({
+				kind: 'question',
+				promptId,
+				text,
+				asked: check.asked,
+				atSample,
+				atServerMs: check.atServerMs
+			}));
+		}
+		this.#noted = { ...now };
 	}
 
 	async #continueRecovered() {

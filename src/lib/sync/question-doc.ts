@@ -31,7 +31,10 @@ import {
  * - `comments`: Y.Array of plain comments (append-only; concurrent comments both stay).
  * - root `ready`: partner id → fingerprint of the agreed list they said "ready" about.
  * - root `asked`: question id → true, set during the call. Kept apart so checking a question off
- *   does not change what the partners agreed.
+ *   does not change what the partners agreed. Root `askedAt`: question id → server-synced time of
+ *   its last check-off (or un-check), and root `marks`: mark id → server-synced time of a moment
+ *   marked in the call. Together they are the archive's time-coded index (issue #5, "Time-coded
+ *   index"); the server reads them when it builds the archive package.
  * - A removal deletes the key: a concurrent edit of a removed question is dropped with it.
  */
 
@@ -42,6 +45,8 @@ export type QuestionDocResult =
 const questionsOf = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('questions');
 const readyOf = (doc: Y.Doc) => doc.getMap<string>('ready');
 const askedOf = (doc: Y.Doc) => doc.getMap<boolean>('asked');
+const askedAtOf = (doc: Y.Doc) => doc.getMap<number>('askedAt');
+const marksOf = (doc: Y.Doc) => doc.getMap<number>('marks');
 
 /** A plain snapshot of the document, for the UI and the agreement rules. */
 export function readList(doc: Y.Doc): QuestionListState {
@@ -183,6 +188,7 @@ export function removeQuestion(doc: Y.Doc, id: string, by: string): QuestionDocR
 	doc.transact(() => {
 		questionsOf(doc).delete(id);
 		askedOf(doc).delete(id);
+		askedAtOf(doc).delete(id);
 	});
 	return { ok: true, id };
 }
@@ -230,16 +236,52 @@ export function agreedQuestions(doc: Y.Doc, participantIds: readonly string[]) {
 	}));
 }
 
-export function markAsked(doc: Y.Doc, id: string, asked = true): QuestionDocResult {
+/** Checks a question off (or back on); `atServerMs` is the server-synced time of the check-off. */
+export function markAsked(doc: Y.Doc, id: string, asked = true, atServerMs?: number): QuestionDocResult {
 	if (!questionsOf(doc).has(id)) return { ok: false, reason: 'missing' };
-	if (asked) askedOf(doc).set(id, true);
-	else askedOf(doc).delete(id);
+	doc.transact(() => {
+		if (asked) askedOf(doc).set(id, true);
+		else askedOf(doc).delete(id);
+		if (atServerMs !== undefined) askedAtOf(doc).set(id, atServerMs);
+	});
 	return { ok: true, id };
+}
+
+/** Check-offs with their times: question id → { asked, atServerMs } (0 when no time was stored). */
+export function askedChecks(doc: Y.Doc): Record<string, { asked: boolean; atServerMs: number }> {
+	const asked = askedOf(doc);
+	const times = askedAtOf(doc);
+	const ids = new Set([...asked.keys(), ...times.keys()]);
+	return Object.fromEntries(
+		[...ids].sort().map((id) => [id, { asked: asked.get(id) === true, atServerMs: times.get(id) ?? 0 }])
+	);
+}
+
+/** A moment marked during the call; keyed by the mark's id, so both devices writing it make one. */
+export function addMark(doc: Y.Doc, markId: string, atServerMs: number) {
+	if (!marksOf(doc).has(markId)) marksOf(doc).set(markId, atServerMs);
+}
+
+export type IndexPoint =
+	| { kind: 'question'; id: string; text: string; atServerMs: number }
+	| { kind: 'mark'; id: string; atServerMs: number };
+
+/** The time-coded index the document holds: questions checked off as asked, and marks, by time. */
+export function timeCodedIndex(doc: Y.Doc): IndexPoint[] {
+	const points: IndexPoint[] = [];
+	const { questions } = readList(doc);
+	for (const [id, check] of Object.entries(askedChecks(doc))) {
+		const q = questions.find((x) => x.id === id);
+		if (q && check.asked && check.atServerMs > 0)
+			points.push({ kind: 'question', id, text: q.text, atServerMs: check.atServerMs });
+	}
+	marksOf(doc).forEach((atServerMs, id) => points.push({ kind: 'mark', id, atServerMs }));
+	return points.sort((a, b) => a.atServerMs - b.atServerMs || (a.id < b.id ? -1 : 1));
 }
 
 /** Calls `listener` after every change, local or remote. Returns the unsubscribe function. */
 export function observeList(doc: Y.Doc, listener: () => void): () => void {
-	const types = [questionsOf(doc), readyOf(doc), askedOf(doc)];
+	const types = [questionsOf(doc), readyOf(doc), askedOf(doc), askedAtOf(doc), marksOf(doc)];
 	for (const t of types) t.observeDeep(listener);
 	return () => {
 		for (const t of types) t.unobserveDeep(listener);

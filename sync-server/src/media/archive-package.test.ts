@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
+import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBext } from '../../../src/lib/core/bwf.ts';
 import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
+import { questionsDocName } from '../../../src/lib/contracts/questions.ts';
+import { addMark, addQuestion, markAsked, setApproval } from '../../../src/lib/sync/question-doc.ts';
 import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
 import { recordedConversation, type Person } from '../test/conversation.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
@@ -116,6 +119,22 @@ describe('archive package', () => {
 		};
 		expect((await tusUpload(t, ana.cookie, master, masterMeta)).last.status).toBe(204);
 		await t.media.idle();
+		// What the partners' devices wrote into the shared document during the call (issue #5).
+		const doc = new Y.Doc();
+		const ids = ['Where did you grow up?', 'Who taught you most?', 'Not asked'].map((text) => {
+			const added = addQuestion(doc, { text, by: ana.userId });
+			for (const who of [ana, ben]) setApproval(doc, added.ok ? added.id : '', who.userId, true);
+			return added.ok ? added.id : '';
+		});
+		markAsked(doc, ids[0] as string, true, 1762095600000 + 400);
+		markAsked(doc, ids[1] as string, true, 1762095600000 + 1_750);
+		markAsked(doc, ids[0] as string, true, 1762095600000 + 400);
+		addMark(doc, 'mark-1', 1762095600000 + 2_200);
+		addMark(doc, 'before-the-recording', 1762095600000 - 60_000);
+		await t.store.yjsDocs.append(
+			[{ docName: questionsDocName(id), update: Y.encodeStateAsUpdate(doc) }],
+			new Date()
+		);
 
 		for (const who of [ana, ben]) expect((await t.request(url, { cookie: who.cookie })).status).toBe(403);
 		const res = await t.request(url, { cookie: coordinator.cookie });
@@ -133,6 +152,12 @@ describe('archive package', () => {
 			audio: { lossless: boolean }[];
 		};
 		expect(metadata.people).toEqual([{ firstName: 'Ana' }, { firstName: 'Ben' }]);
+		const chapters = new TextDecoder().decode(files['data/metadata/chapters.vtt']);
+		expect(chapters.split('\n\n').slice(1)).toEqual([
+			'1\n00:00:00.400 --> 00:00:01.750\nWhere did you grow up?',
+			'2\n00:00:01.750 --> 00:00:02.200\nWho taught you most?',
+			expect.stringMatching(/^3\n00:00:02\.200 --> 00:00:0\d\.\d{3}\nMarked moment 1\n$/)
+		]);
 		expect(metadata.consents).toHaveLength(4);
 		expect(metadata.audio.map((a) => a.lossless)).toEqual([true, false]);
 		expect(new TextDecoder().decode(files['data/metadata/pbcore.xml'])).toContain(

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { broadcastWav } from '../../../src/lib/core/bwf.ts';
+import { chaptersFrom, chaptersVtt, type IndexPointIn } from '../../../src/lib/core/chapters.ts';
 import { mergedArchiveFields, type ArchiveFields } from '../../../src/lib/core/consent.ts';
 import type { ConversationRecord, CopyRecord, StoredConsent, TrackFile } from '../store/types.ts';
 import type { Transcoder } from './ffmpeg.ts';
@@ -10,7 +11,8 @@ import type { Transcoder } from './ffmpeg.ts';
 /**
  * The archive package (issue #6): a BagIt 1.0 bag (RFC 8493), zipped. The payload holds each
  * person's master as 48 kHz BWF, the mixed copy, PBCore XML and JSON metadata with the consent
- * records, and WebVTT chapters; manifest-sha256.txt lists every payload file.
+ * records, and WebVTT chapters (one per question asked and per moment marked, from the shared
+ * document's time-coded index); manifest-sha256.txt lists every payload file.
  */
 export type PackageInput = {
 	conversation: ConversationRecord;
@@ -21,6 +23,8 @@ export type PackageInput = {
 	dataDir: string;
 	transcoder: Transcoder;
 	now: Date;
+	/** Questions checked off and moments marked, with server-synced times (question-doc.ts). */
+	index: IndexPointIn[];
 };
 
 const xml = (s: string) =>
@@ -96,6 +100,13 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 	if (input.copy?.filePath)
 		payload['data/audio/conversation-mix.opus'] = await readFile(join(input.dataDir, input.copy.filePath));
 	const durationMs = input.copy?.durationMs ?? Math.max(0, ...masters.map((m) => m.durationMs));
+	// The mix starts with the earliest track (core/mixdown.ts), so chapters are timed from there.
+	const chapters = chaptersFrom({
+		points: input.index,
+		startServerMs: Math.min(...input.tracks.map((t) => t.startedAtServerMs)),
+		durationMs,
+		markTitle: (n) => `Marked moment ${n}`
+	});
 	const metadata = {
 		id: input.conversation.id,
 		...fields,
@@ -103,6 +114,7 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 		durationMs,
 		people: input.people.map((p) => ({ firstName: p.firstName })),
 		audio: masters.map((m) => ({ file: m.name.slice('data/'.length), lossless: m.lossless })),
+		index: chapters.map((c) => ({ kind: c.kind, startMs: c.startMs, title: c.title })),
 		consents: input.consents.map((c) => ({
 			person: input.people.findIndex((p) => p.userId === c.userId) + 1,
 			kind: c.kind,
@@ -116,10 +128,7 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 	const enc = new TextEncoder();
 	payload['data/metadata/pbcore.xml'] = enc.encode(pbcore(fields, input, durationMs));
 	payload['data/metadata/metadata.json'] = enc.encode(`${JSON.stringify(metadata, null, 2)}\n`);
-	// The question index arrives with the recorder's marks in a later change; until then one chapter spans it all.
-	payload['data/metadata/chapters.vtt'] = enc.encode(
-		`WEBVTT\n\n1\n00:00:00.000 --> ${vttTime(durationMs)}\nConversation\n`
-	);
+	payload['data/metadata/chapters.vtt'] = enc.encode(chaptersVtt(chapters, 'Conversation', durationMs));
 
 	const files: Record<string, Uint8Array> = { ...payload };
 	files['bagit.txt'] = enc.encode('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n');
@@ -147,9 +156,4 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 	return zipSync(
 		Object.fromEntries(Object.entries(files).map(([name, b]) => [`${root}/${name}`, [b, { level: 0 }]]))
 	);
-}
-
-function vttTime(ms: number): string {
-	const s = Math.floor(ms / 1000);
-	return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(Math.round(ms % 1000)).padStart(3, '0')}`;
 }

@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/context.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
 import { requireRole } from '../http/session.ts';
 import { buildArchivePackage } from '../media/archive-package.ts';
+import { loadTimeCodedIndex } from '../media/time-coded-index.ts';
 
 const WITHHELD =
 	'The archive package is withheld: both people must agree to the archive, and one of them has not, or has taken it back.';
@@ -32,7 +33,8 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 			consents,
 			dataDir: env.dataDir,
 			transcoder: media.transcoder,
-			now: clock()
+			now: clock(),
+			index: await loadTimeCodedIndex(store, conversation.id)
 		});
 		if (!zip || tracks.length === 0) {
 			throw new AppError(
