@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import { WINDOW_MS } from './audio-match';
 
@@ -225,4 +226,36 @@ export function recordedHere(page: Page): Promise<{ tracks: number; segments: nu
 		db.close();
 		return result;
 	});
+}
+
+/**
+ * Cuts one browser off the network the way a dropped link does: kills (by its id) the Chromium
+ * network-service process under `browserPid`, which holds every socket the browser has, the
+ * WebRTC media and the signaling socket alike. Chromium starts a fresh one, as a device whose
+ * Wi-Fi comes back would reconnect. Returns the killed process id.
+ */
+export function killNetworkService(browserPid: number): number {
+	const children = (pid: number): number[] => {
+		const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+		return out
+			.split('\n')
+			.map((s) => Number(s.trim()))
+			.filter((n) => n > 0);
+	};
+	const descendants: number[] = [];
+	for (let queue = children(browserPid); queue.length > 0;) {
+		const pid = queue.shift()!;
+		descendants.push(pid);
+		queue.push(...children(pid));
+	}
+	const network = descendants.find((pid) => {
+		try {
+			return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('network.mojom.NetworkService');
+		} catch {
+			return false;
+		}
+	});
+	if (!network) throw new Error('No network service process found under the browser.');
+	process.kill(network, 'SIGKILL');
+	return network;
 }
