@@ -81,7 +81,7 @@ export async function createTestApp({
 			await media.close();
 			await mailer.close();
 			await store.close();
-			rmSync(dataDir, { recursive: true, force: true });
+			rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 		}
 	};
 }

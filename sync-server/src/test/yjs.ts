@@ -122,7 +122,7 @@ export async function startYjsTestServer({ limits = {} }: { limits?: Partial<Yjs
 		},
 		async close() {
 			await stop();
-			rmSync(dataDir, { recursive: true, force: true });
+			rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 		}
 	};
 	return t;
