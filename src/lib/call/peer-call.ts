@@ -20,6 +20,8 @@ export type CallEvents = {
 	message(peerId: string, message: CallMessage): void;
 	signaling(state: 'connecting' | 'online' | 'offline'): void;
 	inAnotherTab(): void;
+	/** The server no longer knows this person (their sign-in ran out): retrying can't help. */
+	signedOut(): void;
 };
 export type Traffic = {
 	peerId: string;
@@ -145,11 +147,11 @@ export class CallSession {
 		peer.on('connection', (data) => this.#acceptData(data));
 		peer.on('disconnected', () => {
 			this.#events.signaling('offline');
-			this.#afterBackoff(() => !peer.destroyed && peer.disconnected && peer.reconnect());
+			this.#afterBackoff(() => !peer.destroyed && peer.disconnected && peer.reconnect(), true);
 		});
 		peer.on('close', () => {
 			this.#events.signaling('offline');
-			if (!this.#leaving) this.#afterBackoff(() => this.#peer === peer && this.#connectSignaling());
+			if (!this.#leaving) this.#afterBackoff(() => this.#peer === peer && this.#connectSignaling(), true);
 		});
 		peer.on('error', (error: PeerError<string>) => this.#onPeerError(error));
 	}
@@ -164,10 +166,18 @@ export class CallSession {
 		}
 	}
 
-	#afterBackoff(action: () => unknown) {
-		const delay = retryDelay({ attempt: this.#peerAttempts++, random: Math.random(), maxMs: MAX_RETRY_MS });
-		setTimeout(() => {
-			if (!this.#leaving) action();
+	#afterBackoff(action: () => unknown, checkSession = false) {
+		const attempt = this.#peerAttempts++;
+		const delay = retryDelay({ attempt, random: Math.random(), maxMs: MAX_RETRY_MS });
+		setTimeout(async () => {
+			if (this.#leaving) return;
+			// The signaling socket is refused once the sign-in has run out; say so instead of retrying forever.
+			if (checkSession && attempt >= 1 && (await signedOut())) {
+				this.#leaving = true;
+				this.#events.signedOut();
+				return;
+			}
+			action();
 		}, delay);
 	}
 
@@ -261,5 +271,17 @@ async function capBitrate(pc: RTCPeerConnection | undefined) {
 		if (!params.encodings?.length) continue;
 		for (const encoding of params.encodings) encoding.maxBitrate = WEAK_LINK_OPUS.maxAverageBitrate;
 		await sender.setParameters(params).catch(() => {});
+	}
+}
+
+/** True only when the server answers that nobody is signed in; a network failure is not "signed out". */
+async function signedOut(): Promise<boolean> {
+	try {
+		const res = await fetch('/api/session', { credentials: 'same-origin', cache: 'no-store' });
+		if (!res.ok) return false;
+		const body = (await res.json()) as { user?: unknown };
+		return body.user === null;
+	} catch {
+		return false;
 	}
 }

@@ -45,6 +45,7 @@ export class Room {
 	members = new SvelteMap<string, Member>();
 	signaling = $state<'connecting' | 'online' | 'offline'>('connecting');
 	inAnotherTab = $state(false);
+	signedOut = $state(false);
 	joined = $state(false);
 	myReady = $state(false);
 	shared = $state<Shared | undefined>();
@@ -181,7 +182,8 @@ export class Room {
 			channelOpen: () => this.#send(this.#hello()),
 			message: (peerId: string, message: CallMessage) => this.#receive(peerId, message),
 			signaling: (state: 'connecting' | 'online' | 'offline') => (this.signaling = state),
-			inAnotherTab: () => (this.inAnotherTab = true)
+			inAnotherTab: () => (this.inAnotherTab = true),
+			signedOut: () => (this.signedOut = true)
 		};
 	}
 
