@@ -12,6 +12,9 @@ import { expectVisibleFocus, tabTo } from './keyboard';
 // its focus. Her partner is a second browser context driven normally. axe runs on every state, in
 // the participant's language; the journey runs once in English and once in Spanish.
 
+// As in call.e2e.ts: a trace's screencast takes the cores the real-time audio threads need.
+test.use({ trace: 'off' });
+
 type Lang = 'en' | 'es';
 const catalogs: Record<Lang, Record<string, string>> = {
 	en: JSON.parse(readFileSync('messages/en.json', 'utf8')) as Record<string, string>,
@@ -43,7 +46,7 @@ for (const lang of ['en', 'es'] as const) {
 		app,
 		browser
 	}) => {
-		test.setTimeout(240_000);
+		test.setTimeout(420_000);
 		const t = (key: string, params?: Record<string, string | number>) => text(lang, key, params);
 		const demo = seedDemo(app);
 		const conversation = demo.conversations[0]!;
