@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from '@playwright/test';
-import { expectNoAxeViolations, useLanguage } from './a11y';
+import { expectNoAxeViolations, expectNoMotion, useLanguage } from './a11y';
 import { joinRoom } from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
@@ -34,7 +34,7 @@ async function press(page: Page, target: Locator, key: 'Enter' | 'Space' = 'Ente
 }
 
 async function signedIn(browser: Browser, url: string, lang: Lang): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
+	const page = await (await browser.newContext({ reducedMotion: 'reduce' })).newPage();
 	await useLanguage(page, lang);
 	await page.goto(url);
 	await expect(page.getByTestId('signed-in')).toBeVisible({ timeout: 30_000 });
@@ -62,6 +62,7 @@ for (const lang of ['en', 'es'] as const) {
 		).toBeVisible();
 		await expect(page.getByTestId('partner-autobiography')).not.toBeEmpty();
 		await expectNoAxeViolations(page, `the partner's profile (${lang})`);
+		await expectNoMotion(page, `the partner's profile (${lang})`);
 
 		// 2. The question list: add one from the bank and one of her own, reorder, approve, say ready.
 		await press(page, page.getByRole('link', { name: t('match_questions_link') }));
@@ -98,6 +99,7 @@ for (const lang of ['en', 'es'] as const) {
 		await partner.getByLabel('I am ready to record with these questions').check();
 		await expect(page.getByTestId('ready-state')).toHaveText(t('questions_ready_both'));
 		await expectNoAxeViolations(page, `the agreed question list (${lang})`);
+		await expectNoMotion(page, `the agreed question list (${lang})`);
 
 		// 3. The room: mic check, join, ready, a prompt, a mark, pause and resume, stop.
 		await press(page, page.getByRole('link', { name: t('questions_room_link') }));
@@ -124,6 +126,7 @@ for (const lang of ['en', 'es'] as const) {
 		await press(page, page.getByRole('button', { name: t('call_mark') }));
 		await expect(page.getByTestId('marks')).toBeVisible();
 		await expectNoAxeViolations(page, `the call while recording (${lang})`);
+		await expectNoMotion(page, `the call while recording (${lang})`);
 
 		// Pause and resume are one button, so the focus stays on it and Enter toggles it back.
 		const pause = page.getByRole('button', { name: t('call_pause') });
@@ -162,6 +165,7 @@ for (const lang of ['en', 'es'] as const) {
 		// The upload's progress is announced as it goes (a live region per track).
 		await expect(page.getByTestId('upload-share').getByRole('status')).not.toBeEmpty({ timeout: 30_000 });
 		await expectNoAxeViolations(page, `the consent form, saved (${lang})`);
+		await expectNoMotion(page, `the consent form (${lang})`);
 		expect(
 			app.query(
 				'select kind, answer from consents where conversation_id = ? and user_id = ? order by kind',

@@ -37,6 +37,19 @@ describe('emails in the recipient’s language', () => {
 		}
 	});
 
+	it('a person who switches the app’s language gets the next emails in it', async () => {
+		t = await createTestApp();
+		const rosa = await participant(t, { uiLanguage: 'en' });
+		const choose = (body: unknown, cookie?: string) =>
+			t.request('/api/me/language', { method: 'PUT', body, cookie });
+		expect((await choose({ language: 'es' })).status).toBe(401);
+		expect((await choose({ language: 'fr' }, rosa.cookie)).status).toBe(400);
+		expect((await choose({ language: 'es' }, rosa.cookie)).status).toBe(204);
+		await t.request('/api/auth/email-link', { body: { email: rosa.answers.email } });
+		const [mail] = await mailbox(rosa.answers.email);
+		expect(mail?.subject).toBe('Su enlace para entrar a Common Ground');
+	});
+
 	it('match, invite, .ics and reminders: Spanish for Rosa, English for Tom, in one conversation', async () => {
 		const time = testClock(new Date('2026-11-02T15:00:00Z'));
 		t = await createTestApp({ clock: time.clock });
