@@ -31,7 +31,7 @@ try {
 		}))
 	);
 	log('Auditing the main routes with Lighthouse…');
-	const audit = await lighthouseScores({ url: server.url });
+	const audit = await lighthouseScores({ app: server.app });
 	for (const { route, accessibility, bestPractices, failed } of audit.details)
 		log(
 			`  ${route}: accessibility ${accessibility}, best practices ${bestPractices}${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`

@@ -1,4 +1,5 @@
 import { readingGrade } from './core/readability';
+import { spanishReadingEase } from './core/readability-es';
 
 /**
  * The texts issue #8 holds to about US grade 8, as groups of message keys. Policy statements, names
@@ -24,4 +25,13 @@ export function messagesOf(catalog: Record<string, string>, set: PlainLanguageSe
 export function gradeOf(catalog: Record<string, string>, set: PlainLanguageSet): number | undefined {
 	const texts = messagesOf(catalog, set);
 	return texts.length === 0 ? undefined : readingGrade(texts);
+}
+
+/**
+ * The Spanish set's Fernández Huerta reading ease (0–100, higher is easier; 60 and up is about US
+ * grade 8 or simpler), or undefined while no screen uses it yet.
+ */
+export function spanishEaseOf(catalog: Record<string, string>, set: PlainLanguageSet): number | undefined {
+	const texts = messagesOf(catalog, set);
+	return texts.length === 0 ? undefined : spanishReadingEase(texts);
 }

@@ -111,7 +111,7 @@ export function createApp({
 	app.route('/api/invites', inviteRoutes(deps));
 	app.route('/api/mutations', mutationRoutes(deps));
 	app.route('/api/auth', authRoutes(deps));
-	app.route('/api/me', meRoutes());
+	app.route('/api/me', meRoutes(deps));
 	app.route('/api/session', sessionRoutes());
 	app.route('/api/kiosks', kioskAdminRoutes(deps));
 	let sealer: Promise<Sealer> | undefined;

@@ -17,3 +17,26 @@ export async function expectNoAxeViolations(page: Page, state: string) {
 export async function useLanguage(page: Page, locale: 'en' | 'es') {
 	await page.addInitScript((value) => localStorage.setItem('PARAGLIDE_LOCALE', value), locale);
 }
+
+/**
+ * With `prefers-reduced-motion: reduce` (WCAG 2.3.3), nothing on the page animates or transitions,
+ * pseudo-elements included, and nothing scrolls smoothly. Fails with the elements that still move.
+ */
+export async function expectNoMotion(page: Page, state: string) {
+	const moving = await page.evaluate(() => {
+		const seconds = (list: string) => Math.max(...list.split(',').map((d) => parseFloat(d) || 0));
+		const found: string[] = [];
+		for (const el of Array.from(document.querySelectorAll('*'))) {
+			for (const pseudo of [null, '::before', '::after']) {
+				const style = getComputedStyle(el, pseudo);
+				const animated = style.animationName !== 'none' && seconds(style.animationDuration) > 0;
+				const transition = seconds(style.transitionDuration) > 0;
+				const smooth = style.scrollBehavior === 'smooth';
+				if (animated || transition || smooth)
+					found.push(`${el.tagName.toLowerCase()}${pseudo ?? ''}.${el.className}`);
+			}
+		}
+		return found;
+	});
+	expect(moving, `elements that move under prefers-reduced-motion on ${state}`).toEqual([]);
+}

@@ -1,4 +1,4 @@
-import { expectNoAxeViolations, useLanguage } from './a11y';
+import { expectNoAxeViolations, expectNoMotion, useLanguage } from './a11y';
 import { expect, test } from './fixtures';
 import { person } from './questionnaire';
 
@@ -73,3 +73,17 @@ async function fillStep(page: import('@playwright/test').Page, step: number) {
 			break;
 	}
 }
+
+test('with prefers-reduced-motion, nothing animates on the landing, sign-in and sign-up pages', async ({
+	browser,
+	app
+}) => {
+	const context = await browser.newContext({ reducedMotion: 'reduce' });
+	const page = await context.newPage();
+	for (const route of ['/', '/signin', '/signup']) {
+		await page.goto(`${app.url}${route}`);
+		await expect(page.locator('h1, h2').first()).toBeVisible();
+		await expectNoMotion(page, route);
+	}
+	await context.close();
+});

@@ -15,6 +15,10 @@ export const Me = v.strictObject({
 });
 export type Me = v.InferOutput<typeof Me>;
 
+/** PUT /api/me/language: the language a signed-in person chose in the app, for their emails and invites. */
+export const LanguageChoice = v.strictObject({ language: v.picklist(['en', 'es']) });
+export type LanguageChoice = v.InferOutput<typeof LanguageChoice>;
+
 /** GET /api/session: who is signed in on this browser, if anyone. Always 200, so a first visit logs no error. */
 export const Session = v.strictObject({ user: v.nullable(Me) });
 export type Session = v.InferOutput<typeof Session>;

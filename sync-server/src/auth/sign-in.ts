@@ -98,7 +98,8 @@ export async function requestSignInEmail(
 			to: user.email,
 			firstName: user.firstName,
 			signInUrl,
-			linkTtlMinutes: env.signInLinkTtlMinutes
+			linkTtlMinutes: env.signInLinkTtlMinutes,
+			language: user.language
 		});
 		await repos.mail.enqueue(message, now);
 		return true;

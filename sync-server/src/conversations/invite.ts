@@ -1,4 +1,5 @@
 import ical, { ICalCalendarMethod } from 'ical-generator';
+import { mailText } from '../mail/catalog.ts';
 import type { MailAttachment } from '../store/types.ts';
 
 /** The room link in every invite (issue #3); the call itself is issue #5's. */
@@ -18,15 +19,17 @@ export function conversationInvite(input: {
 	room: string;
 	publicUrl: string;
 	sequence: number;
+	language: string;
 }): MailAttachment {
+	const t = mailText(input.language);
 	const calendar = ical({ name: 'Common Ground', method: ICalCalendarMethod.PUBLISH });
 	calendar.createEvent({
 		id: `${input.conversationId}@${new URL(input.publicUrl).hostname}`,
 		sequence: input.sequence,
 		start: input.start,
 		end: new Date(input.start.getTime() + input.minutes * 60_000),
-		summary: `Common Ground conversation with ${input.partnerFirstName}`,
-		description: `Open the conversation room at the time: ${input.room}`,
+		summary: t.ics_summary(input.partnerFirstName),
+		description: t.ics_description(input.room),
 		location: input.room,
 		url: input.room
 	});

@@ -1,3 +1,4 @@
+import { DATE_LOCALE, mailLanguage } from '../mail/catalog.ts';
 import {
 	transition,
 	type ConversationAction,
@@ -120,6 +121,7 @@ async function apply(
 					firstName: ctx.partner.firstName,
 					partnerFirstName: ctx.me.firstName,
 					about: effect.about,
+					language: ctx.partner.language,
 					env
 				}),
 				now
@@ -138,13 +140,13 @@ async function sendInvites(
 	{ ctx, start, env, now }: { ctx: ConversationContext; start: Date; env: Env; now: Date }
 ): Promise<void> {
 	const room = roomUrl(env.publicUrl, ctx.conversation.id);
-	const when = describeWhen(start, ctx.timeZone);
 	const sequence = Math.max(0, Math.floor((now.getTime() - Date.parse(ctx.conversation.createdAt)) / 1000));
 	for (const [person, partner] of [
 		[ctx.me, ctx.partner],
 		[ctx.partner, ctx.me]
 	] as const) {
 		if (!person.email) continue;
+		const when = describeWhen(start, ctx.timeZone, person.language);
 		const ics = conversationInvite({
 			conversationId: ctx.conversation.id,
 			start,
@@ -152,19 +154,21 @@ async function sendInvites(
 			partnerFirstName: partner.firstName,
 			room,
 			publicUrl: env.publicUrl,
-			sequence
+			sequence,
+			language: person.language
 		});
 		const base = {
 			to: person.email,
 			firstName: person.firstName,
 			partnerFirstName: partner.firstName,
 			when,
-			roomUrl: room
+			roomUrl: room,
+			language: person.language
 		};
 		await repos.mail.enqueue(invitationEmail({ ...base, ics }), now);
 		for (const [lead, hours] of [
-			['24 hours', 24],
-			['1 hour', 1]
+			['24h', 24],
+			['1h', 1]
 		] as const) {
 			const sendAfter = new Date(start.getTime() - hours * 3_600_000);
 			if (sendAfter <= now) continue;
@@ -181,8 +185,8 @@ async function sendInvites(
 	}
 }
 
-export function describeWhen(start: Date, timeZone: string): string {
-	const text = new Intl.DateTimeFormat('en-US', {
+export function describeWhen(start: Date, timeZone: string, language = 'en'): string {
+	const text = new Intl.DateTimeFormat(DATE_LOCALE[mailLanguage(language)], {
 		timeZone,
 		weekday: 'long',
 		month: 'long',

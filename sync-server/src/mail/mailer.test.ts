@@ -106,7 +106,8 @@ describe('mail templates', () => {
 			communityName: 'Birmingham, AL',
 			signInUrl: 'https://talk.example.org/signin?token=abc',
 			personalCode: 'K7QM-4XTR',
-			linkTtlMinutes: 1440
+			linkTtlMinutes: 1440,
+			language: 'en'
 		});
 		expect(mail.text).toContain('https://talk.example.org/signin?token=abc');
 		expect(mail.text).toContain('K7QM-4XTR');

@@ -1,53 +1,59 @@
 import type { Env } from '../env.ts';
 import type { MailAttachment, NewOutboxMessage } from '../store/types.ts';
+import { mailText, type MailCatalog } from './catalog.ts';
 import { textToHtml } from './templates.ts';
 
 /**
- * Emails of matching and scheduling. They name the partner by first name only (DESIGN.md, "Privacy
- * rules") and always link back to the app, where the details live.
+ * Emails of matching and scheduling, in the recipient's stored language. They name the partner by
+ * first name only (DESIGN.md, "Privacy rules") and always link back to the app, where the details live.
  */
 
-const mail = (to: string, subject: string, lines: string[], extra: Partial<NewOutboxMessage> = {}) => {
-	const text = [...lines, '', 'Common Ground'].join('\n');
+const mail = (
+	t: MailCatalog,
+	to: string,
+	subject: string,
+	lines: string[],
+	extra: Partial<NewOutboxMessage> = {}
+) => {
+	const text = [...lines, '', t.signature].join('\n');
 	return { to, subject, text, html: textToHtml(text), ...extra };
 };
 
-export function matchProposedEmail({ to, firstName, env }: { to: string; firstName: string; env: Env }) {
-	return mail(to, 'You have a conversation partner', [
-		`Hi ${firstName},`,
+export function matchProposedEmail(input: { to: string; firstName: string; language: string; env: Env }) {
+	const t = mailText(input.language);
+	return mail(t, input.to, t.match_subject, [
+		t.hi(input.firstName),
 		'',
-		'We found someone for you to talk with: different views, something in common, and time free at the same hours.',
-		'Read their short story, then accept or decline:',
-		`${env.publicUrl}/conversation`
+		t.match_found,
+		t.match_read,
+		`${input.env.publicUrl}/conversation`
 	]);
 }
 
 const UPDATE_LINES = {
-	accepted: (partner: string) => `${partner} accepted your match. Once you have both accepted, pick a time.`,
-	declined: (partner: string) =>
-		`${partner} declined this match. You are back in the pool, first in line for the next one.`,
-	time_proposed: (partner: string) =>
-		`${partner} picked a time for your conversation. Confirm it, or pick another.`,
-	rescheduled: (partner: string) => `${partner} needs another time. Pick a new one together.`,
-	cancelled: (partner: string) =>
-		`${partner} cancelled your conversation. You are back in the pool, first in line for the next match.`
-} as const;
+	accepted: 'update_accepted',
+	declined: 'update_declined',
+	time_proposed: 'update_time_proposed',
+	rescheduled: 'update_rescheduled',
+	cancelled: 'update_cancelled'
+} as const satisfies Record<string, keyof MailCatalog>;
 
 export function partnerUpdateEmail(input: {
 	to: string;
 	firstName: string;
 	partnerFirstName: string;
 	about: keyof typeof UPDATE_LINES;
+	language: string;
 	env: Env;
 }) {
-	return mail(to(input), 'News about your Common Ground conversation', [
-		`Hi ${input.firstName},`,
+	const t = mailText(input.language);
+	return mail(t, input.to, t.update_subject, [
+		t.hi(input.firstName),
 		'',
-		UPDATE_LINES[input.about](input.partnerFirstName),
+		t[UPDATE_LINES[input.about]](input.partnerFirstName),
 		`${input.env.publicUrl}/conversation`
 	]);
 }
-const to = (input: { to: string }) => input.to;
 
 export function invitationEmail(input: {
 	to: string;
@@ -55,19 +61,22 @@ export function invitationEmail(input: {
 	partnerFirstName: string;
 	when: string;
 	roomUrl: string;
+	language: string;
 	ics: MailAttachment;
 }) {
+	const t = mailText(input.language);
 	return mail(
+		t,
 		input.to,
-		`Your conversation with ${input.partnerFirstName}: ${input.when}`,
+		t.invite_subject(input.partnerFirstName, input.when),
 		[
-			`Hi ${input.firstName},`,
+			t.hi(input.firstName),
 			'',
-			`You and ${input.partnerFirstName} agreed on a time: ${input.when}.`,
-			'The calendar invite is attached. At the time, open the conversation room:',
+			t.invite_agreed(input.partnerFirstName, input.when),
+			t.invite_attached,
 			input.roomUrl,
 			'',
-			'We will remind you a day before and an hour before.'
+			t.invite_reminders
 		],
 		{ attachments: [input.ics] }
 	);
@@ -79,18 +88,22 @@ export function reminderEmail(input: {
 	partnerFirstName: string;
 	when: string;
 	roomUrl: string;
-	lead: '24 hours' | '1 hour';
+	lead: '24h' | '1h';
+	language: string;
 	sendAfter: string;
 	cancelKey: string;
 }) {
+	const t = mailText(input.language);
+	const lead = input.lead === '24h' ? t.reminder_lead_24h : t.reminder_lead_1h;
 	return mail(
+		t,
 		input.to,
-		`Reminder: your conversation with ${input.partnerFirstName} is in ${input.lead}`,
+		t.reminder_subject(input.partnerFirstName, lead),
 		[
-			`Hi ${input.firstName},`,
+			t.hi(input.firstName),
 			'',
-			`Your conversation with ${input.partnerFirstName} starts ${input.when}.`,
-			'Find a quiet place and open the conversation room a few minutes early:',
+			t.reminder_starts(input.partnerFirstName, input.when),
+			t.reminder_early,
 			input.roomUrl
 		],
 		{ sendAfter: input.sendAfter, cancelKey: input.cancelKey }
@@ -102,12 +115,14 @@ export function staffInviteEmail(input: {
 	firstName: string;
 	organizationName: string;
 	signInUrl: string;
+	language: string;
 }) {
-	return mail(input.to, `Your Common Ground account for ${input.organizationName}`, [
-		`Hi ${input.firstName},`,
+	const t = mailText(input.language);
+	return mail(t, input.to, t.staff_subject(input.organizationName), [
+		t.hi(input.firstName),
 		'',
-		`A coordinator created a Common Ground account for you as staff of ${input.organizationName}.`,
-		'Open this link to sign in and see how your people are doing:',
+		t.staff_created(input.organizationName),
+		t.staff_open,
 		input.signInUrl
 	]);
 }

@@ -1,6 +1,7 @@
 import type { NewOutboxMessage } from '../store/types.ts';
+import { mailText, type MailCatalog } from './catalog.ts';
 
-/** Plain-language English for now; Spanish arrives with the client's translations. */
+/** Plain language, in the recipient's stored language (`catalog.ts`). */
 
 export function welcomeEmail(input: {
 	to: string;
@@ -9,31 +10,28 @@ export function welcomeEmail(input: {
 	signInUrl: string;
 	personalCode: string;
 	linkTtlMinutes: number;
+	language: string;
 }): NewOutboxMessage {
-	const validity = describeDuration(input.linkTtlMinutes);
+	const t = mailText(input.language);
+	const validity = describeDuration(input.linkTtlMinutes, t);
 	const text = [
-		`Hi ${input.firstName},`,
+		t.hi(input.firstName),
 		'',
-		`Thank you for signing up for Common Ground in ${input.communityName}.`,
+		t.welcome_thanks(input.communityName),
 		'',
-		`To sign in, open this link. It works once, for the next ${validity}:`,
+		t.welcome_link(validity),
 		input.signInUrl,
 		'',
-		`Your personal code is ${input.personalCode}`,
-		'Keep it somewhere safe. You can sign in with it on any device, for example a library computer, even after the link has expired.',
+		t.welcome_code(input.personalCode),
+		t.welcome_keep_code,
 		'',
-		'What happens next: a coordinator will match you with a conversation partner and email you to agree on a time.',
+		t.welcome_next,
 		'',
-		'If you did not sign up, you can ignore this email.',
+		t.welcome_ignore,
 		'',
-		'Common Ground'
+		t.signature
 	].join('\n');
-	return {
-		to: input.to,
-		subject: 'Welcome to Common Ground: your sign-in link and personal code',
-		text,
-		html: textToHtml(text)
-	};
+	return { to: input.to, subject: t.welcome_subject, text, html: textToHtml(text) };
 }
 
 export function signInLinkEmail(input: {
@@ -41,25 +39,27 @@ export function signInLinkEmail(input: {
 	firstName: string;
 	signInUrl: string;
 	linkTtlMinutes: number;
+	language: string;
 }): NewOutboxMessage {
+	const t = mailText(input.language);
 	const text = [
-		`Hi ${input.firstName},`,
+		t.hi(input.firstName),
 		'',
-		`Here is your link to sign in to Common Ground. It works once, for the next ${describeDuration(input.linkTtlMinutes)}:`,
+		t.signin_link(describeDuration(input.linkTtlMinutes, t)),
 		input.signInUrl,
 		'',
-		'If you did not ask for this, you can ignore this email: nobody can sign in without the link.',
+		t.signin_ignore,
 		'',
-		'Common Ground'
+		t.signature
 	].join('\n');
-	return { to: input.to, subject: 'Your Common Ground sign-in link', text, html: textToHtml(text) };
+	return { to: input.to, subject: t.signin_subject, text, html: textToHtml(text) };
 }
 
-export function describeDuration(minutes: number): string {
-	const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-	if (minutes % (60 * 24) === 0) return plural(minutes / (60 * 24), 'day');
-	if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
-	return plural(minutes, 'minute');
+export function describeDuration(minutes: number, t: MailCatalog = mailText('en')): string {
+	const plural = (n: number, [one, many]: [string, string]) => `${n} ${n === 1 ? one : many}`;
+	if (minutes % (60 * 24) === 0) return plural(minutes / (60 * 24), t.units.day);
+	if (minutes % 60 === 0) return plural(minutes / 60, t.units.hour);
+	return plural(minutes, t.units.minute);
 }
 
 export function escapeHtml(text: string): string {
@@ -78,19 +78,21 @@ export function copyReadyEmail(input: {
 	firstName: string;
 	partnerFirstName: string;
 	url: string;
+	language: string;
 }): NewOutboxMessage {
+	const t = mailText(input.language);
 	const text = [
-		`Hi ${input.firstName},`,
+		t.hi(input.firstName),
 		'',
-		`Your conversation with ${input.partnerFirstName} is ready to listen to. You both agreed to keep a copy.`,
+		t.copy_ready(input.partnerFirstName),
 		'',
-		'Sign in and open it here. Only you can use this link:',
+		t.copy_open,
 		input.url,
 		'',
-		'You can also keep it in the app to listen without a connection.',
-		'If either of you changes your mind, the copy stops being available at once.',
+		t.copy_offline,
+		t.copy_withdraw,
 		'',
-		'Common Ground'
+		t.signature
 	].join('\n');
-	return { to: input.to, subject: 'Your Common Ground conversation is ready', text, html: textToHtml(text) };
+	return { to: input.to, subject: t.copy_subject, text, html: textToHtml(text) };
 }

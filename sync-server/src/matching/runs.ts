@@ -116,7 +116,10 @@ export async function approvePairs(
 			await repos.participants.clearPriority(id);
 			const user = await repos.users.findById(id);
 			if (user?.email)
-				await repos.mail.enqueue(matchProposedEmail({ to: user.email, firstName: user.firstName, env }), now);
+				await repos.mail.enqueue(
+					matchProposedEmail({ to: user.email, firstName: user.firstName, language: user.language, env }),
+					now
+				);
 		}
 		created.push(conversation);
 	}

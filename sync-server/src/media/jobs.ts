@@ -112,7 +112,8 @@ async function notifyIfAllowed(deps: Deps, conversationId: string): Promise<void
 					to: person.email,
 					firstName: person.firstName,
 					partnerFirstName: partner.firstName,
-					url
+					url,
+					language: person.language
 				}),
 				now
 			);

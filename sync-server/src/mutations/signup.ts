@@ -56,7 +56,8 @@ export async function applySignup(
 		communityName: community.name,
 		signInUrl,
 		personalCode,
-		linkTtlMinutes: env.signInLinkTtlMinutes
+		linkTtlMinutes: env.signInLinkTtlMinutes,
+		language: user.language
 	});
 	await repos.mail.enqueue(message, now);
 	const result = v.parse(SignupResult, {

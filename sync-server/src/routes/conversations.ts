@@ -70,7 +70,8 @@ export function conversationRoutes(deps: AppDeps) {
 				partnerFirstName: ctx.partner.firstName,
 				room: roomUrl(env.publicUrl, ctx.conversation.id),
 				publicUrl: env.publicUrl,
-				sequence: 0
+				sequence: 0,
+				language: ctx.me.language
 			});
 			return c.body(ics.content, 200, {
 				'Content-Type': ics.contentType,

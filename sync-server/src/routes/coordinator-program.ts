@@ -118,7 +118,8 @@ export function coordinatorProgramRoutes(deps: AppDeps) {
 						to: body.email,
 						firstName: body.firstName,
 						organizationName: organization.name,
-						signInUrl
+						signInUrl,
+						language: user.language
 					}),
 					now
 				);

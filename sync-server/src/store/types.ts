@@ -136,6 +136,8 @@ export interface UserRepo {
 	personalCodeHashExists(hash: string): Promise<boolean>;
 	/** For the coordinator's pickers (facilitators): id and full name only. */
 	listByRole(role: Role): Promise<{ id: string; name: string }[]>;
+	/** The language emails and the .ics go out in (issue #8). */
+	setLanguage(id: string, language: string): Promise<void>;
 }
 
 export interface ParticipantRepo {

@@ -26,6 +26,9 @@ export function userRepo(db: Kysely<Database>): UserRepo {
 			return toRecord(row);
 		},
 		findById: (id) => findBy('id', id),
+		async setLanguage(id, language) {
+			await db.updateTable('users').set({ language }).where('id', '=', id).execute();
+		},
 		findByEmail: (email) => findBy('email', email),
 		findByPersonalCodeHash: (hash) => findBy('personal_code_hash', hash),
 		async personalCodeHashExists(hash) {
