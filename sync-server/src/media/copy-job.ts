@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COPY_SAMPLE_RATE, mixStereo, type PlacedTrack } from '../../../src/lib/core/mixdown.ts';
 import type { ConversationRecord, TrackFile } from '../store/types.ts';
@@ -83,13 +83,7 @@ export async function produceCopy(
 	if (!encoded) throw new Error('encoding the copy gave no file');
 	await mkdir(join(dataDir, COPIES_DIR), { recursive: true });
 	const filePath = join(COPIES_DIR, `${conversationId}.opus`);
-	const handle = await open(join(dataDir, filePath), 'w');
-	try {
-		await handle.writeFile(encoded);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
+	await writeWhole(join(dataDir, filePath), encoded);
 	return {
 		filePath,
 		sha256: createHash('sha256').update(encoded).digest('hex'),
@@ -97,4 +91,21 @@ export async function produceCopy(
 		durationMs: Math.round((mix.left.length / COPY_SAMPLE_RATE) * 1000),
 		loudness: mix.loudness
 	};
+}
+
+/**
+ * Writes to a temporary name, syncs, then renames over the final name (atomic on one file system):
+ * a crash mid-write leaves the old copy or none, never half a file (issue #6, mix restarted after a
+ * crash). The temporary name is fixed, so a rerun overwrites any leftover instead of piling them up.
+ */
+export async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
+	const partial = `${path}.partial`;
+	const handle = await open(partial, 'w');
+	try {
+		await handle.writeFile(bytes);
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	await rename(partial, path);
 }
