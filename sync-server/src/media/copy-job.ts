@@ -28,7 +28,11 @@ export async function decodeToPcm(transcoder: Transcoder, bytes: Uint8Array): Pr
 	);
 	if (!raw) throw new Error('decoding gave no samples');
 	const samples = new Int16Array(raw.buffer, raw.byteOffset, Math.floor(raw.byteLength / 2));
-	return Float32Array.from(samples, (s) => s / 32768);
+	// A plain loop: Float32Array.from with a map function goes through the iterator protocol and took
+	// ~10× longer, about 20 s of a 10-minute copy's mix (bench: stop_to_copy_mix_seconds).
+	const pcm = new Float32Array(samples.length);
+	for (let i = 0; i < samples.length; i++) pcm[i] = (samples[i] ?? 0) / 32768;
+	return pcm;
 }
 
 function interleave(left: Float32Array, right: Float32Array): Uint8Array {
