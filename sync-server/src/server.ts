@@ -62,7 +62,7 @@ export async function startServer({
 	upgrades.route('/yjs/', yjs.handleUpgrade);
 	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, transcoder: createTranscoder() });
 	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
-	media.resumeInterrupted().catch((error: unknown) => log.error('resuming media jobs failed', { error }));
+	void media.resumeInterrupted();
 	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media });
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);

@@ -20,7 +20,8 @@ export interface MediaJobs {
 	consentChanged(conversationId: string): void;
 	/**
 	 * On boot: queues the mix again for every conversation whose share tracks are all confirmed but
-	 * whose copy is missing, failed, or was still being mixed when the server stopped. Returns how many.
+	 * whose copy is missing, failed, or was still being mixed when the server stopped. Resolves with
+	 * how many were queued.
 	 */
 	resumeInterrupted(): Promise<number>;
 	/** Resolves when every queued job has run (tests, graceful shutdown). */
@@ -42,16 +43,19 @@ export function createMediaJobs(deps: Deps): MediaJobs {
 	return {
 		trackConfirmed: (id) => enqueue('mix', id, () => mixIfReady(deps, id)),
 		consentChanged: (id) => enqueue('notify', id, () => notifyIfAllowed(deps, id)),
-		async resumeInterrupted() {
-			const ids = await deps.store.trackFiles.conversationsWithBothShareTracks();
-			let queued = 0;
-			for (const id of ids) {
-				if (await copyIsWhole(deps, id)) continue;
-				deps.log.info('mixing again after a restart', { conversationId: id });
-				enqueue('mix', id, () => mixIfReady(deps, id, { force: true }));
-				queued++;
-			}
-			return queued;
+		resumeInterrupted() {
+			// Queued like any job, so close() waits for it and it never races the store shutting down.
+			const stale: string[] = [];
+			enqueue('resume', '*', async () => {
+				const ids = await deps.store.trackFiles.conversationsWithBothShareTracks();
+				for (const id of ids) if (!(await copyIsWhole(deps, id))) stale.push(id);
+				for (const id of stale) {
+					deps.log.info('mixing again after a restart', { conversationId: id });
+					enqueue('mix', id, () => mixIfReady(deps, id, { force: true }));
+				}
+			});
+			// Resolves once the list is made (the mixes then follow in the queue); a failure is logged.
+			return queue.then(() => stale.length);
 		},
 		idle: () => queue,
 		transcoder: deps.transcoder,
