@@ -1,4 +1,5 @@
 // `npm run bench`: prints a table of figures; `npm run bench -- --json` prints [{name, value, unit}].
+import { afterCallFigures } from './after-call';
 import { callAndRecording } from './call';
 import { firstVisit } from './first-visit';
 import { lighthouseScores } from './lighthouse';
@@ -42,7 +43,9 @@ try {
 		`Measuring a call and its recording between two Chromium browsers (${process.env.BENCH_RECORDING_MINUTES ?? 10} min)…`
 	);
 	figures.push(...(await callAndRecording({ app: server.app })));
-	log('Measuring encoding, share-track size and the mixdown…');
+	log('Measuring encoding in Chromium, the share track, and stop → copy over 1 Mbit/s (10 min)…');
+	figures.push(...(await afterCallFigures()));
+	log('Measuring the server mixdown…');
 	figures.push(...(await mediaFigures()));
 } finally {
 	await server.stop();

@@ -61,6 +61,8 @@ export async function startServer({
 	const yjs = createYjsService({ env: boundEnv, store, clock, log });
 	upgrades.route('/yjs/', yjs.handleUpgrade);
 	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, transcoder: createTranscoder() });
+	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
+	void media.resumeInterrupted();
 	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media });
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);

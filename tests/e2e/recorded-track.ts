@@ -69,13 +69,18 @@ export async function storeFinishedTrack(
 		recordingId: string;
 		startedAtServerMs: number;
 		pcm: Int16Array;
+		/** Loop `pcm` in the page up to this many seconds (long tracks without shipping them whole). */
+		seconds?: number;
 	}
 ) {
 	const base64 = Buffer.from(input.pcm.buffer, input.pcm.byteOffset, input.pcm.byteLength).toString('base64');
 	await page.evaluate(
-		async ({ base64, conversationId, userId, recordingId, startedAtServerMs, rate }) => {
+		async ({ base64, conversationId, userId, recordingId, startedAtServerMs, rate, seconds }) => {
 			const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-			const samples = new Int16Array(bytes.buffer);
+			const clip = new Int16Array(bytes.buffer);
+			const samples = seconds ? new Int16Array(Math.round(seconds * rate)) : clip;
+			for (let at = clip === samples ? samples.length : 0; at < samples.length; at += clip.length)
+				samples.set(clip.subarray(0, samples.length - at), at);
 			const open = indexedDB.open('common-ground');
 			const db = await new Promise<IDBDatabase>((resolve, reject) => {
 				open.onsuccess = () => resolve(open.result);
@@ -131,7 +136,8 @@ export async function storeFinishedTrack(
 			userId: input.userId,
 			recordingId: input.recordingId,
 			startedAtServerMs: input.startedAtServerMs,
-			rate: RATE
+			rate: RATE,
+			seconds: input.seconds
 		}
 	);
 }

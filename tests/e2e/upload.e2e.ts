@@ -17,9 +17,12 @@ type Person = { context: BrowserContext; page: Page; userId: string };
 async function signIn(
 	browser: import('@playwright/test').Browser,
 	url: string,
-	userId: string
+	userId: string,
+	{ noWebCodecs = false } = {}
 ): Promise<Person> {
 	const context = await browser.newContext();
+	// A browser without WebCodecs' AudioEncoder: the share track takes the ffmpeg.wasm path.
+	if (noWebCodecs) await context.addInitScript(() => Reflect.deleteProperty(globalThis, 'AudioEncoder'));
 	const page = await context.newPage();
 	await page.goto(url);
 	await expect(page.getByTestId('signed-in')).toBeVisible({ timeout: 30_000 });
@@ -77,6 +80,18 @@ async function recordConversation(a: Person, b: Person, conversationId: string) 
 	});
 }
 
+type LocalUpload = { kind: string; sha256?: string; bytes?: number; stage: string; encoder?: string };
+
+/** This device's upload records, straight from IndexedDB. */
+function localUploads(page: Page): Promise<LocalUpload[]> {
+	return page.evaluate(async () => {
+		const open = indexedDB.open('common-ground');
+		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
+		const all = db.transaction('uploads').objectStore('uploads').getAll();
+		return new Promise<LocalUpload[]>((r) => (all.onsuccess = () => r(all.result as never)));
+	});
+}
+
 async function consent(page: Page, { copy, archive }: { copy: 'Yes' | 'No'; archive: 'Yes' | 'No' }) {
 	const form = page.locator('form[aria-labelledby="consent-heading"]');
 	await form.getByRole('group', { name: 'A copy for both of you' }).getByLabel(copy).check();
@@ -97,8 +112,10 @@ test('both consent, the tracks upload and the copy holds both voices aligned; wi
 }) => {
 	const demo = seedDemo(app);
 	const { conversationId, a: pa, b: pb, stranger: ps } = pair(demo);
+	// A's share track is made by WebCodecs, B's by ffmpeg.wasm: the copy's alignment then also shows
+	// that both encoders keep the audio in time.
 	const a = await signIn(browser, pa.signInUrl, pa.id);
-	const b = await signIn(browser, pb.signInUrl, pb.id);
+	const b = await signIn(browser, pb.signInUrl, pb.id, { noWebCodecs: true });
 	await recordConversation(a, b, conversationId);
 
 	for (const person of [a, b]) {
@@ -110,6 +127,8 @@ test('both consent, the tracks upload and the copy holds both voices aligned; wi
 			timeout: 180_000
 		});
 	}
+	expect((await localUploads(a.page)).find((u) => u.kind === 'share')?.encoder).toBe('webcodecs');
+	expect((await localUploads(b.page)).find((u) => u.kind === 'share')?.encoder).toBe('ffmpeg.wasm');
 	const copyLink = a.page.getByTestId('copy-link');
 	await expect(copyLink).toBeVisible({ timeout: 120_000 });
 	const copyUrl = `${app.url}${(await copyLink.getAttribute('href')) ?? ''}`;
@@ -222,14 +241,7 @@ test('an upload cut off at half way by going offline and a server restart resume
 		pa.id
 	);
 	expect(row).toBeDefined();
-	const uploads = await a.page.evaluate(async () => {
-		const open = indexedDB.open('common-ground');
-		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
-		const all = db.transaction('uploads').objectStore('uploads').getAll();
-		return new Promise<{ kind: string; sha256?: string; bytes?: number; stage: string }[]>(
-			(r) => (all.onsuccess = () => r(all.result as never))
-		);
-	});
+	const uploads = await localUploads(a.page);
 	const localMaster = uploads.find((u) => u.kind === 'master');
 	expect(localMaster?.stage).toBe('confirmed');
 	expect(localMaster?.sha256).toBe(row?.sha256);

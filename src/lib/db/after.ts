@@ -21,6 +21,9 @@ export type UploadRecord = {
 	durationMs?: number;
 	startedAtServerMs?: number;
 	samplesPerSecond?: number;
+	/** Which encoder made the file and how long it took (diagnostics; `npm run bench` reads them). */
+	encoder?: 'webcodecs' | 'ffmpeg.wasm';
+	encodeMs?: number;
 	/** The tus upload URL, as soon as the server has created the upload. */
 	uploadUrl?: string;
 	/** 0–1 for the stage in progress. */

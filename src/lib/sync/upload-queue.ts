@@ -103,13 +103,15 @@ async function ensureEncoded(
 		updatedAt: Date.now()
 	};
 	await db.uploads.put({ ...existing, ...base, stage: 'encoding' });
-	const { encodePcm, sha256Hex, MIME } = await import('../media/encoder');
-	const encoded = await encodePcm({
+	const { encodeTrack, sha256Hex, MIME } = await import('../media/encoder');
+	const encodeStarted = performance.now();
+	const { file: encoded, encoder } = await encodeTrack({
 		pcm: pcm.subarray(0, at),
 		sampleRate: track.sampleRate,
 		kind,
 		onProgress: (progress) => void saveUpload(db, id, { progress })
 	});
+	const encodeMs = Math.round(performance.now() - encodeStarted);
 	const fit = fitClock(points, track.sampleRate);
 	const record: UploadRecord = {
 		...base,
@@ -120,6 +122,8 @@ async function ensureEncoded(
 		durationMs: Math.round((at / 2 / track.sampleRate) * 1000),
 		startedAtServerMs: fit.startedAtServerMs,
 		samplesPerSecond: fit.samplesPerSecond,
+		encoder,
+		encodeMs,
 		progress: 0
 	};
 	await db.uploads.put(record);

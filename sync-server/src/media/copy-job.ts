@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COPY_SAMPLE_RATE, mixStereo, type PlacedTrack } from '../../../src/lib/core/mixdown.ts';
 import type { ConversationRecord, TrackFile } from '../store/types.ts';
@@ -28,7 +28,11 @@ export async function decodeToPcm(transcoder: Transcoder, bytes: Uint8Array): Pr
 	);
 	if (!raw) throw new Error('decoding gave no samples');
 	const samples = new Int16Array(raw.buffer, raw.byteOffset, Math.floor(raw.byteLength / 2));
-	return Float32Array.from(samples, (s) => s / 32768);
+	// A plain loop: Float32Array.from with a map function goes through the iterator protocol and took
+	// ~10× longer, about 20 s of a 10-minute copy's mix (bench: stop_to_copy_mix_seconds).
+	const pcm = new Float32Array(samples.length);
+	for (let i = 0; i < samples.length; i++) pcm[i] = (samples[i] ?? 0) / 32768;
+	return pcm;
 }
 
 function interleave(left: Float32Array, right: Float32Array): Uint8Array {
@@ -83,13 +87,7 @@ export async function produceCopy(
 	if (!encoded) throw new Error('encoding the copy gave no file');
 	await mkdir(join(dataDir, COPIES_DIR), { recursive: true });
 	const filePath = join(COPIES_DIR, `${conversationId}.opus`);
-	const handle = await open(join(dataDir, filePath), 'w');
-	try {
-		await handle.writeFile(encoded);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
+	await writeWhole(join(dataDir, filePath), encoded);
 	return {
 		filePath,
 		sha256: createHash('sha256').update(encoded).digest('hex'),
@@ -97,4 +95,21 @@ export async function produceCopy(
 		durationMs: Math.round((mix.left.length / COPY_SAMPLE_RATE) * 1000),
 		loudness: mix.loudness
 	};
+}
+
+/**
+ * Writes to a temporary name, syncs, then renames over the final name (atomic on one file system):
+ * a crash mid-write leaves the old copy or none, never half a file (issue #6, mix restarted after a
+ * crash). The temporary name is fixed, so a rerun overwrites any leftover instead of piling them up.
+ */
+export async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
+	const partial = `${path}.partial`;
+	const handle = await open(partial, 'w');
+	try {
+		await handle.writeFile(bytes);
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+	await rename(partial, path);
 }

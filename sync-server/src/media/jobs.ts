@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sharingAllowed } from '../../../src/lib/core/consent.ts';
 import type { Clock } from '../clock.ts';
 import type { Env } from '../env.ts';
@@ -16,6 +18,12 @@ import type { Transcoder } from './ffmpeg.ts';
 export interface MediaJobs {
 	trackConfirmed(conversationId: string): void;
 	consentChanged(conversationId: string): void;
+	/**
+	 * On boot: queues the mix again for every conversation whose share tracks are all confirmed but
+	 * whose copy is missing, failed, or was still being mixed when the server stopped. Resolves with
+	 * how many were queued.
+	 */
+	resumeInterrupted(): Promise<number>;
 	/** Resolves when every queued job has run (tests, graceful shutdown). */
 	idle(): Promise<void>;
 	close(): Promise<void>;
@@ -35,6 +43,20 @@ export function createMediaJobs(deps: Deps): MediaJobs {
 	return {
 		trackConfirmed: (id) => enqueue('mix', id, () => mixIfReady(deps, id)),
 		consentChanged: (id) => enqueue('notify', id, () => notifyIfAllowed(deps, id)),
+		resumeInterrupted() {
+			// Queued like any job, so close() waits for it and it never races the store shutting down.
+			const stale: string[] = [];
+			enqueue('resume', '*', async () => {
+				const ids = await deps.store.trackFiles.conversationsWithBothShareTracks();
+				for (const id of ids) if (!(await copyIsWhole(deps, id))) stale.push(id);
+				for (const id of stale) {
+					deps.log.info('mixing again after a restart', { conversationId: id });
+					enqueue('mix', id, () => mixIfReady(deps, id, { force: true }));
+				}
+			});
+			// Resolves once the list is made (the mixes then follow in the queue); a failure is logged.
+			return queue.then(() => stale.length);
+		},
 		idle: () => queue,
 		transcoder: deps.transcoder,
 		async close() {
@@ -44,7 +66,17 @@ export function createMediaJobs(deps: Deps): MediaJobs {
 	};
 }
 
-async function mixIfReady(deps: Deps, conversationId: string): Promise<void> {
+/** A ready copy whose file is on disk. Anything else (no row, "mixing", "failed", file gone) is mixed again. */
+async function copyIsWhole(deps: Deps, conversationId: string): Promise<boolean> {
+	const copy = await deps.store.copies.find(conversationId);
+	if (copy?.status !== 'ready' || !copy.filePath) return false;
+	return access(join(deps.env.dataDir, copy.filePath)).then(
+		() => true,
+		() => false
+	);
+}
+
+async function mixIfReady(deps: Deps, conversationId: string, { force = false } = {}): Promise<void> {
 	const { store, clock, env, log } = deps;
 	const conversation = await store.conversations.findById(conversationId);
 	if (!conversation) return;
@@ -56,7 +88,7 @@ async function mixIfReady(deps: Deps, conversationId: string): Promise<void> {
 			.map((t) => t.confirmedAt)
 			.sort()
 			.at(-1) ?? '';
-	if (existing?.status === 'ready' && existing.updatedAt >= newest) return;
+	if (!force && existing?.status === 'ready' && existing.updatedAt >= newest) return;
 	const blank = {
 		filePath: null,
 		sha256: null,

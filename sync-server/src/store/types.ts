@@ -369,6 +369,8 @@ export interface TrackFileRepo {
 	/** One file per person and kind: a later confirmed upload replaces the earlier one. */
 	save(track: TrackFile): Promise<void>;
 	listForConversation(conversationId: string): Promise<TrackFile[]>;
+	/** Conversations holding a confirmed share track from two different people: the ones a copy can be mixed for. */
+	conversationsWithBothShareTracks(): Promise<string[]>;
 }
 
 export interface CopyRecord {

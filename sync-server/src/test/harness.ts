@@ -36,9 +36,17 @@ export function tempDir(prefix = 'cg-test-'): string {
 export async function createTestApp({
 	env: envSource = {},
 	clock,
-	transcoderKind = 'system'
-}: { env?: EnvSource; clock?: Clock; transcoderKind?: 'system' | 'wasm' } = {}) {
-	const dataDir = tempDir();
+	transcoderKind = 'system',
+	dataDir = tempDir(),
+	keepDataDir = false
+}: {
+	env?: EnvSource;
+	clock?: Clock;
+	transcoderKind?: 'system' | 'wasm';
+	/** Boot over an existing DATA_DIR (a restart); keepDataDir leaves it in place on close. */
+	dataDir?: string;
+	keepDataDir?: boolean;
+} = {}) {
 	const env: Env = loadEnv({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-build'), ...envSource });
 	const time = clock ?? testClock().clock;
 	const store: Store = await openStore({ dataDir });
@@ -81,7 +89,7 @@ export async function createTestApp({
 			await media.close();
 			await mailer.close();
 			await store.close();
-			rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+			if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 		}
 	};
 }

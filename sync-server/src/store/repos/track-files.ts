@@ -37,6 +37,16 @@ export function trackFileRepo(db: Kysely<Database>): TrackFileRepo {
 				.orderBy('confirmed_at')
 				.execute();
 			return rows.map(toRecord);
+		},
+		async conversationsWithBothShareTracks() {
+			const rows = await db
+				.selectFrom('conversation_tracks')
+				.select('conversation_id')
+				.where('kind', '=', 'share')
+				.groupBy('conversation_id')
+				.having((eb) => eb.fn.count('user_id').distinct(), '>=', 2)
+				.execute();
+			return rows.map((r) => r.conversation_id);
 		}
 	};
 }
