@@ -15,10 +15,13 @@ export async function createEnrollmentCode(
 	await expect(page.getByTestId('signed-in')).toBeVisible();
 	await page.goto(`${app.url}/kiosks`);
 	await page.getByLabel('Where is the kiosk?').fill(label);
+	// The coordinator picks the partner organization that hosts it (issue #7); its name is on the welcome screen.
+	const host = demo.partnerOrganizations[0]?.name ?? '';
+	await page.getByLabel('Partner organization').selectOption({ label: host });
 	await page.getByRole('button', { name: 'Create an enrollment code' }).click();
 	const code = (await page.getByTestId('enrollment-code').textContent())?.trim() ?? '';
 	expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-	await expect(page.getByText(`${label} – Waiting for setup`)).toBeVisible();
+	await expect(page.getByText(`${label} · ${host} – Waiting for setup`)).toBeVisible();
 	await staff.close();
 	return { code, demo };
 }
@@ -29,6 +32,7 @@ export async function enrolledKiosk(
 	app: AppServer
 ): Promise<{ context: BrowserContext; page: Page; demo: DemoOutput }> {
 	const { code, demo } = await createEnrollmentCode(browser, app);
+	const host = demo.partnerOrganizations[0]?.name ?? '';
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await page.goto(`${app.url}/kiosk`);
@@ -38,6 +42,7 @@ export async function enrolledKiosk(
 	await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Common Ground' })).toBeVisible({
 		timeout: 30_000
 	});
+	await expect(page.getByText(host, { exact: false })).toBeVisible();
 	return { context, page, demo };
 }
 

@@ -22,6 +22,10 @@ export const KioskSummary = v.strictObject({
 });
 export type KioskSummary = v.InferOutput<typeof KioskSummary>;
 
+/** GET /api/kiosks/organizations: who a kiosk may belong to – every partner for a coordinator, staff their own. */
+export const KioskOrganizations = v.array(v.strictObject({ id: v.string(), name: v.string() }));
+export type KioskOrganizations = v.InferOutput<typeof KioskOrganizations>;
+
 export const CreatedKiosk = v.strictObject({ kiosk: KioskSummary, enrollmentCode: v.string() });
 export type CreatedKiosk = v.InferOutput<typeof CreatedKiosk>;
 

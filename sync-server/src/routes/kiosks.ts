@@ -7,6 +7,7 @@ import {
 	KIOSK_TOKEN_HEADER,
 	KioskDevice,
 	KioskEnrollment,
+	KioskOrganizations,
 	KioskSummary,
 	NewKiosk,
 	CHUNK_SHA256_HEADER,
@@ -57,12 +58,31 @@ export function kioskAdminRoutes(deps: AppDeps) {
 			const kiosks = await store.kiosks.list(await scope(me.userId, me.role));
 			return c.json(kiosks.map(summary));
 		})
+		.get('/organizations', async (c) => {
+			const me = signedInUser(c);
+			const { partnerOrganizationId: own } = await scope(me.userId, me.role);
+			const all = own ? [await store.organizations.findById(own)] : await store.organizations.list();
+			const choices = all.filter((o) => o !== undefined).map(({ id, name }) => ({ id, name }));
+			return c.json(v.parse(KioskOrganizations, choices));
+		})
 		.post('/', async (c) => {
 			const me = signedInUser(c);
 			const { partnerOrganizationId: own } = await scope(me.userId, me.role);
 			const body = parseOrThrow(NewKiosk, await readJson(c));
 			if (own && body.partnerOrganizationId && body.partnerOrganizationId !== own)
 				throw new AppError('forbidden', MESSAGES.forbidden);
+			if (
+				!own &&
+				body.partnerOrganizationId &&
+				!(await store.organizations.findById(body.partnerOrganizationId))
+			)
+				throw new AppError(
+					'validation_failed',
+					'There is no such partner organization. Reload the page and pick one from the list.',
+					{
+						fields: { partnerOrganizationId: 'Pick an organization from the list.' }
+					}
+				);
 			const created = await store.transaction((repos) =>
 				createKiosk(repos, {
 					label: body.label,
