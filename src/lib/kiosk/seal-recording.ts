@@ -135,12 +135,13 @@ async function sealAudio({
 			.toArray();
 		if (batch.length === 0) break;
 		for (const segment of batch) {
+			// Never over the chunk size: the server refuses larger chunks.
+			if (pendingBytes + segment.pcm.byteLength > KIOSK_CHUNK_BYTES) await flush();
 			points.push({ sample: segment.startSample, serverMs: segment.serverTimeMs });
 			pending.push(new Uint8Array(segment.pcm));
 			pendingBytes += segment.pcm.byteLength;
 			sampleCount += segment.pcm.byteLength / 2;
 			nextSeq = segment.seq + 1;
-			if (pendingBytes >= KIOSK_CHUNK_BYTES) await flush();
 		}
 	}
 	await flush();

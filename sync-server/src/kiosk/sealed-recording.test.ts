@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import {
 	CreatedKiosk,
 	EnrolledKiosk,
+	KIOSK_CHUNK_BYTES,
 	KIOSK_TOKEN_HEADER,
 	VisitorGrant
 } from '../../../src/lib/contracts/kiosk.ts';
@@ -57,7 +58,7 @@ async function grantFor(token: string, visitor: Person) {
 	return v.parse(VisitorGrant, await res.json());
 }
 
-/** 3 s of a 220 Hz hum, recorded through the app's own recording module in half-second segments. */
+/** 12 s of a 220 Hz hum (more than one 1 MiB chunk), recorded through the app's own recording module in half-second segments. */
 async function recordTrack(
 	db: CommonGroundDb,
 	{ conversationId, userId }: { conversationId: string; userId: string }
@@ -72,7 +73,7 @@ async function recordTrack(
 		startedAtServerMs: 1_700_000_000_000,
 		clock: { offsetMs: 0, uncertaintyMs: 5 }
 	});
-	for (let seg = 0; seg < 6; seg++) {
+	for (let seg = 0; seg < 24; seg++) {
 		const samples = Int16Array.from({ length: rate / 2 }, (_, i) =>
 			Math.round(8000 * Math.sin((2 * Math.PI * 220 * (seg * (rate / 2) + i)) / rate))
 		);
@@ -110,7 +111,8 @@ describe('a recording sealed into the kiosk queue', { timeout: 60_000 }, () => {
 		const sealed = await sealRecordings({ appDb, kiosk, serverPublicJwk: device.sealingKey, visitor });
 		expect(sealed).toBe(1);
 		const chunks = await kiosk.chunks.toArray();
-		expect(chunks.length).toBeGreaterThan(0);
+		expect(chunks.length).toBe(2);
+		for (const chunk of chunks) expect(chunk.sealed.byteLength).toBeLessThanOrEqual(KIOSK_CHUNK_BYTES + 28);
 		const plainSegment = new Uint8Array((await appDb.segments.get([trackId, 1]))?.pcm ?? new ArrayBuffer(0));
 		const stored = new Uint8Array(chunks[0]?.sealed ?? new ArrayBuffer(0));
 		expect(Buffer.from(stored).includes(Buffer.from(plainSegment.subarray(0, 64)))).toBe(false);
@@ -124,7 +126,7 @@ describe('a recording sealed into the kiosk queue', { timeout: 60_000 }, () => {
 		expect(files.map((f) => [f.userId, f.trackId, f.kind, f.codec])).toEqual([
 			[ana.userId, trackId, 'share', 'opus']
 		]);
-		expect(files[0]?.durationMs).toBeGreaterThan(2500);
+		expect(files[0]?.durationMs).toBeGreaterThan(11_500);
 	});
 
 	it('is refused for a stranger to the conversation, or with a grant from another kiosk, and stays queued', async () => {

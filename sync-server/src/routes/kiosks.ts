@@ -202,7 +202,8 @@ export function kioskChunkRoutes(deps: AppDeps) {
 		.put(
 			'/:itemId/:seq',
 			bodyLimit({
-				maxSize: KIOSK_CHUNK_BYTES + 1024,
+				// IV and tag add 28 bytes; a single segment longer than a chunk is sealed alone.
+				maxSize: 2 * KIOSK_CHUNK_BYTES,
 				onError: () => {
 					throw new AppError('body_too_large', 'This part of a queued recording is too large.');
 				}
