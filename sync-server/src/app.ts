@@ -28,7 +28,13 @@ import { coordinatorProgramRoutes } from './routes/coordinator-program.ts';
 import { devMailboxApiRoutes, devMailboxPageRoutes } from './routes/dev.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inviteRoutes } from './routes/invites.ts';
-import { kioskAdminRoutes, kioskDeviceRoutes } from './routes/kiosks.ts';
+import {
+	kioskAdminRoutes,
+	kioskChunkRoutes,
+	kioskDeviceRoutes,
+	kioskVisitorRoutes
+} from './routes/kiosks.ts';
+import { KIOSK_CHUNKS_PATH } from '../../src/lib/contracts/kiosk.ts';
 import { loadSealer, type Sealer } from './kiosk/sealing.ts';
 import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
@@ -115,10 +121,9 @@ export function createApp({
 	app.route('/api/session', sessionRoutes());
 	app.route('/api/kiosks', kioskAdminRoutes(deps));
 	let sealer: Promise<Sealer> | undefined;
-	app.route(
-		'/api/kiosk',
-		kioskDeviceRoutes(deps, () => (sealer ??= loadSealer(env.dataDir)))
-	);
+	const sealerOnce = () => (sealer ??= loadSealer(env.dataDir));
+	app.route('/api/kiosk/visitor-grant', kioskVisitorRoutes(deps, sealerOnce));
+	app.route('/api/kiosk', kioskDeviceRoutes(deps, sealerOnce));
 	app.route('/api/questions', questionRoutes(deps));
 	app.route('/api/conversations', roomRoutes(deps));
 	app.route('/api/time', timeRoutes(deps));
@@ -133,6 +138,7 @@ export function createApp({
 	app.route('/api/reflections', reflectionRoutes(deps));
 	const tus = createTusServer(deps, (conversationId) => media.trackConfirmed(conversationId));
 	app.route('/uploads', uploadRoutes(deps, tus));
+	app.route(KIOSK_CHUNKS_PATH, kioskChunkRoutes(deps));
 	if (!env.production) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));

@@ -1,5 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { seedDemo } from './demo';
+import { seedDemo, type DemoOutput } from './demo';
 import type { AppServer } from './server';
 
 /** Signs the demo coordinator in, creates a kiosk in the console, and returns its enrollment code. */
@@ -7,7 +7,7 @@ export async function createEnrollmentCode(
 	browser: Browser,
 	app: AppServer,
 	label = 'Central Library'
-): Promise<string> {
+): Promise<{ code: string; demo: DemoOutput }> {
 	const demo = seedDemo(app);
 	const staff = await browser.newContext();
 	const page = await staff.newPage();
@@ -15,20 +15,24 @@ export async function createEnrollmentCode(
 	await expect(page.getByTestId('signed-in')).toBeVisible();
 	await page.goto(`${app.url}/kiosks`);
 	await page.getByLabel('Where is the kiosk?').fill(label);
+	// The coordinator picks the partner organization that hosts it (issue #7); its name is on the welcome screen.
+	const host = demo.partnerOrganizations[0]?.name ?? '';
+	await page.getByLabel('Partner organization').selectOption({ label: host });
 	await page.getByRole('button', { name: 'Create an enrollment code' }).click();
 	const code = (await page.getByTestId('enrollment-code').textContent())?.trim() ?? '';
 	expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-	await expect(page.getByText(`${label} – Waiting for setup`)).toBeVisible();
+	await expect(page.getByText(`${label} · ${host} – Waiting for setup`)).toBeVisible();
 	await staff.close();
-	return code;
+	return { code, demo };
 }
 
 /** A fresh browser profile enrolled as a kiosk: the shared device. */
 export async function enrolledKiosk(
 	browser: Browser,
 	app: AppServer
-): Promise<{ context: BrowserContext; page: Page }> {
-	const code = await createEnrollmentCode(browser, app);
+): Promise<{ context: BrowserContext; page: Page; demo: DemoOutput }> {
+	const { code, demo } = await createEnrollmentCode(browser, app);
+	const host = demo.partnerOrganizations[0]?.name ?? '';
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await page.goto(`${app.url}/kiosk`);
@@ -38,7 +42,8 @@ export async function enrolledKiosk(
 	await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Common Ground' })).toBeVisible({
 		timeout: 30_000
 	});
-	return { context, page };
+	await expect(page.getByText(host, { exact: false })).toBeVisible();
+	return { context, page, demo };
 }
 
 /** Everything this origin keeps in the browser, as text, to search for a visitor's traces. */
@@ -74,4 +79,24 @@ export async function browserStorageDump(page: Page): Promise<{ databases: strin
 		out.cookies = document.cookie;
 		return { databases: names, text: JSON.stringify(out) };
 	});
+}
+
+/** The kiosk's own stores, as the next visitor's browser could read them. */
+export async function kioskStores(page: Page): Promise<{ queue: Record<string, unknown>[]; chunks: number }> {
+	return page.evaluate(
+		() =>
+			new Promise<{ queue: Record<string, unknown>[]; chunks: number }>((resolve, reject) => {
+				const open = indexedDB.open('common-ground-kiosk');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction(['queue', 'chunks']);
+					const queue = tx.objectStore('queue').getAll();
+					const chunks = tx.objectStore('chunks').count();
+					tx.oncomplete = () => {
+						resolve({ queue: queue.result as Record<string, unknown>[], chunks: chunks.result });
+						open.result.close();
+					};
+				};
+			})
+	);
 }

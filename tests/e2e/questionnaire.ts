@@ -31,8 +31,10 @@ export async function fillFirstHalf(page: Page, who: Person) {
 	await next(page, 'Where you stand');
 }
 
-/** Steps 4–7 and the final "Sign up". */
-export async function fillSecondHalf(page: Page, who: Person) {
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Steps 4–7 and the final "Sign up". `freeAllWeek`: free 08:00–21:00 every day, so a coordinator can pair them. */
+export async function fillSecondHalf(page: Page, who: Person, { freeAllWeek = false } = {}) {
 	const statements = page
 		.getByRole('group')
 		.filter({ has: page.getByRole('radio', { name: 'Agree', exact: true }) });
@@ -50,6 +52,15 @@ export async function fillSecondHalf(page: Page, who: Person) {
 	await page.getByLabel('Add your own interest').fill('Birdwatching');
 	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await page.getByRole('button', { name: 'Add a time' }).click();
+	if (freeAllWeek) {
+		for (const [i, day] of DAYS.entries()) {
+			if (i > 0) await page.getByRole('button', { name: 'Add a time' }).click();
+			const window = page.getByRole('group', { name: `Time window ${i + 1}` });
+			await window.getByLabel('Day').selectOption({ label: day });
+			await window.getByLabel('From').fill('08:00');
+			await window.getByLabel('To').fill('21:00');
+		}
+	}
 	await next(page, 'Your story');
 
 	await page.getByLabel('Why do you want to take part?').fill('I want to understand people I usually avoid.');

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
 	'kiosk_code_invalid',
 	'kiosk_revoked',
 	'sealed_unreadable',
+	'sealed_incomplete',
+	'checksum_mismatch',
 	'consent_text_changed',
 	'consent_missing',
 	'not_ready',

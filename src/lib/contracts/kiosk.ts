@@ -22,6 +22,10 @@ export const KioskSummary = v.strictObject({
 });
 export type KioskSummary = v.InferOutput<typeof KioskSummary>;
 
+/** GET /api/kiosks/organizations: who a kiosk may belong to – every partner for a coordinator, staff their own. */
+export const KioskOrganizations = v.array(v.strictObject({ id: v.string(), name: v.string() }));
+export type KioskOrganizations = v.InferOutput<typeof KioskOrganizations>;
+
 export const CreatedKiosk = v.strictObject({ kiosk: KioskSummary, enrollmentCode: v.string() });
 export type CreatedKiosk = v.InferOutput<typeof CreatedKiosk>;
 
@@ -61,3 +65,66 @@ export const SealedItem = v.strictObject({
 export type SealedItem = v.InferOutput<typeof SealedItem>;
 
 export const KIOSK_TOKEN_HEADER = 'x-kiosk-token';
+
+/**
+ * POST /api/kiosk/visitor-grant (kiosk token + the visitor's session): proof, signed by the server,
+ * that this visitor signed in on this kiosk. It travels inside sealed recordings, so the server files
+ * them as the visitor's own track after the visitor's session has ended (issue #7).
+ */
+export const VisitorGrant = v.strictObject({
+	userId: v.string(),
+	grant: v.pipe(v.string(), v.minLength(20), v.maxLength(1000))
+});
+export type VisitorGrant = v.InferOutput<typeof VisitorGrant>;
+
+const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'A checksum is 64 hex digits.'));
+
+/**
+ * The inside of a sealed recording (only the server reads it): who recorded it, the track, and how
+ * its raw 16-bit PCM was cut into separately sealed chunks.
+ */
+export const SealedRecordingManifest = v.strictObject({
+	type: v.literal('recording'),
+	/** The grant is null when the kiosk never got one (the server then refuses the item, and it stays sealed). */
+	visitor: v.strictObject({ userId: v.string(), grant: v.nullable(VisitorGrant.entries.grant) }),
+	track: v.strictObject({
+		id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+		conversationId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+		sampleRate: v.pipe(v.number(), v.integer(), v.minValue(8000), v.maxValue(96000)),
+		sampleCount: v.pipe(v.number(), v.integer(), v.minValue(1)),
+		/** From the clock fit over the segments' server times, as the tus upload sends it. */
+		startedAtServerMs: v.number(),
+		samplesPerSecond: v.number()
+	}),
+	/** Kinds the server has not confirmed yet when the kiosk sealed it. */
+	wanted: v.array(v.picklist(['share', 'master'])),
+	chunkCount: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))
+});
+export type SealedRecordingManifest = v.InferOutput<typeof SealedRecordingManifest>;
+
+/** POST /api/kiosk/recordings: the manifest (sealed like a mutation) once every chunk is on the server. */
+export const SealedRecordingCommit = v.strictObject({
+	manifest: SealedItem,
+	chunkCount: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+	/** SHA-256 over the chunks' own SHA-256s, in order: what the server must have received. */
+	sha256: sha256Hex
+});
+export type SealedRecordingCommit = v.InferOutput<typeof SealedRecordingCommit>;
+
+/** The server's answer: it holds every chunk (by checksum) and filed the track. */
+export const SealedRecordingReceipt = v.strictObject({
+	id: v.string(),
+	sha256: sha256Hex,
+	confirmed: v.array(v.strictObject({ kind: v.picklist(['share', 'master']), sha256: sha256Hex }))
+});
+export type SealedRecordingReceipt = v.InferOutput<typeof SealedRecordingReceipt>;
+
+/** GET /kiosk-chunks/:itemId: which chunks the server already holds, so a resumed upload skips them. */
+export const ReceivedChunks = v.strictObject({ received: v.array(v.number()) });
+
+/** Sealed chunks go outside /api (its JSON body limit is small) to /kiosk-chunks/:itemId/:seq. */
+export const KIOSK_CHUNKS_PATH = '/kiosk-chunks';
+/** Plain bytes per sealed chunk: about 11 s of 48 kHz 16-bit mono, a few seconds on a slow uplink. */
+export const KIOSK_CHUNK_BYTES = 1024 * 1024;
+/** SHA-256 of a chunk as sent, checked by the server before it keeps the chunk. */
+export const CHUNK_SHA256_HEADER = 'x-chunk-sha256';

@@ -11,11 +11,27 @@ export type DeviceRecord = {
 	signOutPending?: boolean;
 };
 /** Sealed work of a past visitor, waiting for the server. `kind` says where it goes once opened. */
-export type QueueRecord = SealedItem & { kind: 'mutation'; createdAt: number; attempts: number };
+export type MutationQueueRecord = SealedItem & { kind: 'mutation'; createdAt: number; attempts: number };
+/**
+ * A past visitor's recording the server had not confirmed: its manifest sealed like a mutation, its
+ * audio in `chunks` under the same (forgotten) key. `sha256` is over the chunks' own SHA-256s: the
+ * checksum the server must answer with before the item is deleted.
+ */
+export type RecordingQueueRecord = SealedItem & {
+	kind: 'recording';
+	chunkCount: number;
+	sha256: string;
+	createdAt: number;
+	attempts: number;
+};
+export type QueueRecord = MutationQueueRecord | RecordingQueueRecord;
+/** One sealed piece of a recording: AES-GCM ciphertext, IV prepended (12 bytes). */
+export type ChunkRecord = { itemId: string; seq: number; sealed: ArrayBuffer; sha256: string };
 
 export type KioskDb = Dexie & {
 	device: EntityTable<DeviceRecord, 'key'>;
 	queue: EntityTable<QueueRecord, 'id'>;
+	chunks: Dexie.Table<ChunkRecord, [string, number]>;
 };
 
 /**
@@ -27,7 +43,16 @@ export const KIOSK_DB_NAME = 'common-ground-kiosk';
 export function openKioskDb(): KioskDb {
 	const db = new Dexie(KIOSK_DB_NAME) as KioskDb;
 	db.version(1).stores({ device: 'key', queue: 'id, createdAt' });
+	// v2: sealed recordings' audio chunks (adds a table only).
+	db.version(2).stores({ chunks: '[itemId+seq]' });
 	return db;
+}
+
+/** Whether this browser is an enrolled kiosk; checked without creating the kiosk database. */
+export async function isEnrolledKiosk(): Promise<boolean> {
+	const names = (await indexedDB.databases()).map((d) => d.name);
+	if (!names.includes(KIOSK_DB_NAME)) return false;
+	return (await kioskDb().device.get('device')) !== undefined;
 }
 
 let shared: KioskDb | undefined;

@@ -1,5 +1,6 @@
 import { KIOSK_TOKEN_HEADER } from '../contracts/kiosk';
 import type { KioskDb } from './device-db';
+import { sendSealedRecording } from './send-recording';
 import { signOutKioskVisitor } from './wipe';
 
 export type QueueReport = { sent: number; left: number; offline: boolean; revoked: boolean };
@@ -13,7 +14,18 @@ export async function drainKioskQueue(kiosk: KioskDb): Promise<QueueReport> {
 	const device = await kiosk.device.get('device');
 	if (!device) return report;
 	if (device.signOutPending) await signOutKioskVisitor(kiosk);
-	for (const { id, wrappedKey, iv, ciphertext } of await kiosk.queue.orderBy('createdAt').toArray()) {
+	for (const item of await kiosk.queue.orderBy('createdAt').toArray()) {
+		if (item.kind === 'recording') {
+			const outcome = await sendSealedRecording({ kiosk, token: device.token, item });
+			if (outcome === 'sent') report.sent += 1;
+			else if (outcome === 'refused') await kiosk.queue.update(item.id, { attempts: item.attempts + 1 });
+			else {
+				report[outcome] = true;
+				break;
+			}
+			continue;
+		}
+		const { id, wrappedKey, iv, ciphertext } = item;
 		let res: Response;
 		try {
 			res = await fetch('/api/kiosk/queue', {
@@ -37,4 +49,14 @@ export async function drainKioskQueue(kiosk: KioskDb): Promise<QueueReport> {
 	}
 	report.left = await kiosk.queue.count();
 	return report;
+}
+
+/**
+ * Chunks whose queue record was never written (the tab closed while sealing, so the visitor's data
+ * was not wiped either). Run on page load only, never while a Finish may be sealing.
+ */
+export async function dropOrphanChunks(kiosk: KioskDb) {
+	const items = new Set(await kiosk.queue.toCollection().primaryKeys());
+	const orphans = (await kiosk.chunks.toCollection().primaryKeys()).filter(([itemId]) => !items.has(itemId));
+	if (orphans.length > 0) await kiosk.chunks.bulkDelete(orphans);
 }

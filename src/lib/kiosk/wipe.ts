@@ -1,6 +1,8 @@
 import { openDb, type CommonGroundDb } from '../db/db';
 import { seal } from './seal';
+import { sealRecordings } from './seal-recording';
 import { KIOSK_DB_NAME, type KioskDb } from './device-db';
+import { fetchVisitorGrant, storedVisitorGrant } from './visitor-grant';
 
 /**
  * Ends a visitor's session on a kiosk (issue #7). First, whatever the server has not confirmed is
@@ -15,7 +17,7 @@ export async function wipeVisitor({
 	appDb: CommonGroundDb;
 	kiosk: KioskDb;
 }): Promise<{ sealed: number }> {
-	const sealed = await sealPending({ appDb, kiosk });
+	const sealed = (await sealPending({ appDb, kiosk })) + (await sealTracks({ appDb, kiosk }));
 	// The community list is public and lets the next visitor sign up offline: it is all that stays.
 	const shared = await appDb.cache.toArray();
 	appDb.close();
@@ -48,6 +50,14 @@ async function sealPending({ appDb, kiosk }: { appDb: CommonGroundDb; kiosk: Kio
 		items.map((item) => ({ ...item, kind: 'mutation' as const, createdAt: Date.now(), attempts: 0 }))
 	);
 	return items.length;
+}
+
+/** Recordings the server has not confirmed go into the queue too, with the visitor's grant sealed inside. */
+async function sealTracks({ appDb, kiosk }: { appDb: CommonGroundDb; kiosk: KioskDb }): Promise<number> {
+	const device = await kiosk.device.get('device');
+	if (!device || (await appDb.tracks.count()) === 0) return 0;
+	const visitor = (await fetchVisitorGrant(device.token)) ?? storedVisitorGrant();
+	return sealRecordings({ appDb, kiosk, serverPublicJwk: device.sealingKey, visitor });
 }
 
 async function deleteDatabases() {

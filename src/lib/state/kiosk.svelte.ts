@@ -4,7 +4,8 @@ import { idlePhase, type IdlePhase } from '../core/idle';
 import { retryDelay } from '../core/backoff';
 import { db } from '../db/db';
 import { KIOSK_DB_NAME, kioskDb, type DeviceRecord } from '../kiosk/device-db';
-import { drainKioskQueue } from '../kiosk/queue';
+import { drainKioskQueue, dropOrphanChunks } from '../kiosk/queue';
+import { fetchVisitorGrant, storedVisitorGrant } from '../kiosk/visitor-grant';
 import { wipeVisitor } from '../kiosk/wipe';
 import { api, type ApiResult } from '../sync/api';
 
@@ -22,6 +23,7 @@ export class KioskState {
 	#lastActivity = Date.now();
 	#attempt = 0;
 	#retry: ReturnType<typeof setTimeout> | undefined;
+	#grantAskedAt = 0;
 
 	async load() {
 		// Most devices are not kiosks: don't create the kiosk database just to find it empty.
@@ -31,6 +33,7 @@ export class KioskState {
 			return undefined;
 		}
 		this.device = await kioskDb().device.get('device');
+		await dropOrphanChunks(kioskDb());
 		this.queued = await kioskDb().queue.count();
 		this.loaded = true;
 		return this.device;
@@ -60,6 +63,7 @@ export class KioskState {
 	#tick() {
 		const { device } = this;
 		const path = location.pathname;
+		if (device && !path.startsWith('/kiosk')) this.#askForGrant(device.token);
 		if (!device || path.startsWith('/kiosk') || isConversation(path)) return this.stillHere();
 		this.idle = idlePhase({
 			idleMs: Date.now() - this.#lastActivity,
@@ -67,6 +71,16 @@ export class KioskState {
 			endSeconds: device.device.idleEndSeconds
 		});
 		if (this.idle.phase === 'ended') void this.finish();
+	}
+
+	/**
+	 * While a visitor is signed in, the kiosk holds their grant, so a recording still unsent at the
+	 * end can be sealed as theirs even if the connection is gone by then. Asked at most every 15 s.
+	 */
+	#askForGrant(token: string) {
+		if (storedVisitorGrant() || Date.now() - this.#grantAskedAt < 15_000) return;
+		this.#grantAskedAt = Date.now();
+		void fetchVisitorGrant(token);
 	}
 
 	/** Seals what is unconfirmed, wipes everything personal, and opens the welcome screen afresh. */

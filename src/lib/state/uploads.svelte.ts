@@ -2,6 +2,7 @@ import { liveQuery } from 'dexie';
 import { mustStayOpen } from '../core/upload-plan';
 import { db } from '../db/db';
 import { uploadsOf, type UploadRecord } from '../db/after';
+import { isEnrolledKiosk } from '../kiosk/device-db';
 import { startUploadRunner } from '../sync/upload-runner';
 
 /** The upload runner for the whole app, and what each page shows about one conversation's uploads. */
@@ -10,7 +11,8 @@ class Uploads {
 
 	/** Started by the layout only when there is something to send, so first paint never loads any of it. */
 	start(): () => void {
-		this.#runner ??= startUploadRunner({ db: db() });
+		// A kiosk wipes itself after each visitor: there the master goes at once (core/upload-plan).
+		this.#runner ??= startUploadRunner({ db: db(), kiosk: isEnrolledKiosk });
 		return () => {
 			this.#runner?.stop();
 			this.#runner = undefined;

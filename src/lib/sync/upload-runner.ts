@@ -22,7 +22,14 @@ const RETRY_MS = 30_000;
  * Keeps sending recordings whenever the app is open: on start, on `online`, and every 30 s while
  * something is left. A Web Lock keeps two tabs from sending the same file at once.
  */
-export function startUploadRunner({ db, kiosk = false }: { db: CommonGroundDb; kiosk?: boolean }) {
+export function startUploadRunner({
+	db,
+	kiosk = false
+}: {
+	db: CommonGroundDb;
+	/** On an enrolled kiosk everything goes at once (issue #7); asked each round, enrollment can change. */
+	kiosk?: boolean | (() => Promise<boolean>);
+}) {
 	let running = false;
 	let again = false;
 	let stopped = false;
@@ -33,12 +40,13 @@ export function startUploadRunner({ db, kiosk = false }: { db: CommonGroundDb; k
 		// Offline or the server restarting: keep trying on the timer; signed out: wait for a sign-in.
 		if (!me.ok) return me.status === 0 || me.status >= 500;
 		const ids = await conversationsToSend(db, me.data.userId);
+		const onKiosk = typeof kiosk === 'function' ? await kiosk() : kiosk;
 		for (const conversationId of ids) {
 			await sendRecording({
 				db,
 				conversationId,
 				userId: me.data.userId,
-				kiosk,
+				kiosk: onKiosk,
 				connection: currentConnection
 			});
 		}

@@ -28,6 +28,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	kiosk_code_invalid: 400,
 	kiosk_revoked: 401,
 	sealed_unreadable: 400,
+	sealed_incomplete: 409,
+	checksum_mismatch: 422,
 	consent_text_changed: 409,
 	consent_missing: 403,
 	not_ready: 409,

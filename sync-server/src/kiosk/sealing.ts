@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webcrypto } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { SealedItem } from '../../../src/lib/contracts/kiosk.ts';
 
 const { subtle } = webcrypto;
@@ -12,6 +12,23 @@ export interface Sealer {
 	publicJwk: webcrypto.JsonWebKey;
 	/** Opens an item a kiosk sealed; throws if it was not sealed for this server or was altered. */
 	open(item: SealedItem): Promise<string>;
+	/** Unwraps an item's AES-GCM key, to open the chunks sealed under it (a recording's audio). */
+	unwrap(wrappedKey: string): Promise<webcrypto.CryptoKey>;
+	/** For signing visitor grants; derived from the private key, so it lives and dies with it. */
+	grantSecret: Buffer;
+}
+
+/** Opens one AES-GCM part: `label` must be the additional data it was sealed with. */
+export async function openPart(
+	key: webcrypto.CryptoKey,
+	{ iv, ciphertext, label }: { iv: Uint8Array; ciphertext: Uint8Array; label: string }
+): Promise<Uint8Array> {
+	const plain = await subtle.decrypt(
+		{ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(label) },
+		key,
+		ciphertext
+	);
+	return new Uint8Array(plain);
 }
 
 /**
@@ -36,27 +53,22 @@ export async function loadSealer(dataDir: string): Promise<Sealer> {
 	const { kty, n, e } = privateJwk;
 	const publicJwk = { kty, n, e, alg: 'RSA-OAEP-256', ext: true, key_ops: ['wrapKey'] };
 
+	const unwrap = (wrappedKey: string) =>
+		subtle.unwrapKey('raw', Buffer.from(wrappedKey, 'base64'), privateKey, RSA, { name: 'AES-GCM' }, false, [
+			'decrypt'
+		]);
 	return {
 		publicJwk,
+		unwrap,
+		grantSecret: createHash('sha256')
+			.update(`kiosk-visitor-grant:${privateJwk.d ?? ''}`)
+			.digest(),
 		async open(item) {
-			const key = await subtle.unwrapKey(
-				'raw',
-				Buffer.from(item.wrappedKey, 'base64'),
-				privateKey,
-				RSA,
-				{ name: 'AES-GCM' },
-				false,
-				['decrypt']
-			);
-			const plain = await subtle.decrypt(
-				{
-					name: 'AES-GCM',
-					iv: Buffer.from(item.iv, 'base64'),
-					additionalData: new TextEncoder().encode(item.id)
-				},
-				key,
-				Buffer.from(item.ciphertext, 'base64')
-			);
+			const plain = await openPart(await unwrap(item.wrappedKey), {
+				iv: Buffer.from(item.iv, 'base64'),
+				ciphertext: Buffer.from(item.ciphertext, 'base64'),
+				label: item.id
+			});
 			return new TextDecoder().decode(plain);
 		}
 	};

@@ -4,6 +4,7 @@ import {
 	CreatedKiosk,
 	EnrolledKiosk,
 	KIOSK_TOKEN_HEADER,
+	KioskOrganizations,
 	KioskSummary
 } from '../../../src/lib/contracts/kiosk.ts';
 import { seal } from '../../../src/lib/kiosk/seal.ts';
@@ -142,5 +143,44 @@ describe('the kiosk queue', { timeout: 60_000 }, () => {
 		expect(tampered.status).toBe(400);
 		const noToken = await t.request('/api/kiosk/queue', { body: item });
 		expect(noToken.status).toBe(401);
+	});
+});
+
+describe('choosing the partner organization of a kiosk', () => {
+	it('a coordinator picks any partner; staff see and get only their own', async () => {
+		t = await createTestApp();
+		const east = await staffOf('East Library Friends');
+		const west = await staffOf('West Community Center');
+		const coordinator = await signInAs(t, 'coordinator');
+		const choices = async (cookie: string) =>
+			v.parse(KioskOrganizations, await (await t.request('/api/kiosks/organizations', { cookie })).json());
+
+		expect((await choices(coordinator)).map((o) => o.name).sort()).toEqual([
+			'East Library Friends',
+			'West Community Center'
+		]);
+		expect(await choices(west.cookie)).toEqual([{ id: west.org.id, name: 'West Community Center' }]);
+
+		const forWest = await t.request('/api/kiosks', {
+			body: { label: 'Branch library', partnerOrganizationId: west.org.id },
+			cookie: coordinator
+		});
+		expect(forWest.status).toBe(201);
+		expect(v.parse(CreatedKiosk, await forWest.json()).kiosk.organizationName).toBe('West Community Center');
+		const unknown = await t.request('/api/kiosks', {
+			body: { label: 'Nowhere', partnerOrganizationId: 'no-such-org' },
+			cookie: coordinator
+		});
+		expect(unknown.status).toBe(400);
+
+		// Staff's kiosks are their organization's whatever they send; they see only those.
+		await t.request('/api/kiosks', { body: { label: 'East desk' }, cookie: east.cookie });
+		const eastList = v.parse(
+			v.array(KioskSummary),
+			await (await t.request('/api/kiosks', { cookie: east.cookie })).json()
+		);
+		expect(eastList.map((k) => [k.label, k.organizationName])).toEqual([
+			['East desk', 'East Library Friends']
+		]);
 	});
 });

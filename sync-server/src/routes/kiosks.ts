@@ -7,10 +7,19 @@ import {
 	KIOSK_TOKEN_HEADER,
 	KioskDevice,
 	KioskEnrollment,
+	KioskOrganizations,
 	KioskSummary,
 	NewKiosk,
-	SealedItem
+	CHUNK_SHA256_HEADER,
+	KIOSK_CHUNK_BYTES,
+	SealedItem,
+	SealedRecordingCommit,
+	SealedRecordingReceipt,
+	VisitorGrant
 } from '../../../src/lib/contracts/kiosk.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { fileSealedRecording, receivedChunks, storeChunk } from '../kiosk/sealed-recording.ts';
+import { issueGrant } from '../kiosk/visitor-grant.ts';
 import { Mutation, MutationResponse } from '../../../src/lib/contracts/mutations.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -49,12 +58,31 @@ export function kioskAdminRoutes(deps: AppDeps) {
 			const kiosks = await store.kiosks.list(await scope(me.userId, me.role));
 			return c.json(kiosks.map(summary));
 		})
+		.get('/organizations', async (c) => {
+			const me = signedInUser(c);
+			const { partnerOrganizationId: own } = await scope(me.userId, me.role);
+			const all = own ? [await store.organizations.findById(own)] : await store.organizations.list();
+			const choices = all.filter((o) => o !== undefined).map(({ id, name }) => ({ id, name }));
+			return c.json(v.parse(KioskOrganizations, choices));
+		})
 		.post('/', async (c) => {
 			const me = signedInUser(c);
 			const { partnerOrganizationId: own } = await scope(me.userId, me.role);
 			const body = parseOrThrow(NewKiosk, await readJson(c));
 			if (own && body.partnerOrganizationId && body.partnerOrganizationId !== own)
 				throw new AppError('forbidden', MESSAGES.forbidden);
+			if (
+				!own &&
+				body.partnerOrganizationId &&
+				!(await store.organizations.findById(body.partnerOrganizationId))
+			)
+				throw new AppError(
+					'validation_failed',
+					'There is no such partner organization. Reload the page and pick one from the list.',
+					{
+						fields: { partnerOrganizationId: 'Pick an organization from the list.' }
+					}
+				);
 			const created = await store.transaction((repos) =>
 				createKiosk(repos, {
 					label: body.label,
@@ -83,21 +111,45 @@ export function kioskAdminRoutes(deps: AppDeps) {
 
 type KioskEnv = AppEnv & { Variables: { kiosk: KioskRecord } };
 
-/** The device side: enrollment, then every call carries the device token in a header, never a cookie. */
-export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) {
-	const { store, clock, env } = deps;
-	const requireKiosk = createMiddleware<KioskEnv>(async (c, next) => {
-		const token = c.req.header(KIOSK_TOKEN_HEADER);
-		const kiosk = token ? await store.kiosks.findByToken(kioskTokenHash(token)) : undefined;
-		if (!kiosk || kiosk.status !== 'enrolled') {
-			throw new AppError(
-				'kiosk_revoked',
-				'This device is no longer enrolled as a kiosk. Ask the staff to enroll it again from the console.'
-			);
-		}
-		c.set('kiosk', kiosk);
+/** Every device call carries the device token in a header, never a cookie. */
+async function enrolledKiosk({ store }: AppDeps, token: string | undefined): Promise<KioskRecord> {
+	const kiosk = token ? await store.kiosks.findByToken(kioskTokenHash(token)) : undefined;
+	if (!kiosk || kiosk.status !== 'enrolled') {
+		throw new AppError(
+			'kiosk_revoked',
+			'This device is no longer enrolled as a kiosk. Ask the staff to enroll it again from the console.'
+		);
+	}
+	return kiosk;
+}
+
+const kioskAuth = (deps: AppDeps) =>
+	createMiddleware<KioskEnv>(async (c, next) => {
+		c.set('kiosk', await enrolledKiosk(deps, c.req.header(KIOSK_TOKEN_HEADER)));
 		await next();
 	});
+
+/**
+ * POST /api/kiosk/visitor-grant, with the kiosk token and the visitor's session both: the grant
+ * that a recording sealed later carries, so it is filed as the visitor's own (issue #7).
+ */
+export function kioskVisitorRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) {
+	return new Hono<AppEnv>().post('/', requireRole(), async (c) => {
+		const kiosk = await enrolledKiosk(deps, c.req.header(KIOSK_TOKEN_HEADER));
+		const me = signedInUser(c);
+		const grant = issueGrant((await sealer()).grantSecret, {
+			userId: me.userId,
+			kioskId: kiosk.id,
+			now: deps.clock()
+		});
+		return c.json(v.parse(VisitorGrant, { userId: me.userId, grant }));
+	});
+}
+
+/** The device side: enrollment, then calls with the device token. */
+export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) {
+	const { store, clock, env } = deps;
+	const requireKiosk = kioskAuth(deps);
 	return new Hono<KioskEnv>()
 		.post('/enroll', async (c) => {
 			const { code } = parseOrThrow(KioskEnrollment, await readJson(c));
@@ -123,5 +175,51 @@ export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) 
 			// Applied as the visitor's own mutation: the kiosk only carries it, and gets no session.
 			const { response } = unwrap(await applyMutation(deps, mutation));
 			return c.json(v.parse(MutationResponse, response), response.status === 'applied' ? 201 : 200);
+		})
+		.post('/recordings', requireKiosk, async (c) => {
+			const commit = parseOrThrow(SealedRecordingCommit, await readJson(c));
+			const receipt = await fileSealedRecording(deps, {
+				sealer: await sealer(),
+				kioskId: c.var.kiosk.id,
+				commit
+			});
+			return c.json(v.parse(SealedRecordingReceipt, receipt));
 		});
+}
+
+/** A sealed recording's chunks, outside /api and its small JSON body limit (issue #7). */
+export function kioskChunkRoutes(deps: AppDeps) {
+	const itemId = (c: { req: { param(name: 'itemId'): string } }) => {
+		const id = c.req.param('itemId');
+		if (!v.is(SealedItem.entries.id, id)) throw new AppError('not_found', 'There is no such queued item.');
+		return id;
+	};
+	return new Hono<KioskEnv>()
+		.use(kioskAuth(deps))
+		.get('/:itemId', async (c) =>
+			c.json({ received: await receivedChunks(deps.env.dataDir, c.var.kiosk.id, itemId(c)) })
+		)
+		.put(
+			'/:itemId/:seq',
+			bodyLimit({
+				// IV and tag add 28 bytes; a single segment longer than a chunk is sealed alone.
+				maxSize: 2 * KIOSK_CHUNK_BYTES,
+				onError: () => {
+					throw new AppError('body_too_large', 'This part of a queued recording is too large.');
+				}
+			}),
+			async (c) => {
+				const seq = Number(c.req.param('seq'));
+				if (!Number.isInteger(seq) || seq < 0 || seq >= 100_000)
+					throw new AppError('not_found', 'There is no such part of a queued item.');
+				await storeChunk(deps.env.dataDir, {
+					kioskId: c.var.kiosk.id,
+					itemId: itemId(c),
+					seq,
+					bytes: new Uint8Array(await c.req.arrayBuffer()),
+					checksum: c.req.header(CHUNK_SHA256_HEADER) ?? ''
+				});
+				return c.body(null, 204);
+			}
+		);
 }
