@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { Mutation } from './mutations';
 
 /** POST /api/kiosks: staff create a kiosk and get its one-time enrollment code. */
 export const NewKiosk = v.strictObject({
@@ -76,6 +77,17 @@ export const VisitorGrant = v.strictObject({
 	grant: v.pipe(v.string(), v.minLength(20), v.maxLength(1000))
 });
 export type VisitorGrant = v.InferOutput<typeof VisitorGrant>;
+
+/**
+ * What a sealed outbox item holds: the visitor's change, and their grant when they were signed in
+ * (a sign-up has none yet), so the server applies it as theirs after their session has ended.
+ */
+export const SealedMutation = v.strictObject({
+	mutation: Mutation,
+	grant: v.optional(VisitorGrant.entries.grant)
+});
+/** As the kiosk writes it (the server parses it, filling defaults). */
+export type SealedMutation = v.InferInput<typeof SealedMutation>;
 
 const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'A checksum is 64 hex digits.'));
 

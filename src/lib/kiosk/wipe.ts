@@ -3,6 +3,7 @@ import { seal } from './seal';
 import { sealRecordings } from './seal-recording';
 import { KIOSK_DB_NAME, type KioskDb } from './device-db';
 import { fetchVisitorGrant, storedVisitorGrant } from './visitor-grant';
+import type { SealedMutation } from '../contracts/kiosk';
 
 /**
  * Ends a visitor's session on a kiosk (issue #7). First, whatever the server has not confirmed is
@@ -40,10 +41,15 @@ async function sealPending({ appDb, kiosk }: { appDb: CommonGroundDb; kiosk: Kio
 	const device = await kiosk.device.get('device');
 	const pending = await appDb.outbox.where('status').equals('pending').toArray();
 	if (!device || pending.length === 0) return 0;
+	// The visitor's grant goes inside, so a change that needs its author is applied as theirs later.
+	const grant = pending.some((entry) => entry.mutation.type !== 'signup')
+		? ((await fetchVisitorGrant(device.token)) ?? storedVisitorGrant())?.grant
+		: undefined;
 	const items = await Promise.all(
-		pending.map((entry) =>
-			seal({ id: entry.id, plain: JSON.stringify(entry.mutation), serverPublicJwk: device.sealingKey })
-		)
+		pending.map((entry) => {
+			const sealed: SealedMutation = { mutation: entry.mutation, grant };
+			return seal({ id: entry.id, plain: JSON.stringify(sealed), serverPublicJwk: device.sealingKey });
+		})
 	);
 	// Written before anything is deleted: if the tab dies here, the outbox is still intact.
 	await kiosk.queue.bulkPut(

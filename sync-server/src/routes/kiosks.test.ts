@@ -5,9 +5,12 @@ import {
 	EnrolledKiosk,
 	KIOSK_TOKEN_HEADER,
 	KioskOrganizations,
-	KioskSummary
+	KioskSummary,
+	VisitorGrant
 } from '../../../src/lib/contracts/kiosk.ts';
+import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
 import { seal } from '../../../src/lib/kiosk/seal.ts';
+import { recordedConversation } from '../test/conversation.ts';
 import { signupMutation, uniqueEmail } from '../test/factories.ts';
 import { createTestApp, signInAs, type TestApp } from '../test/harness.ts';
 import { sessionCookieName } from '../http/session.ts';
@@ -126,7 +129,7 @@ describe('the kiosk queue', { timeout: 60_000 }, () => {
 		const headers = { [KIOSK_TOKEN_HEADER]: enrolled.token };
 		const key = (await (await t.request('/api/kiosk/sealing-key')).json()) as JsonWebKey;
 		const mutation = signupMutation({ communityId: t.community.id, email: uniqueEmail('visitor') });
-		const item = await seal({ id: mutation.id, plain: JSON.stringify(mutation), serverPublicJwk: key });
+		const item = await seal({ id: mutation.id, plain: JSON.stringify({ mutation }), serverPublicJwk: key });
 
 		const first = await t.request('/api/kiosk/queue', { body: item, headers });
 		expect(first.status).toBe(201);
@@ -143,6 +146,54 @@ describe('the kiosk queue', { timeout: 60_000 }, () => {
 		expect(tampered.status).toBe(400);
 		const noToken = await t.request('/api/kiosk/queue', { body: item });
 		expect(noToken.status).toBe(401);
+	});
+});
+
+describe("a visitor's sealed change that needs its author", { timeout: 60_000 }, () => {
+	it('is applied as the visitor through their grant, and refused without one or from another kiosk', async () => {
+		t = await createTestApp();
+		const coordinator = await signInAs(t, 'coordinator');
+		const library = (await createAndEnroll(coordinator, 'Library')).enrolled;
+		const center = (await createAndEnroll(coordinator, 'Center')).enrolled;
+		const { ana, conversation } = await recordedConversation(t);
+		const key = (await (await t.request('/api/kiosk/sealing-key')).json()) as JsonWebKey;
+		const grantRes = await t.request('/api/kiosk/visitor-grant', {
+			body: {},
+			cookie: ana.cookie,
+			headers: { [KIOSK_TOKEN_HEADER]: library.token }
+		});
+		const { grant } = v.parse(VisitorGrant, await grantRes.json());
+		const consent = {
+			id: crypto.randomUUID(),
+			type: 'consent' as const,
+			payload: {
+				conversationId: conversation.id,
+				kind: 'copy' as const,
+				answer: 'yes' as const,
+				textVersion: CONSENT_TEXT_VERSIONS.copy,
+				language: 'en' as const,
+				decidedAt: t.clock().toISOString(),
+				archiveFields: null
+			}
+		};
+		const send = async (plain: unknown, token: string) =>
+			t.request('/api/kiosk/queue', {
+				body: await seal({ id: consent.id, plain: JSON.stringify(plain), serverPublicJwk: key }),
+				headers: { [KIOSK_TOKEN_HEADER]: token }
+			});
+
+		const anonymous = await send({ mutation: consent }, library.token);
+		expect(anonymous.status).toBeGreaterThanOrEqual(400);
+		const elsewhere = await send({ mutation: consent, grant }, center.token);
+		expect(elsewhere.status).toBe(403);
+		const forged = await send({ mutation: consent, grant: `${grant.slice(0, -4)}AAAA` }, library.token);
+		expect(forged.status).toBe(403);
+		expect(await t.store.consents.listForConversation(conversation.id)).toEqual([]);
+
+		const applied = await send({ mutation: consent, grant }, library.token);
+		expect(applied.status).toBe(201);
+		const log = await t.store.consents.listForConversation(conversation.id);
+		expect(log.map((c) => [c.userId, c.kind, c.answer])).toEqual([[ana.userId, 'copy', 'yes']]);
 	});
 });
 

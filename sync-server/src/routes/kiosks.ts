@@ -13,14 +13,15 @@ import {
 	CHUNK_SHA256_HEADER,
 	KIOSK_CHUNK_BYTES,
 	SealedItem,
+	SealedMutation,
 	SealedRecordingCommit,
 	SealedRecordingReceipt,
 	VisitorGrant
 } from '../../../src/lib/contracts/kiosk.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { fileSealedRecording, receivedChunks, storeChunk } from '../kiosk/sealed-recording.ts';
-import { issueGrant } from '../kiosk/visitor-grant.ts';
-import { Mutation, MutationResponse } from '../../../src/lib/contracts/mutations.ts';
+import { checkGrant, issueGrant } from '../kiosk/visitor-grant.ts';
+import { AnyMutationResponse } from '../../../src/lib/contracts/mutations.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { AppError, MESSAGES, unwrap } from '../http/errors.ts';
@@ -29,7 +30,7 @@ import { parseOrThrow, readJson } from '../http/validate.ts';
 import { createKiosk, deviceInfo, enrollKiosk, kioskTokenHash } from '../kiosk/enrollment.ts';
 import type { Sealer } from '../kiosk/sealing.ts';
 import { applyMutation } from '../mutations/apply.ts';
-import type { KioskRecord } from '../store/types.ts';
+import type { KioskRecord, SessionUser } from '../store/types.ts';
 
 const summary = (k: KioskRecord): KioskSummary =>
 	v.parse(KioskSummary, {
@@ -169,12 +170,17 @@ export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) 
 					'This queued item was not sealed for this server, or it was changed. It cannot be applied.'
 				);
 			}
-			const mutation = parseOrThrow(Mutation, JSON.parse(plain) as unknown, { fieldPrefix: 'payload' });
+			const { mutation, grant } = parseOrThrow(SealedMutation, JSON.parse(plain) as unknown, {
+				fieldPrefix: 'payload'
+			});
 			if (mutation.id !== item.id)
 				throw new AppError('sealed_unreadable', 'The queued item does not match its id.');
 			// Applied as the visitor's own mutation: the kiosk only carries it, and gets no session.
-			const { response } = unwrap(await applyMutation(deps, mutation));
-			return c.json(v.parse(MutationResponse, response), response.status === 'applied' ? 201 : 200);
+			const author = grant
+				? await grantedUser(deps, (await sealer()).grantSecret, grant, c.var.kiosk)
+				: undefined;
+			const { response } = unwrap(await applyMutation(deps, mutation, author));
+			return c.json(v.parse(AnyMutationResponse, response), response.status === 'applied' ? 201 : 200);
 		})
 		.post('/recordings', requireKiosk, async (c) => {
 			const commit = parseOrThrow(SealedRecordingCommit, await readJson(c));
@@ -222,4 +228,21 @@ export function kioskChunkRoutes(deps: AppDeps) {
 				return c.body(null, 204);
 			}
 		);
+}
+
+/** The visitor a sealed change belongs to, from the grant the kiosk sealed with it (issue #7). */
+async function grantedUser(
+	deps: AppDeps,
+	secret: Buffer,
+	grant: string,
+	kiosk: KioskRecord
+): Promise<SessionUser> {
+	const userId = checkGrant(secret, grant, { kioskId: kiosk.id, now: deps.clock() });
+	const user = userId ? await deps.store.users.findById(userId) : undefined;
+	if (!user)
+		throw new AppError(
+			'forbidden',
+			'This queued change does not carry a valid sign-in of its author on this kiosk, so it cannot be applied.'
+		);
+	return { userId: user.id, role: user.role, firstName: user.firstName };
 }
