@@ -5,6 +5,8 @@ import { expect, type Locator, type Page } from '@playwright/test';
  * focus is visible there: an outline or a focus ring of at least 2 px. Fails if Tab never gets there.
  */
 export async function tabTo(page: Page, target: Locator, { max = 80 } = {}) {
+	// A control that isn't there fails here, not after 80 Tabs each waiting for it.
+	await expect(target, 'the control to Tab to is on the page').toBeAttached();
 	for (let i = 0; i < max; i++) {
 		await page.keyboard.press('Tab');
 		if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) {
