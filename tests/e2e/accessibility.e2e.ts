@@ -1,5 +1,6 @@
 import { expectNoAxeViolations, expectNoMotion, useLanguage } from './a11y';
 import { expect, test } from './fixtures';
+import { seedDemo } from './demo';
 import { person } from './questionnaire';
 
 for (const locale of ['en', 'es'] as const) {
@@ -87,3 +88,47 @@ test('with prefers-reduced-motion, nothing animates on the landing, sign-in and 
 	}
 	await context.close();
 });
+
+for (const locale of ['en', 'es'] as const) {
+	test(`the signed-in screens of each role have no WCAG 2.2 A/AA violations (${locale})`, async ({
+		browser,
+		app
+	}) => {
+		test.setTimeout(240_000);
+		const demo = seedDemo(app);
+		const conversation = demo.conversations[0]!;
+		const participant = demo.participants.find((p) => p.id === conversation.participantIds[0])!;
+		const screens: { who: string; signInUrl: string; routes: string[] }[] = [
+			{
+				who: 'participant',
+				signInUrl: participant.signInUrl,
+				routes: [
+					'/conversation',
+					'/conversations',
+					`/conversations/${conversation.id}`,
+					`/conversations/${conversation.id}/questions`,
+					`/conversations/${conversation.id}/room`
+				]
+			},
+			{ who: 'coordinator', signInUrl: demo.coordinator.signInUrl, routes: ['/coordinator', '/kiosks'] },
+			{ who: 'partner staff', signInUrl: demo.partnerStaff[0]!.signInUrl, routes: ['/partner', '/kiosks'] },
+			{ who: 'a visitor at an unenrolled kiosk', signInUrl: '', routes: ['/kiosk'] }
+		];
+		for (const { who, signInUrl, routes } of screens) {
+			const context = await browser.newContext();
+			const page = await context.newPage();
+			await useLanguage(page, locale);
+			if (signInUrl) {
+				await page.goto(signInUrl);
+				await expect(page.getByTestId('signed-in')).toBeVisible({ timeout: 30_000 });
+			}
+			for (const route of routes) {
+				await page.goto(`${app.url}${route}`);
+				await expect(page.locator('html')).toHaveAttribute('lang', locale);
+				await expect(page.locator('h1').first()).toBeVisible();
+				await expectNoAxeViolations(page, `${route} as ${who} (${locale})`);
+			}
+			await context.close();
+		}
+	});
+}
