@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './a11y';
 import { chunkedMatch, rmsEnvelope } from './audio-match';
@@ -76,6 +78,14 @@ test.describe('the conversation call', () => {
 		await expect(pages.ben.getByTestId('marks')).toContainText('Marked at');
 		await expectNoAxeViolations(pages.ben, 'the call while recording');
 
+		// The share tracks go up during the call: the server holds part of each, its length still open.
+		const partial = async () =>
+			serverUploads(app.dataDir).filter((u) => u.size === undefined && u.bytes > 0 && u.kind === 'share');
+		await expect
+			.poll(async () => new Set((await partial()).map((u) => u.userId)).size, { timeout: 60_000 })
+			.toBe(2);
+		const liveIds = new Map((await partial()).map((u) => [u.userId, u.id]));
+
 		// Ada stops at 60 s; the stop reaches Ben over the data channel.
 		await waitForElapsed(pages.ada, RECORD_MS);
 		await pages.ada.getByRole('button', { name: 'Stop recording' }).click();
@@ -119,6 +129,37 @@ test.describe('the conversation call', () => {
 			expect(track.index.map((e) => e.kind).sort()).toEqual(['mark', 'question']);
 		}
 		expect(recordingIds.size, 'both tracks belong to one recording').toBe(1);
+
+		// At stop only the rest goes: each share track is completed on the upload begun during the
+		// call, and the server confirms it by checksum against what each device holds.
+		for (const [who, info] of [
+			['ada', adaInfo],
+			['ben', benInfo]
+		] as const) {
+			const shareRow = () =>
+				app.query<{ upload_id: string; sha256: string; duration_ms: number }>(
+					"select upload_id, sha256, duration_ms from conversation_tracks where user_id = ? and kind = 'share'",
+					info!.id
+				)[0];
+			await expect.poll(shareRow, { timeout: 120_000 }).toBeTruthy();
+			const row = shareRow()!;
+			expect(row.upload_id, `${who}'s share track finished the upload begun during the call`).toBe(
+				liveIds.get(info!.id)
+			);
+			const local = await pages[who].evaluate(async () => {
+				const open = indexedDB.open('common-ground');
+				const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
+				const all = db.transaction('uploads').objectStore('uploads').getAll();
+				return new Promise<{ kind: string; sha256?: string; encoder?: string; deferredLength?: boolean }[]>(
+					(r) => (all.onsuccess = () => r(all.result as never))
+				);
+			});
+			const share = local.find((u) => u.kind === 'share');
+			expect(share?.sha256).toBe(row.sha256);
+			expect(share?.encoder).toBe('webcodecs');
+			const track = (await readTrack(pages[who], conversation.id))!;
+			expect(Math.abs(row.duration_ms - (track.sampleCount / track.sampleRate) * 1000)).toBeLessThan(100);
+		}
 	});
 
 	test('a signed-in stranger cannot join the room', async ({ app, page }) => {
@@ -150,4 +191,29 @@ test.describe('the conversation call', () => {
 function sourceEnvelope(wav: string): number[] {
 	const { samples, sampleRate } = readWav(wav);
 	return rmsEnvelope(samples, sampleRate);
+}
+
+type ServerUpload = { id: string; userId?: string; kind?: string; size?: number; bytes: number };
+
+/** The tus file store on the server's disk: each upload's record and how many bytes it holds. */
+function serverUploads(dataDir: string): ServerUpload[] {
+	const dir = join(dataDir, 'uploads');
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.map((f) => {
+			const id = f.slice(0, -'.json'.length);
+			const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+				size?: number;
+				metadata?: Record<string, string>;
+			};
+			const data = join(dir, id);
+			return {
+				id,
+				userId: record.metadata?.userId,
+				kind: record.metadata?.kind,
+				size: record.size ?? undefined,
+				bytes: existsSync(data) ? statSync(data).size : 0
+			};
+		});
 }

@@ -29,6 +29,10 @@ export type Traffic = {
 	bytesReceived: number;
 	audioLevel: number;
 	at: number;
+	/** WebRTC's estimate of what this link's uplink can carry, in bits per second, if it has one. */
+	availableOutgoingBps?: number;
+	/** The share of our packets the partner reports lost lately (0–1), if reported. */
+	fractionLost?: number;
 };
 
 type Link = {
@@ -94,19 +98,33 @@ export class CallSession {
 			const pc = link.media?.peerConnection;
 			if (!pc) continue;
 			const entry: Traffic = { peerId, bytesSent: 0, bytesReceived: 0, audioLevel: 0, at: performance.now() };
-			(await pc.getStats()).forEach(
+			const stats = await pc.getStats();
+			let selectedPair: string | undefined;
+			stats.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
+				if (s.type === 'transport') selectedPair = s.selectedCandidatePairId;
+			});
+			stats.forEach(
 				(s: {
 					type: string;
+					id: string;
 					kind?: string;
 					bytesSent?: number;
 					bytesReceived?: number;
 					audioLevel?: number;
+					nominated?: boolean;
+					availableOutgoingBitrate?: number;
+					fractionLost?: number;
 				}) => {
 					if (s.type === 'outbound-rtp' && s.kind === 'audio') entry.bytesSent += s.bytesSent ?? 0;
 					if (s.type === 'inbound-rtp' && s.kind === 'audio') {
 						entry.bytesReceived += s.bytesReceived ?? 0;
 						entry.audioLevel = Math.max(entry.audioLevel, s.audioLevel ?? 0);
 					}
+					const inUse = selectedPair ? s.id === selectedPair : s.nominated === true;
+					if (s.type === 'candidate-pair' && inUse && s.availableOutgoingBitrate !== undefined)
+						entry.availableOutgoingBps = s.availableOutgoingBitrate;
+					if (s.type === 'remote-inbound-rtp' && s.kind === 'audio' && s.fractionLost !== undefined)
+						entry.fractionLost = Math.max(entry.fractionLost ?? 0, s.fractionLost);
 				}
 			);
 			result.push(entry);

@@ -98,19 +98,31 @@ export const AfterView = v.strictObject({
 });
 export type AfterView = v.InferOutput<typeof AfterView>;
 
-/** Metadata the client sends with a tus upload (Upload-Metadata), checked on creation. */
-export const UploadMetadata = v.strictObject({
-	conversationId,
-	trackId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-	kind: TrackKind,
+/** What only the whole file can tell: sent at creation, or declared before the last bytes of an upload made during the call. */
+const declaredEntries = {
 	sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'The checksum must be 64 hex digits.')),
 	durationMs: v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number)),
 	/** Server-synced time of sample 0 and the fitted sample rate: what the mixdown aligns by. */
 	startedAtServerMs: v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number)),
-	samplesPerSecond: v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number)),
+	samplesPerSecond: v.pipe(v.string(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number))
+};
+const trackEntries = {
+	conversationId,
+	trackId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+	kind: TrackKind,
 	filetype: v.optional(v.string()),
 	filename: v.optional(v.string())
-});
+};
+
+/** Metadata the client sends with a tus upload (Upload-Metadata), checked on creation and again on the last byte. */
+export const UploadMetadata = v.strictObject({ ...trackEntries, ...declaredEntries });
+/**
+ * An upload started during the call, before the file is whole (tus `Upload-Defer-Length: 1`):
+ * only the share track goes then; its checksum and duration are declared at the end.
+ */
+export const LiveUploadMetadata = v.strictObject({ ...trackEntries, kind: v.literal('share') });
+/** PUT /uploads/:id/declaration: the whole file's facts, before the last bytes of a live upload. */
+export const UploadDeclaration = v.strictObject(declaredEntries);
 export type UploadMetadata = v.InferOutput<typeof UploadMetadata>;
 
 /** GET /api/conversations: "My conversations", first names only. */

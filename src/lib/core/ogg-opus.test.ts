@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeAudio } from './audio-container';
-import { oggCrc, oggOpusFile, OPUS_PRE_SKIP } from './ogg-opus';
+import { oggCrc, oggOpusFile, OggOpusStream, OPUS_PRE_SKIP } from './ogg-opus';
 
 /** Pages of an Ogg file: [header+lacing+body bytes, packets] — enough of a demuxer to get packets out. */
 function readPages(file: Uint8Array) {
@@ -92,5 +92,43 @@ describe('Ogg Opus muxing', () => {
 		expect(
 			new DataView(pages[0]!.bytes.buffer, pages[0]!.bytes.byteOffset).getUint16(27 + 1 + 10, true)
 		).toBe(OPUS_PRE_SKIP);
+	});
+
+	it('written as the packets come, gives out only final bytes: every prefix so far is the start of the finished file', () => {
+		const packets = readPages(reference)
+			.slice(2)
+			.flatMap((p) => p.packets);
+		// 100 packets: a multiple of the page size, where the last full page must still wait for the end.
+		for (const count of [packets.length, 100, 1]) {
+			const some = packets.slice(0, count);
+			const totalSamples = count * 960 - 500;
+			const whole = oggOpusFile({
+				packets: some,
+				samplesPerPacket: 960,
+				totalSamples,
+				channels: 1,
+				inputSampleRate: 48_000
+			});
+			const stream = new OggOpusStream({ samplesPerPacket: 960, channels: 1, inputSampleRate: 48_000 });
+			let sent = new Uint8Array(0);
+			for (const p of some) {
+				const bytes = stream.push(p);
+				const next = new Uint8Array(sent.length + bytes.length);
+				next.set(sent);
+				next.set(bytes, sent.length);
+				sent = next;
+				expect(whole.subarray(0, sent.length)).toEqual(sent);
+				// Nothing given out before the end is flagged as the end of the stream.
+				for (const page of readPages(sent)) expect(page.bytes[5]! & 0x04).toBe(0);
+			}
+			// The page holding the last packet is kept back until the end is known.
+			expect(sent.length).toBeLessThan(whole.length);
+			const tail = stream.finish(totalSamples);
+			expect(sent.length + tail.length).toBe(whole.length);
+			expect(whole.subarray(sent.length)).toEqual(tail);
+			const last = readPages(whole).at(-1)!.bytes;
+			const granule = new DataView(last.buffer, last.byteOffset).getUint32(6, true);
+			expect(granule).toBe(OPUS_PRE_SKIP + totalSamples);
+		}
 	});
 });

@@ -84,9 +84,93 @@ function opusTags(vendor: string): Uint8Array {
 }
 
 /**
+ * Ogg Opus written as the packets come (issue #6, upload during the call): each full page is
+ * handed out as soon as the next packet shows it is not the last, so every byte given out is final
+ * and the bytes so far are always a prefix of the finished file. The last page, which carries the
+ * end-of-stream flag and the trimmed length, is written by `finish`.
+ */
+export class OggOpusStream {
+	readonly #serial: number;
+	readonly #channels: number;
+	readonly #inputSampleRate: number;
+	readonly #samplesPerPacket: number;
+	readonly #vendor: string;
+	#preSkip: number;
+	#held: Uint8Array[] = [];
+	#packets = 0;
+	#sequence = 0;
+
+	constructor(input: {
+		samplesPerPacket: number;
+		channels: number;
+		inputSampleRate: number;
+		preSkip?: number;
+		serial?: number;
+		vendor?: string;
+	}) {
+		this.#serial = input.serial ?? 0x43475244;
+		this.#channels = input.channels;
+		this.#inputSampleRate = input.inputSampleRate;
+		this.#samplesPerPacket = input.samplesPerPacket;
+		this.#vendor = input.vendor ?? 'Common Ground (WebCodecs)';
+		this.#preSkip = input.preSkip ?? OPUS_PRE_SKIP;
+	}
+
+	/** The encoder's delay, if it says so before the first packet. */
+	set preSkip(value: number) {
+		if (this.#sequence === 0) this.#preSkip = value;
+	}
+
+	/** Adds one packet; returns the bytes that became final (headers, a full page), maybe none. */
+	push(packet: Uint8Array): Uint8Array {
+		const out = this.#sequence === 0 ? this.#headers() : [];
+		if (this.#held.length === PACKETS_PER_PAGE)
+			out.push(this.#page(this.#held, this.#packets * this.#samplesPerPacket, 0));
+		if (this.#held.length === PACKETS_PER_PAGE) this.#held = [];
+		this.#held.push(packet);
+		this.#packets += 1;
+		return concat(out);
+	}
+
+	/**
+	 * The last page: its granule position says the first `totalSamples` are the recording and cuts
+	 * the padding of the final packet (RFC 7845 §4.4), so the file says exactly how long it is.
+	 */
+	finish(totalSamples: number): Uint8Array {
+		const out = this.#sequence === 0 ? this.#headers() : [];
+		// Never claim more samples than the packets hold (end trimming only cuts).
+		const end = Math.min(this.#preSkip + totalSamples, this.#packets * this.#samplesPerPacket);
+		if (this.#held.length > 0) out.push(this.#page(this.#held, end, FLAG_EOS));
+		this.#held = [];
+		return concat(out);
+	}
+
+	#headers(): Uint8Array[] {
+		return [
+			this.#page([opusHead(this.#channels, this.#inputSampleRate, this.#preSkip)], 0, FLAG_BOS),
+			this.#page([opusTags(this.#vendor)], 0, 0)
+		];
+	}
+
+	#page(packets: Uint8Array[], granule: number, flags: number): Uint8Array {
+		const sequence = this.#sequence++;
+		return page({ packets, granule, serial: this.#serial, sequence, flags });
+	}
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+	const out = new Uint8Array(parts.reduce((sum, p) => sum + p.byteLength, 0));
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.byteLength;
+	}
+	return out;
+}
+
+/**
  * An Ogg Opus file from `packets` of `samplesPerPacket` samples each (at 48 kHz, as Opus counts),
- * of which the first `totalSamples` are the recording: the last page's granule position trims the
- * padding of the final packet (RFC 7845 §4.4), so the file says exactly how long the audio is.
+ * of which the first `totalSamples` are the recording.
  */
 export function oggOpusFile(input: {
 	packets: Uint8Array[];
@@ -99,37 +183,6 @@ export function oggOpusFile(input: {
 	serial?: number;
 	vendor?: string;
 }): Uint8Array {
-	const serial = input.serial ?? 0x43475244;
-	const preSkip = input.preSkip ?? OPUS_PRE_SKIP;
-	const pages: Uint8Array[] = [
-		page({
-			packets: [opusHead(input.channels, input.inputSampleRate, preSkip)],
-			granule: 0,
-			serial,
-			sequence: 0,
-			flags: FLAG_BOS
-		}),
-		page({
-			packets: [opusTags(input.vendor ?? 'Common Ground (WebCodecs)')],
-			granule: 0,
-			serial,
-			sequence: 1,
-			flags: 0
-		})
-	];
-	// Never claim more samples than the packets hold (RFC 7845 §4.4 end trimming only cuts).
-	const end = Math.min(preSkip + input.totalSamples, input.packets.length * input.samplesPerPacket);
-	for (let first = 0; first < input.packets.length; first += PACKETS_PER_PAGE) {
-		const packets = input.packets.slice(first, first + PACKETS_PER_PAGE);
-		const last = first + packets.length >= input.packets.length;
-		const granule = last ? end : Math.min(end, (first + packets.length) * input.samplesPerPacket);
-		pages.push(page({ packets, granule, serial, sequence: pages.length, flags: last ? FLAG_EOS : 0 }));
-	}
-	const out = new Uint8Array(pages.reduce((sum, p) => sum + p.byteLength, 0));
-	let at = 0;
-	for (const p of pages) {
-		out.set(p, at);
-		at += p.byteLength;
-	}
-	return out;
+	const stream = new OggOpusStream(input);
+	return concat([...input.packets.map((p) => stream.push(p)), stream.finish(input.totalSamples)]);
 }

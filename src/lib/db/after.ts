@@ -26,6 +26,10 @@ export type UploadRecord = {
 	encodeMs?: number;
 	/** The tus upload URL, as soon as the server has created the upload. */
 	uploadUrl?: string;
+	/** The share track is going up during the call (sync/live-upload); no whole file yet. */
+	live?: boolean;
+	/** The upload was made during the call without a length: the queue declares it, and the checksum, at the end. */
+	deferredLength?: boolean;
 	/** 0–1 for the stage in progress. */
 	progress: number;
 	error?: string;

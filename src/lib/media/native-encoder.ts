@@ -20,12 +20,12 @@ export function encodeOpusNatively({
 			if (reply.type === 'progress') return onProgress?.(reply.fraction);
 			worker.terminate();
 			if (reply.type === 'done') resolve(reply.file);
-			else reject(new Error(reply.message));
+			else reject(new Error(reply.type === 'error' ? reply.message : `unexpected ${reply.type}`));
 		};
 		worker.onerror = (event) => {
 			worker.terminate();
 			reject(new Error(event.message || 'the Opus worker failed to start'));
 		};
-		worker.postMessage({ pcm: copy, sampleRate } satisfies OpusRequest, [copy]);
+		worker.postMessage({ type: 'file', pcm: copy, sampleRate } satisfies OpusRequest, [copy]);
 	});
 }

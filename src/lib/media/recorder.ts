@@ -11,6 +11,8 @@ import { appendSegment, updateTrack, type TrackRecord } from '../db/recordings';
 import type { ServerClock } from '../call/server-clock';
 import type { CaptureCommand, CaptureEvent } from './capture-processor';
 
+export type SavedSegment = { startSample: number; samples: Int16Array; serverTimeMs: number };
+
 /**
  * Records this device's microphone into a track in Dexie (issue #5, "a double-ender"): the capture
  * worklet delivers half-second segments, each saved at once with its sample index and server-synced
@@ -22,6 +24,7 @@ export class TrackRecorder {
 	readonly #context: AudioContext;
 	readonly #onProgress: (track: TrackRecord) => void;
 	readonly #onError: (error: unknown) => void;
+	readonly #onSegment: ((segment: SavedSegment) => void) | undefined;
 	#node: AudioWorkletNode | undefined;
 	#source: MediaStreamAudioSourceNode | undefined;
 	#track: TrackRecord | undefined;
@@ -37,11 +40,14 @@ export class TrackRecorder {
 		clock: ServerClock;
 		onProgress: (track: TrackRecord) => void;
 		onError: (error: unknown) => void;
+		/** Each segment once it is saved, in order (the share track encoded during the call). */
+		onSegment?: (segment: SavedSegment) => void;
 	}) {
 		this.#db = options.db;
 		this.#clock = options.clock;
 		this.#onProgress = options.onProgress;
 		this.#onError = options.onError;
+		this.#onSegment = options.onSegment;
 		// 48 kHz is asked for; the browser resamples the microphone if it runs at another rate.
 		// Nothing is played through this context, so latency doesn't matter: 'playback' gives the
 		// audio thread the largest buffers, which a busy low-end device needs to not drop audio.
@@ -146,7 +152,7 @@ export class TrackRecorder {
 		this.#enqueue(() => this.#save({ startSample, samples: event.samples, serverTimeMs }));
 	}
 
-	async #save(segment: { startSample: number; samples: Int16Array; serverTimeMs: number }) {
+	async #save(segment: SavedSegment) {
 		const track = this.#track;
 		if (!track) return;
 		if (this.#recovering) {
@@ -177,6 +183,7 @@ export class TrackRecorder {
 		}
 		this.#track = await appendSegment(this.#db, track.id, segment);
 		this.#onProgress(this.#track);
+		this.#onSegment?.(segment);
 	}
 
 	async #update(change: (track: TrackRecord) => void) {

@@ -10,7 +10,10 @@ import {
 	type TrackRecord
 } from '../db/recordings';
 import { SAMPLE_RATE, samplesToMs } from '../core/recording-timeline';
-import { TrackRecorder } from '../media/recorder';
+import { TrackRecorder, type SavedSegment } from '../media/recorder';
+import { uploadBudgetBps, type LinkReading } from '../core/upload-pacing';
+import { isEnrolledKiosk } from '../kiosk/device-db';
+import type { LiveShareUpload } from '../sync/live-upload';
 
 /**
  * This device's side of the recording: its track in Dexie, the recorder filling it, and the
@@ -26,6 +29,13 @@ export class LocalRecording {
 	problem = $state<string | undefined>();
 	recordedMs = $derived(this.track ? samplesToMs(this.track.sampleCount, this.track.sampleRate) : 0);
 	#recorder: TrackRecorder | undefined;
+	/** The share track going up during the call, where the browser can encode it (sync/live-upload). */
+	#live: LiveShareUpload | undefined;
+	/** Segments saved while the live upload is still starting; undefined once it runs or won't. */
+	#pending: SavedSegment[] | undefined;
+	#liveStarting: Promise<void> | undefined;
+	/** What the call's link looks like now, for pacing that upload (the room reads it every 2 s). */
+	linkReading: LinkReading | undefined;
 	readonly #clock: ServerClock;
 	readonly #conversationId: string;
 	readonly #userId: string;
@@ -51,6 +61,7 @@ export class LocalRecording {
 			db: db(),
 			clock: this.#clock,
 			onProgress: (track) => (this.track = track),
+			onSegment: (segment) => (this.#pending ? this.#pending.push(segment) : this.#live?.push(segment)),
 			onError: (error) => {
 				console.error('Saving the recording failed', error);
 				this.problem = this.#saveFailed;
@@ -79,6 +90,29 @@ export class LocalRecording {
 		});
 		this.track = track;
 		this.#recorder.start(track);
+		this.#liveStarting = this.#beginLive(track);
+	}
+
+	/**
+	 * Not on a kiosk: there the recording is sealed for the visitor when they finish (issue #7).
+	 * Anything that goes wrong here only means the share track goes after the call, as before.
+	 */
+	async #beginLive(track: TrackRecord) {
+		this.#pending = [];
+		try {
+			if (await isEnrolledKiosk()) return;
+			const { LiveShareUpload } = await import('../sync/live-upload');
+			this.#live = await LiveShareUpload.begin({
+				db: db(),
+				track,
+				budget: () => uploadBudgetBps(this.linkReading, performance.now())
+			});
+		} catch (error) {
+			console.warn('The share track will go after the call', error);
+		} finally {
+			for (const segment of this.#pending ?? []) this.#live?.push(segment);
+			this.#pending = undefined;
+		}
 	}
 
 	/** Picks the unfinished track up where it ended; the gap is written down as a dropout. */
@@ -114,6 +148,13 @@ export class LocalRecording {
 	async stop(): Promise<void> {
 		if (!this.track || this.track.status === 'finished') return;
 		this.track = await this.#recorder?.stop();
+		await this.#liveStarting;
+		const live = this.#live;
+		this.#live = undefined;
+		await live?.finish().catch((error: unknown) => live.abandon(error));
+		// The share track goes now, from the room, whatever the consent (the copy needs it first).
+		const { uploads } = await import('./uploads.svelte');
+		uploads.kick();
 	}
 
 	note(entry: (atSample: number) => IndexEntry) {
@@ -121,6 +162,9 @@ export class LocalRecording {
 	}
 
 	async close() {
+		// Left mid-recording: the track is finished later ("continue" or "finish"); it goes after that.
+		this.#live?.abandon(new Error('the room was closed'));
+		this.#live = undefined;
 		await this.#recorder?.close();
 	}
 }

@@ -6,6 +6,7 @@ import { ServerClock } from '../call/server-clock';
 import { dueNotices, type TimerNotice } from '../core/conversation-timer';
 import { shouldSendStart } from '../core/recording-start';
 import { LocalRecording } from './recording.svelte';
+import type { LinkReading } from '../core/upload-pacing';
 
 export type RoomTexts = {
 	notice: (notice: TimerNotice) => string;
@@ -344,17 +345,27 @@ export class Room {
 	}
 
 	async #measure() {
+		// For pacing the share track's upload behind the call (core/upload-pacing): all links share the uplink.
+		let reading: LinkReading | undefined;
 		for (const t of (await this.#call?.traffic()) ?? []) {
 			const last = this.#lastTraffic.get(t.peerId);
 			this.#lastTraffic.set(t.peerId, { sent: t.bytesSent, received: t.bytesReceived, at: t.at });
 			if (!last || t.at <= last.at) continue;
 			const kbps = (bytes: number) => Math.round(((bytes * 8) / (t.at - last.at)) * 10) / 10;
 			const receiveKbps = kbps(t.bytesReceived - last.received);
-			this.#patch(t.peerId, {
-				sendKbps: kbps(t.bytesSent - last.sent),
-				receiveKbps,
-				hearing: receiveKbps > 0
-			});
+			const sendKbps = kbps(t.bytesSent - last.sent);
+			this.#patch(t.peerId, { sendKbps, receiveKbps, hearing: receiveKbps > 0 });
+			reading = {
+				at: t.at,
+				callSendBps: (reading?.callSendBps ?? 0) + sendKbps * 1000,
+				availableBps: lowest(reading?.availableBps, t.availableOutgoingBps),
+				fractionLost: Math.max(reading?.fractionLost ?? 0, t.fractionLost ?? 0)
+			};
 		}
+		if (reading) this.recording.linkReading = reading;
 	}
+}
+
+function lowest(a: number | undefined, b: number | undefined): number | undefined {
+	return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

@@ -4,7 +4,9 @@ import { AfterView } from '../contracts/consent';
 import type { CommonGroundDb } from '../db/db';
 import { saveUpload, uploadsOf, type UploadRecord } from '../db/after';
 import { eachSegment, tracksOf, type TrackRecord } from '../db/recordings';
+import * as v from 'valibot';
 import { api } from './api';
+import { settleLiveUpload } from './live-upload';
 
 /** 256 KiB: a few seconds per request on a 3G uplink, so a lost connection costs at most that much again. */
 export const CHUNK_BYTES = 256 * 1024;
@@ -83,6 +85,8 @@ async function ensureEncoded(
 	kind: UploadKind
 ): Promise<UploadRecord | undefined> {
 	const id = `${track.id}:${kind}`;
+	// Sent during the call: wait for it to end, and drop it if its tab died before the last page.
+	await settleLiveUpload(db, id, track.id);
 	const existing = await db.uploads.get(id);
 	if (existing?.blob && existing.sha256) return existing;
 	const pcm = new Uint8Array(track.sampleCount * 2);
@@ -130,15 +134,29 @@ async function ensureEncoded(
 	return record;
 }
 
-async function upload(db: CommonGroundDb, record: UploadRecord): Promise<void> {
+async function upload(db: CommonGroundDb, given: UploadRecord): Promise<void> {
 	const { Upload } = await import('tus-js-client');
+	let record = given;
 	const blob = record.blob;
 	if (!blob || !record.sha256) return;
 	await saveUpload(db, record.id, { stage: 'uploading', error: undefined });
+	if (record.deferredLength && record.uploadUrl) {
+		const declared = await declare(record.uploadUrl, record);
+		if (declared === 'offline') {
+			await saveUpload(db, record.id, { stage: 'failed', error: 'offline' });
+			return;
+		}
+		if (declared === 'gone') {
+			// The server no longer has the part sent during the call: send the whole file afresh.
+			record = { ...record, uploadUrl: undefined, deferredLength: undefined };
+			await saveUpload(db, record.id, { uploadUrl: undefined, deferredLength: undefined });
+		}
+	}
 	await new Promise<void>((resolve) => {
 		const tus: InstanceType<typeof Upload> = new Upload(blob, {
 			endpoint: '/uploads',
 			uploadUrl: record.uploadUrl ?? null,
+			uploadLengthDeferred: record.deferredLength === true,
 			chunkSize: CHUNK_BYTES,
 			retryDelays: [0, 1000, 3000, 5000],
 			storeFingerprintForResuming: false,
@@ -152,7 +170,10 @@ async function upload(db: CommonGroundDb, record: UploadRecord): Promise<void> {
 				samplesPerSecond: String(record.samplesPerSecond ?? 48000)
 			},
 			onUploadUrlAvailable: () => void saveUpload(db, record.id, { uploadUrl: tus.url ?? undefined }),
-			onProgress: (sent, total) => void saveUpload(db, record.id, { progress: total ? sent / total : 0 }),
+			onProgress: (sent, total) => {
+				const of = total || record.bytes;
+				void saveUpload(db, record.id, { progress: of ? sent / of : 0 });
+			},
 			onSuccess: () => resolve(),
 			onError: (error) => {
 				const status = 'originalResponse' in error ? error.originalResponse?.getStatus() : undefined;
@@ -161,12 +182,35 @@ async function upload(db: CommonGroundDb, record: UploadRecord): Promise<void> {
 				void saveUpload(db, record.id, {
 					stage: 'failed',
 					error: String(status ?? 'offline'),
-					...(startOver ? { uploadUrl: undefined, blob: undefined, sha256: undefined } : {})
+					...(startOver
+						? { uploadUrl: undefined, blob: undefined, sha256: undefined, deferredLength: undefined }
+						: {})
 				}).then(() => resolve());
 			}
 		});
 		tus.start();
 	});
+}
+
+/**
+ * Tells the server, before the last bytes of an upload made during the call, what the whole file
+ * is: its checksum and length of audio, which its checks need and the start of the upload could
+ * not yet say. 'gone': the server has no such upload any more.
+ */
+async function declare(uploadUrl: string, record: UploadRecord): Promise<'ok' | 'gone' | 'offline'> {
+	const answer = await api(`${uploadUrl}/declaration`, {
+		method: 'PUT',
+		schema: v.null(),
+		body: {
+			sha256: record.sha256,
+			durationMs: String(record.durationMs ?? 0),
+			startedAtServerMs: String(record.startedAtServerMs ?? 0),
+			samplesPerSecond: String(record.samplesPerSecond ?? 48000)
+		}
+	});
+	if (answer.ok || answer.status === 409) return 'ok';
+	if (answer.status === 404) return 'gone';
+	return 'offline';
 }
 
 /** Every conversation on this device with a finished recording of `userId` that is not yet fully confirmed. */

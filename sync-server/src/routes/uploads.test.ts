@@ -4,7 +4,7 @@ import { createTranscoder, type Transcoder } from '../media/ffmpeg.ts';
 import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
 import { recordedConversation, type Person } from '../test/conversation.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
-import { tusUpload } from '../test/tus.ts';
+import { encodeMeta, liveUpload, tusUpload } from '../test/tus.ts';
 
 let t: TestApp;
 let transcoder: Transcoder;
@@ -127,6 +127,133 @@ describe('tus uploads', () => {
 		expect((await tusUpload(t, ana.cookie, masterA, m)).created.status).toBe(403);
 		await consent(t, ana, conversation.id, 'archive', 'yes');
 		expect((await tusUpload(t, ana.cookie, masterA, m)).last.status).toBe(204);
+	});
+});
+
+describe('uploads made during the call (length and checksum declared at the end)', () => {
+	const declaration = (bytes: Uint8Array, over: Record<string, string> = {}) => ({
+		sha256: sha256Hex(bytes),
+		durationMs: '6000',
+		startedAtServerMs: '1762095600000',
+		samplesPerSecond: '48000',
+		...over
+	});
+	const start = (conversationId: string, who: Person) => ({
+		conversationId,
+		trackId: `rec1_${who.userId}`,
+		kind: 'share'
+	});
+
+	it('takes the share track in pieces before its length is known, then checks the whole file once declared', async () => {
+		t = await createTestApp();
+		const { ana, conversation } = await recordedConversation(t);
+		const live = await liveUpload(t, ana.cookie, start(conversation.id, ana));
+		expect(live.created.status).toBe(201);
+		const third = Math.floor(shareA.byteLength / 3);
+		expect((await live.patch(shareA.slice(0, third))).status).toBe(204);
+		expect((await live.patch(shareA.slice(third, 2 * third))).status).toBe(204);
+		// Nothing is confirmed while the length is open.
+		expect(await t.store.trackFiles.listForConversation(conversation.id)).toEqual([]);
+		const put = await t.request(`${live.location}/declaration`, {
+			method: 'PUT',
+			body: declaration(shareA),
+			cookie: ana.cookie
+		});
+		expect(put.status).toBe(204);
+		const last = await live.patch(shareA.slice(2 * third), { last: true });
+		expect(last.status).toBe(204);
+		expect(last.headers.get('upload-checksum-sha256')).toBe(sha256Hex(shareA));
+		const [file] = await t.store.trackFiles.listForConversation(conversation.id);
+		expect(file).toMatchObject({
+			kind: 'share',
+			sha256: sha256Hex(shareA),
+			codec: 'opus',
+			bytes: shareA.byteLength
+		});
+		// Complete now: a second declaration is refused.
+		const again = await t.request(`${live.location}/declaration`, {
+			method: 'PUT',
+			body: declaration(shareA),
+			cookie: ana.cookie
+		});
+		expect(again.status).toBe(409);
+	});
+
+	it('refuses the last piece when the whole file was never declared, or differs from what was declared', async () => {
+		t = await createTestApp();
+		const { ana, conversation } = await recordedConversation(t);
+		const undeclared = await liveUpload(t, ana.cookie, start(conversation.id, ana));
+		expect((await undeclared.patch(shareA, { last: true })).status).toBe(422);
+		const changed = await liveUpload(t, ana.cookie, start(conversation.id, ana));
+		await t.request(`${changed.location}/declaration`, {
+			method: 'PUT',
+			body: declaration(shareA, { sha256: 'b'.repeat(64) }),
+			cookie: ana.cookie
+		});
+		expect((await changed.patch(shareA, { last: true })).status).toBe(460);
+		expect(await t.store.trackFiles.listForConversation(conversation.id)).toEqual([]);
+	});
+
+	it('lets only the owner declare, only for an upload made without a length, and never a master', async () => {
+		t = await createTestApp();
+		const { ana, ben, eve, conversation } = await recordedConversation(t);
+		const live = await liveUpload(t, ana.cookie, start(conversation.id, ana));
+		for (const [who, status] of [
+			[ben, 403],
+			[eve, 403]
+		] as const) {
+			const res = await t.request(`${live.location}/declaration`, {
+				method: 'PUT',
+				body: declaration(shareA),
+				cookie: who.cookie
+			});
+			expect(res.status).toBe(status);
+		}
+		expect(
+			(await t.request(`${live.location}/declaration`, { method: 'PUT', body: declaration(shareA) })).status
+		).toBe(401);
+		expect((await live.patch(shareA.slice(0, 100), { as: ben.cookie })).status).toBe(403);
+		const bad = await t.request(`${live.location}/declaration`, {
+			method: 'PUT',
+			body: { ...declaration(shareA), sha256: 'not hex' },
+			cookie: ana.cookie
+		});
+		expect(bad.status).toBe(400);
+		// An upload that said everything at its start has nothing to declare.
+		const whole = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA), { chunks: 1 });
+		const sized = await t.app.request('/uploads', {
+			method: 'POST',
+			headers: {
+				'tus-resumable': '1.0.0',
+				cookie: ana.cookie,
+				'upload-length': String(shareA.byteLength),
+				'upload-metadata': encodeMeta(meta(conversation.id, ana, shareA))
+			}
+		});
+		const sizedAt = new URL(sized.headers.get('location') ?? '', 'http://x').pathname;
+		expect(
+			(
+				await t.request(`${sizedAt}/declaration`, {
+					method: 'PUT',
+					body: declaration(shareA),
+					cookie: ana.cookie
+				})
+			).status
+		).toBe(409);
+		expect(whole.last.status).toBe(204);
+		// A stranger can't start one; and the lossless master never goes during the call.
+		expect((await liveUpload(t, eve.cookie, start(conversation.id, eve))).created.status).toBe(403);
+		const master = await liveUpload(t, ana.cookie, { ...start(conversation.id, ana), kind: 'master' });
+		expect(master.created.status).toBe(400);
+		expect(
+			(
+				await t.request('/uploads/nope/declaration', {
+					method: 'PUT',
+					body: declaration(shareA),
+					cookie: ana.cookie
+				})
+			).status
+		).toBe(404);
 	});
 });
 

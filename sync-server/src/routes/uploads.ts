@@ -1,7 +1,7 @@
 import type { Server } from '@tus/server';
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { UploadMetadata } from '../../../src/lib/contracts/consent.ts';
+import { LiveUploadMetadata, UploadDeclaration, UploadMetadata } from '../../../src/lib/contracts/consent.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
 import { conversationAccess } from '../conversations/access.ts';
 import type { AppDeps } from '../deps.ts';
@@ -9,7 +9,8 @@ import type { AppEnv } from '../http/context.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
 import { requireRole, signedInUser } from '../http/session.ts';
 import type { SessionUser } from '../store/types.ts';
-import { parseUploadMetadata, USER_HEADER } from '../uploads/tus.ts';
+import { declareUpload, parseUploadMetadata, USER_HEADER } from '../uploads/tus.ts';
+import { parseOrThrow, readJson } from '../http/validate.ts';
 
 const NOT_YOURS =
 	'Only the person who recorded this track can send it. Sign in with your own account on this device.';
@@ -20,27 +21,66 @@ const NOT_YOURS =
  * GET is refused: audio is never served from here (DESIGN.md, "Privacy rules").
  */
 export function uploadRoutes(deps: AppDeps, tus: Server) {
-	return new Hono<AppEnv>().all('*', requireRole(), async (c) => {
-		const user = signedInUser(c);
-		const method = c.req.method;
-		if (method === 'GET') throw new AppError('forbidden', MESSAGES.forbidden);
-		if (method === 'POST') await authorizeNewUpload(deps, user, c.req.header('upload-metadata'));
-		else if (method !== 'OPTIONS') await authorizeOwner(tus, user, c.req.path.split('/').pop() ?? '');
-		const headers = new Headers(c.req.raw.headers);
-		headers.set(USER_HEADER, user.userId);
-		const request = new Request(c.req.raw.url, {
-			method,
-			headers,
-			body: method === 'PATCH' ? c.req.raw.body : undefined,
-			// @ts-expect-error Node's fetch needs `duplex` to stream a request body; the DOM types lack it.
-			duplex: 'half'
+	return new Hono<AppEnv>()
+		.put('/:id/declaration', requireRole(), async (c) => {
+			// An upload made during the call: before its last bytes, what the whole file is.
+			const id = c.req.param('id');
+			await authorizeOwner(tus, signedInUser(c), id);
+			const declared = parseOrThrow(UploadDeclaration, await readJson(c));
+			const outcome = await declareUpload(tus, id, {
+				sha256: declared.sha256,
+				durationMs: String(declared.durationMs),
+				startedAtServerMs: String(declared.startedAtServerMs),
+				samplesPerSecond: String(declared.samplesPerSecond)
+			});
+			if (outcome === 'not_found')
+				throw new AppError(
+					'not_found',
+					'This upload is not on the server any more. The app will start it again.'
+				);
+			if (outcome !== 'declared') {
+				throw new AppError(
+					'wrong_state',
+					outcome === 'finished'
+						? 'This upload is already complete. Nothing more is needed.'
+						: 'This upload said what it is when it started. The app sends the rest as it is.'
+				);
+			}
+			return c.body(null, 204);
+		})
+		.all('*', requireRole(), async (c) => {
+			const user = signedInUser(c);
+			const method = c.req.method;
+			if (method === 'GET') throw new AppError('forbidden', MESSAGES.forbidden);
+			if (method === 'POST') {
+				const deferred = c.req.header('upload-defer-length') === '1';
+				await authorizeNewUpload(deps, user, c.req.header('upload-metadata'), deferred);
+			} else if (method !== 'OPTIONS') await authorizeOwner(tus, user, c.req.path.split('/').pop() ?? '');
+			const headers = new Headers(c.req.raw.headers);
+			headers.set(USER_HEADER, user.userId);
+			const request = new Request(c.req.raw.url, {
+				method,
+				headers,
+				body: method === 'PATCH' ? c.req.raw.body : undefined,
+				// @ts-expect-error Node's fetch needs `duplex` to stream a request body; the DOM types lack it.
+				duplex: 'half'
+			});
+			return tus.handleWeb(request);
 		});
-		return tus.handleWeb(request);
-	});
 }
 
-async function authorizeNewUpload(deps: AppDeps, user: SessionUser, header: string | undefined) {
-	const parsed = v.safeParse(UploadMetadata, withoutNulls(parseUploadMetadata(header)));
+async function authorizeNewUpload(
+	deps: AppDeps,
+	user: SessionUser,
+	header: string | undefined,
+	deferred: boolean
+) {
+	const given = withoutNulls(parseUploadMetadata(header));
+	// Without a length (made during the call), the facts of the whole file may come later.
+	const parsed = v.safeParse(
+		deferred ? v.union([UploadMetadata, LiveUploadMetadata]) : UploadMetadata,
+		given
+	);
 	if (!parsed.success) {
 		throw new AppError(
 			'validation_failed',

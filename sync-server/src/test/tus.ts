@@ -48,3 +48,36 @@ export async function tusUpload(
 	}
 	return { created, last, location };
 }
+
+/**
+ * An upload made during the call (tus creation-defer-length): created without a length, sent in
+ * pieces as they come, the length given with the last piece.
+ */
+export async function liveUpload(t: TestApp, cookie: string, meta: TusMeta) {
+	const created = await t.app.request('/uploads', {
+		method: 'POST',
+		headers: { ...TUS, cookie, 'upload-defer-length': '1', 'upload-metadata': encodeMeta(meta) }
+	});
+	const location = new URL(created.headers.get('location') ?? '', 'http://localhost').pathname;
+	let offset = 0;
+	return {
+		created,
+		location,
+		/** Sends `bytes` at the current offset; with `last`, declares the whole length with them. */
+		async patch(bytes: Uint8Array, { last = false, as = cookie } = {}) {
+			const res = await t.app.request(location, {
+				method: 'PATCH',
+				headers: {
+					...TUS,
+					cookie: as,
+					'upload-offset': String(offset),
+					'content-type': 'application/offset+octet-stream',
+					...(last ? { 'upload-length': String(offset + bytes.byteLength) } : {})
+				},
+				body: bytes.slice()
+			});
+			if (res.status === 204) offset = Number(res.headers.get('upload-offset'));
+			return res;
+		}
+	};
+}

@@ -4,7 +4,7 @@ import { FileStore } from '@tus/file-store';
 import { Server, type ServerOptions } from '@tus/server';
 import { Metadata, type Upload } from '@tus/utils';
 import * as v from 'valibot';
-import { UploadMetadata } from '../../../src/lib/contracts/consent.ts';
+import { UploadMetadata, type UploadDeclaration } from '../../../src/lib/contracts/consent.ts';
 import type { AppDeps } from '../deps.ts';
 import { verifyUpload } from './verify.ts';
 
@@ -40,7 +40,13 @@ export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: str
 			return { metadata: { ...upload.metadata, userId: req.headers.get(USER_HEADER) } };
 		},
 		async onUploadFinish(_req, upload): ReturnType<NonNullable<ServerOptions['onUploadFinish']>> {
-			const meta = v.parse(UploadMetadata, withoutUser(upload));
+			const parsed = v.safeParse(UploadMetadata, withoutUser(upload));
+			if (!parsed.success) {
+				// Made during the call and never told what the whole file is (routes/uploads.ts, declaration).
+				await datastore.remove(upload.id);
+				throw fail(422, 'The app did not say which file this is. It will be made and sent again.');
+			}
+			const meta = parsed.output;
 			const userId = upload.metadata?.userId;
 			if (!userId) throw fail(500, 'This upload has no owner.');
 			const path = join(directory, upload.id);
@@ -78,6 +84,29 @@ export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: str
 		}
 	};
 	return new Server(options);
+}
+
+export type DeclareOutcome = 'declared' | 'not_found' | 'not_deferred' | 'finished';
+
+/**
+ * Adds the whole file's facts (checksum, duration, timing) to an upload made during the call
+ * without them, before its last bytes. Stored in the upload's own record, so it survives a restart
+ * and `onUploadFinish` reads it with the rest. Only while the length is still open.
+ */
+export async function declareUpload(
+	tus: Server,
+	id: string,
+	declared: v.InferInput<typeof UploadDeclaration>
+): Promise<DeclareOutcome> {
+	const store = tus.datastore as FileStore;
+	const upload = await store.getUpload(id).catch(() => undefined);
+	if (!upload) return 'not_found';
+	if (!upload.sizeIsDeferred) return upload.offset === upload.size ? 'finished' : 'not_deferred';
+	const file = await store.configstore.get(id);
+	if (!file) return 'not_found';
+	file.metadata = { ...file.metadata, ...declared };
+	await store.configstore.set(id, file);
+	return 'declared';
 }
 
 function withoutUser(upload: Upload): Record<string, string> {
