@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import { WINDOW_MS } from './audio-match';
 
@@ -258,4 +259,29 @@ export function killNetworkService(browserPid: number): number {
 	if (!network) throw new Error('No network service process found under the browser.');
 	process.kill(network, 'SIGKILL');
 	return network;
+}
+
+export type ServerUpload = { id: string; userId?: string; kind?: string; size?: number; bytes: number };
+
+/** The tus file store on the server's disk: each upload's record and how many bytes it holds. */
+export function serverUploads(dataDir: string): ServerUpload[] {
+	const dir = join(dataDir, 'uploads');
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.map((f) => {
+			const id = f.slice(0, -'.json'.length);
+			const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+				size?: number;
+				metadata?: Record<string, string>;
+			};
+			const data = join(dir, id);
+			return {
+				id,
+				userId: record.metadata?.userId,
+				kind: record.metadata?.kind,
+				size: record.size ?? undefined,
+				bytes: existsSync(data) ? statSync(data).size : 0
+			};
+		});
 }

@@ -2,7 +2,15 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import { joinRoom, launchKillable, launchWithMic, readTrack, signIn, waitForElapsed } from './call-helpers';
+import {
+	joinRoom,
+	launchKillable,
+	launchWithMic,
+	readTrack,
+	serverUploads,
+	signIn,
+	waitForElapsed
+} from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
 import { TMP } from './paths';
@@ -41,6 +49,12 @@ test('a browser killed 30 s into a recording loses at most 2 s, and the recordin
 		await ada.page.getByRole('button', { name: 'I’m ready to record' }).click();
 		await ben.getByRole('button', { name: 'I’m ready to record' }).click();
 		await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
+
+		// Part of Ada's share track is on the server, sent during the call.
+		const partialOfAda = () =>
+			serverUploads(app.dataDir).find((u) => u.userId === adaId && u.size === undefined && u.bytes > 0);
+		await expect.poll(partialOfAda, { timeout: 60_000 }).toBeTruthy();
+		const partialId = partialOfAda()!.id;
 
 		// At 30 s of recording, Ada's whole browser dies at once, as in a crash.
 		await waitForElapsed(ada.page, 30_000);
@@ -89,6 +103,18 @@ test('a browser killed 30 s into a recording loses at most 2 s, and the recordin
 		expect(finished.sampleCount).toBeGreaterThan(recovered.sampleCount + 3 * 48_000);
 		const gap = finished.dropouts.find((d) => d.atSample === recovered.sampleCount);
 		expect(gap?.missingMs, 'the crash gap is in the track metadata').toBeGreaterThan(0);
+
+		// The part sent before the crash can't be continued (the encoder died with the tab): it is
+		// dropped, and the whole track, both halves, is encoded and confirmed as a new upload.
+		const shareRow = () =>
+			app.query<{ upload_id: string; duration_ms: number }>(
+				"select upload_id, duration_ms from conversation_tracks where user_id = ? and kind = 'share'",
+				adaId
+			)[0];
+		await expect.poll(shareRow, { timeout: 120_000 }).toBeTruthy();
+		expect(shareRow()!.upload_id).not.toBe(partialId);
+		expect(Math.abs(shareRow()!.duration_ms - (finished.sampleCount / 48_000) * 1000)).toBeLessThan(100);
+		expect(serverUploads(app.dataDir).map((u) => u.id)).not.toContain(partialId);
 	} finally {
 		for (const b of browsers) await b.close();
 		for (const child of launched) if (child.exitCode === null) child.kill('SIGKILL');

@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './a11y';
 import { chunkedMatch, rmsEnvelope } from './audio-match';
-import { joinRoom, launchWithMic, readTrack, signIn, waitForElapsed } from './call-helpers';
+import { joinRoom, launchWithMic, readTrack, serverUploads, signIn, waitForElapsed } from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
 import { readWav, speechWav } from './speech';
@@ -191,29 +189,4 @@ test.describe('the conversation call', () => {
 function sourceEnvelope(wav: string): number[] {
 	const { samples, sampleRate } = readWav(wav);
 	return rmsEnvelope(samples, sampleRate);
-}
-
-type ServerUpload = { id: string; userId?: string; kind?: string; size?: number; bytes: number };
-
-/** The tus file store on the server's disk: each upload's record and how many bytes it holds. */
-function serverUploads(dataDir: string): ServerUpload[] {
-	const dir = join(dataDir, 'uploads');
-	if (!existsSync(dir)) return [];
-	return readdirSync(dir)
-		.filter((f) => f.endsWith('.json'))
-		.map((f) => {
-			const id = f.slice(0, -'.json'.length);
-			const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
-				size?: number;
-				metadata?: Record<string, string>;
-			};
-			const data = join(dir, id);
-			return {
-				id,
-				userId: record.metadata?.userId,
-				kind: record.metadata?.kind,
-				size: record.size ?? undefined,
-				bytes: existsSync(data) ? statSync(data).size : 0
-			};
-		});
 }
