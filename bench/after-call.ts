@@ -6,9 +6,8 @@ import type { Figure } from './index';
 
 /** Issue #6: "a 10-minute conversation". */
 const SECONDS = Number(process.env.BENCH_AFTER_CALL_SECONDS ?? 600);
-const STOP_TO_COPY_GOAL_S = 60;
 /** The link of the benchmark row: 1 Mbit/s each way, 300 ms latency (CDP network emulation). */
-const LINK = { offline: false, latency: 300, downloadThroughput: 125_000, uploadThroughput: 125_000 };
+export const LINK = { offline: false, latency: 300, downloadThroughput: 125_000, uploadThroughput: 125_000 };
 
 type Person = { context: BrowserContext; page: Page; userId: string };
 type LocalUpload = { kind: string; stage: string; bytes?: number; encoder?: string; encodeMs?: number };
@@ -95,7 +94,7 @@ async function record(people: Person[], conversationId: string, recordingId: str
 	}
 }
 
-async function consent(page: Page, archive: 'Yes' | 'No') {
+export async function consent(page: Page, archive: 'Yes' | 'No') {
 	const form = page.locator('form[aria-labelledby="consent-heading"]');
 	await form.getByRole('group', { name: 'A copy for both of you' }).getByLabel('Yes').check();
 	await form.getByRole('group', { name: 'The public archive' }).getByLabel(archive).check();
@@ -119,7 +118,11 @@ function localUploads(page: Page): Promise<LocalUpload[]> {
 	});
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 900_000): Promise<T> {
+export async function until<T>(
+	what: string,
+	probe: () => Promise<T | undefined>,
+	timeoutMs = 900_000
+): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	while (Date.now() < end) {
 		const value = await probe();
@@ -203,8 +206,11 @@ async function encodingFigures(browser: Browser, app: AppServer, demo: DemoOutpu
 }
 
 /**
- * `stop_to_copy_seconds_1mbps`: both people on their own emulated 1 Mbit/s, 300 ms link from "stop"
- * until the copy link answers 200 (polled from Node, outside the emulated link, every 250 ms).
+ * The fallback path of "stop → copy" (a browser without WebCodecs, or offline during the whole
+ * call): nothing was sent during the call, so everything is encoded and sent after it. Both people
+ * on their own emulated 1 Mbit/s, 300 ms link from "stop" until the copy link answers 200 (polled
+ * from Node, outside the emulated link, every 250 ms). The main row, `stop_to_copy_seconds_1mbps`,
+ * comes from the real 10-minute call in bench/call.ts, where the share tracks go up during the call.
  */
 async function stopToCopy(browser: Browser, app: AppServer, demo: DemoOutput): Promise<Figure[]> {
 	const conversation = theConversation(demo);
@@ -257,29 +263,23 @@ async function stopToCopy(browser: Browser, app: AppServer, demo: DemoOutput): P
 	for (const p of people) await p.context.close();
 	return [
 		{
-			name: 'stop_to_copy_seconds_1mbps',
+			name: 'stop_to_copy_seconds_1mbps_after_call',
 			value: seconds,
-			unit: `s (${SECONDS / 60} min, 1 Mbit/s + 300 ms each; encoder ${encoders})`,
-			goal: `≤ ${STOP_TO_COPY_GOAL_S}`
+			unit: `s (fallback: nothing sent during the call; ${SECONDS / 60} min, 1 Mbit/s + 300 ms each; encoder ${encoders})`,
+			goal: 'report'
 		},
 		{
-			name: 'stop_to_copy_vs_goal_ratio',
-			value: round(seconds / STOP_TO_COPY_GOAL_S, 2),
-			unit: 'ratio',
-			goal: '≤ 1'
-		},
-		{
-			name: 'stop_to_copy_encode_seconds_max',
+			name: 'stop_to_copy_after_call_encode_seconds_max',
 			value: round(Math.max(...encodeS)),
 			unit: 's (slower of the two share tracks)'
 		},
 		{
-			name: 'stop_to_copy_upload_done_seconds',
+			name: 'stop_to_copy_after_call_upload_done_seconds',
 			value: round((lastConfirmed - stop) / 1000),
 			unit: 's (both share tracks confirmed)'
 		},
 		{
-			name: 'stop_to_copy_mix_seconds',
+			name: 'stop_to_copy_after_call_mix_seconds',
 			value: copy ? round((Date.parse(copy.updated_at) - lastConfirmed) / 1000) : -1,
 			unit: 's (server mix after the last track)'
 		}

@@ -1,12 +1,14 @@
 import type { Browser, Page } from '@playwright/test';
-import { joinRoom, launchWithMic, signIn } from '../tests/e2e/call-helpers';
+import { joinRoom, launchWithMic, serverUploads, signIn } from '../tests/e2e/call-helpers';
 import { seedDemo } from '../tests/e2e/demo';
 import type { AppServer } from '../tests/e2e/server';
 import { speechWav } from '../tests/e2e/speech';
+import { consent, LINK, until } from './after-call';
 import type { Figure } from './index';
 
 const MINUTES = Number(process.env.BENCH_RECORDING_MINUTES ?? 10);
 const CALL_GOAL_KBPS = 40;
+const STOP_TO_COPY_GOAL_S = 60;
 /** 48 kHz × 16 bit mono: what the recording would take as bare PCM, the floor for the IndexedDB figure. */
 const RAW_PCM_KB_PER_MIN = (48_000 * 2 * 60) / 1024;
 
@@ -15,6 +17,11 @@ const RAW_PCM_KB_PER_MIN = (48_000 * 2 * 60) / 1024;
  * (10 by default, as issue #5 asks). Measures the call's bitrate each way from WebRTC's getStats
  * (as the page shows it), bytes written to IndexedDB per minute, and the recording page's JS heap
  * and main-thread CPU from the first minute to the last (after a forced GC each time).
+ *
+ * And issue #6's `stop_to_copy_seconds_1mbps`: each page's HTTP traffic runs over its own emulated
+ * 1 Mbit/s, 300 ms link (CDP; WebRTC's own UDP is not throttled by it) from the start of the
+ * recording, so the share track goes up during the call as it would on such a link. From "stop",
+ * both open the conversation page and agree to copies at once; timed until the copy answers 200.
  */
 export async function callAndRecording({ app }: { app: AppServer }): Promise<Figure[]> {
 	const demo = seedDemo(app);
@@ -40,6 +47,11 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 		}
 		const [ada] = pages as [Page, Page];
 		await ada.locator('[data-state="recording"]').waitFor();
+		for (const page of pages) {
+			const link = await page.context().newCDPSession(page);
+			await link.send('Network.enable');
+			await link.send('Network.emulateNetworkConditions', LINK);
+		}
 		const cdp = await ada.context().newCDPSession(ada);
 		await cdp.send('Performance.enable');
 
@@ -56,6 +68,15 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 		}
 		const last = await snapshot(ada, cdp);
 		await ada.getByRole('button', { name: 'Stop recording' }).click();
+		const stop = Date.now();
+		const sentAtStop = serverUploads(app.dataDir).reduce((sum, u) => sum + u.bytes, 0);
+		const copy = await stopToCopy(app, pages, conversation.id, stop);
+		const shareBytes = app
+			.query<{ bytes: number }>(
+				"select bytes from conversation_tracks where conversation_id = ? and kind = 'share'",
+				conversation.id
+			)
+			.reduce((sum, t) => sum + t.bytes, 0);
 
 		const minutes = (last.at - start.at) / 60_000;
 		const callKbps = round(kbps.reduce((a, b) => a + b, 0) / Math.max(1, kbps.length));
@@ -89,11 +110,64 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 				unit: '% points',
 				goal: '≈ 0 (second half vs first)'
 			},
-			{ name: 'recording_bench_minutes', value: round(minutes + 1, 1), unit: 'min' }
+			{ name: 'recording_bench_minutes', value: round(minutes + 1, 1), unit: 'min' },
+			{
+				name: 'stop_to_copy_seconds_1mbps',
+				value: copy.seconds,
+				unit: `s (${MINUTES} min call, share tracks sent during it; 1 Mbit/s + 300 ms each)`,
+				goal: `≤ ${STOP_TO_COPY_GOAL_S}`
+			},
+			{
+				name: 'stop_to_copy_vs_goal_ratio',
+				value: round(copy.seconds / STOP_TO_COPY_GOAL_S, 2),
+				unit: 'ratio',
+				goal: '≤ 1'
+			},
+			{
+				name: 'share_sent_during_call_percent',
+				value: round((sentAtStop / Math.max(1, shareBytes)) * 100),
+				unit: '% of both share tracks on the server at stop'
+			},
+			{ name: 'stop_to_copy_upload_done_seconds', value: copy.uploadsDone, unit: 's (both confirmed)' },
+			{ name: 'stop_to_copy_mix_seconds', value: copy.mix, unit: 's (server mix after the last track)' }
 		];
 	} finally {
 		for (const browser of browsers) await browser.close();
 	}
+}
+
+/** From "stop": both open the conversation page and agree to copies; until the copy answers 200. */
+async function stopToCopy(app: AppServer, pages: Page[], conversationId: string, stop: number) {
+	await Promise.all(
+		pages.map(async (page) => {
+			// The room's link to the next step, as a person would take it once the recording is saved.
+			await page.getByRole('link', { name: 'Next: choose what happens with the recording' }).click();
+			await consent(page, 'No');
+		})
+	);
+	const copyUrl = `${app.url}/api/conversations/${conversationId}/copy`;
+	const ready = await until('the copy', async () => {
+		const status = await pages[0]!
+			.context()
+			.request.get(copyUrl)
+			.then((r) => r.status())
+			.catch(() => 0);
+		return status === 200 ? Date.now() : undefined;
+	});
+	const tracks = app.query<{ confirmed_at: string }>(
+		"select confirmed_at from conversation_tracks where conversation_id = ? and kind = 'share'",
+		conversationId
+	);
+	const [copy] = app.query<{ updated_at: string }>(
+		'select updated_at from conversation_copies where conversation_id = ?',
+		conversationId
+	);
+	const lastConfirmed = Math.max(...tracks.map((t) => Date.parse(t.confirmed_at)));
+	return {
+		seconds: round((ready - stop) / 1000),
+		uploadsDone: round((lastConfirmed - stop) / 1000),
+		mix: copy ? round((Date.parse(copy.updated_at) - lastConfirmed) / 1000) : -1
+	};
 }
 
 async function snapshot(page: Page, cdp: import('@playwright/test').CDPSession) {

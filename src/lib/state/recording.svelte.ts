@@ -27,6 +27,8 @@ export class LocalRecording {
 	/** The person chose to continue `recovery`; it resumes once the call is joined. */
 	continuing = $state(false);
 	problem = $state<string | undefined>();
+	/** After "stop": the share track's last page and file are still being written (a second or so). */
+	finishing = $state(false);
 	recordedMs = $derived(this.track ? samplesToMs(this.track.sampleCount, this.track.sampleRate) : 0);
 	#recorder: TrackRecorder | undefined;
 	/** The share track going up during the call, where the browser can encode it (sync/live-upload). */
@@ -151,7 +153,9 @@ export class LocalRecording {
 		await this.#liveStarting;
 		const live = this.#live;
 		this.#live = undefined;
+		this.finishing = live !== undefined;
 		await live?.finish().catch((error: unknown) => live.abandon(error));
+		this.finishing = false;
 		// The share track goes now, from the room, whatever the consent (the copy needs it first).
 		const { uploads } = await import('./uploads.svelte');
 		uploads.kick();
