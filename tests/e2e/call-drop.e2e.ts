@@ -8,6 +8,7 @@ import {
 	launchKillable,
 	launchWithMic,
 	readTrack,
+	serverUploads,
 	remoteVoices,
 	signIn,
 	waitForElapsed
@@ -51,6 +52,11 @@ test('the call comes back after a network drop and a server restart, and the rec
 		await benPage.getByRole('button', { name: 'I’m ready to record' }).click();
 		await expect(adaPage.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
 		await waitForElapsed(adaPage, 5_000);
+		// Part of Ada's share track is already on the server, sent during the call.
+		const partialOfAda = () =>
+			serverUploads(app.dataDir).find((u) => u.userId === adaInfo!.id && u.size === undefined && u.bytes > 0);
+		await expect.poll(partialOfAda, { timeout: 60_000 }).toBeTruthy();
+		const partialId = partialOfAda()!.id;
 
 		// Ada's network drops (every socket of her browser dies) and the server they both signal
 		// through restarts while she is away.
@@ -104,6 +110,16 @@ test('the call comes back after a network drop and a server restart, and the rec
 			);
 			expect(audioMs).toBeGreaterThan(recordedAtReturn);
 		}
+
+		// The upload begun before the drop picks up where the server left it, across the restart,
+		// and is completed at stop: one upload, its checksum confirmed.
+		const shareRow = () =>
+			app.query<{ upload_id: string; sha256: string }>(
+				"select upload_id, sha256 from conversation_tracks where user_id = ? and kind = 'share'",
+				adaInfo!.id
+			)[0];
+		await expect.poll(shareRow, { timeout: 120_000 }).toBeTruthy();
+		expect(shareRow()!.upload_id).toBe(partialId);
 	} finally {
 		for (const b of browsers) await b.close();
 		if (ada && ada.process.exitCode === null) ada.process.kill('SIGKILL');
