@@ -64,6 +64,8 @@ export type MixedCopy = {
 	bytes: number;
 	durationMs: number;
 	loudness: number;
+	/** Where the job's time went, for the log (issue #6: stop to copy within 60 s). */
+	stepsMs: { decode: number; plan: number; encode: number };
 };
 
 /**
@@ -76,6 +78,7 @@ export async function produceCopy(
 	conversationId: string,
 	tracks: [TrackFile, TrackFile]
 ): Promise<MixedCopy> {
+	const started = performance.now();
 	const placed = await Promise.all(
 		tracks.map(async (t): Promise<PlacedTrack> => {
 			const pcm = await decodeToPcm(transcoder, await readFile(join(dataDir, t.filePath)));
@@ -83,7 +86,9 @@ export async function produceCopy(
 		})
 	);
 	const voices = placed as [PlacedTrack, PlacedTrack];
+	const decoded = performance.now();
 	const plan = planMix(...voices);
+	const planned = performance.now();
 	const rate = String(COPY_SAMPLE_RATE);
 	const { 'copy.opus': encoded } = await transcoder.run(
 		[
@@ -96,6 +101,7 @@ export async function produceCopy(
 		['copy.opus']
 	);
 	if (!encoded) throw new Error('encoding the copy gave no file');
+	const encodedAt = performance.now();
 	await mkdir(join(dataDir, COPIES_DIR), { recursive: true });
 	const filePath = join(COPIES_DIR, `${conversationId}.opus`);
 	await writeWhole(join(dataDir, filePath), encoded);
@@ -104,7 +110,12 @@ export async function produceCopy(
 		sha256: createHash('sha256').update(encoded).digest('hex'),
 		bytes: encoded.byteLength,
 		durationMs: Math.round((plan.length / COPY_SAMPLE_RATE) * 1000),
-		loudness: plan.loudness
+		loudness: plan.loudness,
+		stepsMs: {
+			decode: Math.round(decoded - started),
+			plan: Math.round(planned - decoded),
+			encode: Math.round(encodedAt - planned)
+		}
 	};
 }
 
