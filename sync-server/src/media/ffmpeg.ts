@@ -90,11 +90,17 @@ async function runFfmpeg(cwd: string, args: string[], stdin?: AsyncIterable<Uint
 	if (feed.status === 'rejected') throw feed.reason;
 }
 
-async function joined(input: TranscoderInput): Promise<Uint8Array> {
-	if (isWhole(input)) return input;
-	const chunks: Uint8Array[] = [];
-	for await (const chunk of input) chunks.push(chunk);
-	return Buffer.concat(chunks);
+/** Chunks joined into a buffer of our own, which can be moved to the worker instead of copied. */
+async function joined(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+	const parts: Uint8Array[] = [];
+	for await (const chunk of chunks) parts.push(chunk);
+	const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+	let at = 0;
+	for (const part of parts.splice(0)) {
+		out.set(part, at);
+		at += part.byteLength;
+	}
+	return out;
 }
 
 type Reply = { id: number; results?: Record<string, Uint8Array>; error?: string };
@@ -120,12 +126,19 @@ function wasmTranscoder(): Transcoder {
 		kind: 'wasm',
 		async run(args, inputs, outputs) {
 			const files: Record<string, Uint8Array> = {};
-			for (const [name, input] of Object.entries(inputs)) files[name] = await joined(input);
+			// A 40-minute stereo mix is 920 MB: move the joined chunks rather than copy them. Whole
+			// inputs stay the caller's and are copied.
+			const moved: ArrayBuffer[] = [];
+			for (const [name, input] of Object.entries(inputs)) {
+				const bytes = isWhole(input) ? input : await joined(input);
+				if (bytes !== input) moved.push(bytes.buffer as ArrayBuffer);
+				files[name] = bytes;
+			}
 			worker ??= start();
 			const id = next++;
 			const reply = await new Promise<Reply>((resolve) => {
 				waiting.set(id, resolve);
-				worker?.postMessage({ id, args, inputs: files, outputs });
+				worker?.postMessage({ id, args, inputs: files, outputs }, moved);
 			});
 			if (reply.error || !reply.results) throw new Error(reply.error ?? 'ffmpeg.wasm gave no output');
 			return reply.results;
