@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitClock } from './clock-fit';
-import { integratedLoudness } from './loudness';
-import { mixStereo, type PlacedTrack } from './mixdown';
+import { combineQuarters, gatedLoudness, integratedLoudness, kWeightedQuarters } from './loudness';
+import { mixStereo, planMix, renderInterleaved, type PlacedTrack } from './mixdown';
 
 const RATE = 48_000;
 
@@ -80,6 +80,84 @@ describe('mixStereo', () => {
 		// The quiet voice was lifted to match the louder one.
 		expect(integratedLoudness([mix.left])).toBeCloseTo(integratedLoudness([mix.right]), 0);
 		expect(mix.right.reduce((max, x) => Math.max(max, Math.abs(x)), 0)).toBeLessThanOrEqual(0.97);
+	});
+});
+
+describe('planMix and renderInterleaved', () => {
+	/** Noise bed plus a tone, so the two voices differ in level and in spectrum. */
+	function voice({
+		startMs,
+		seconds,
+		ppm,
+		level,
+		hz
+	}: {
+		startMs: number;
+		seconds: number;
+		ppm: number;
+		level: number;
+		hz: number;
+	}) {
+		const track = trackWithClicks({ startMs, seconds, ppm, clicksAtMs: [] });
+		const rate = track.samplesPerSecond;
+		for (let i = 0; i < track.pcm.length; i++) {
+			// Speech-like: the tone comes and goes twice a second, so the gates have something to drop.
+			const on = Math.sin((2 * Math.PI * 2 * i) / rate) > 0 ? 1 : 0.05;
+			track.pcm[i] = (track.pcm[i] ?? 0) * 10 * level + on * level * Math.sin((2 * Math.PI * hz * i) / rate);
+		}
+		return track;
+	}
+	const a = voice({ startMs: 1_000, seconds: 20, ppm: -80, level: 0.02, hz: 300 });
+	const b = voice({ startMs: 2_337.4, seconds: 19, ppm: 100, level: 0.3, hz: 2_500 });
+
+	it('predicts the loudness of the rendered copy within 0.1 LU of measuring it', () => {
+		const mix = mixStereo(a, b);
+		expect(Math.abs(mix.loudness - integratedLoudness([mix.left, mix.right]))).toBeLessThan(0.1);
+		expect(Math.abs(integratedLoudness([mix.left]) - integratedLoudness([mix.right]))).toBeLessThan(0.1);
+		expect(mix.loudness).toBeGreaterThan(-16.1);
+		expect(mix.loudness).toBeLessThan(-15.9);
+	});
+
+	it('renders the same samples in chunks as in one piece, left = first track', () => {
+		const plan = planMix(a, b);
+		const whole = mixStereo(a, b);
+		const chunk = 48_000 * 3 + 17;
+		for (let from = 0; from < plan.length; from += chunk) {
+			const count = Math.min(chunk, plan.length - from);
+			const part = renderInterleaved([a, b], plan, { from, count });
+			for (let i = 0; i < count; i += 997) {
+				expect(part[2 * i]).toBe(whole.left[from + i]);
+				expect(part[2 * i + 1]).toBe(whole.right[from + i]);
+			}
+		}
+		// B starts 1.34 s after A: its side is silent until then.
+		expect(whole.right.subarray(0, 48_000).every((x) => x === 0)).toBe(true);
+		expect(whole.left.subarray(0, 48_000).some((x) => x !== 0)).toBe(true);
+	});
+
+	it('brings a lone voice to the target when the other is silent', () => {
+		const silent = { ...b, pcm: new Float32Array(b.pcm.length) };
+		const mix = mixStereo(a, silent);
+		expect(mix.right.every((x) => x === 0)).toBe(true);
+		expect(Math.abs(integratedLoudness([mix.left, mix.right]) - -16)).toBeLessThan(0.1);
+	});
+});
+
+describe('loudness from quarter energies', () => {
+	const sine = (amplitude: number) =>
+		new Float32Array(RATE * 5).map((_, i) => amplitude * Math.sin((2 * Math.PI * 1000 * i) / RATE));
+
+	it('scales with the square of a gain, as measuring the scaled channel does', () => {
+		const x = trackWithClicks({ startMs: 0, seconds: 5, ppm: 0, clicksAtMs: [1_000, 3_000] }).pcm;
+		const grid = { start: 0, length: 4_800, count: Math.floor(x.length / 4_800) };
+		const scaled = x.map((v) => v * 3.7);
+		const predicted = gatedLoudness(combineQuarters([kWeightedQuarters(x, grid)], [3.7]), 4_800);
+		expect(Math.abs(predicted - integratedLoudness([scaled]))).toBeLessThan(0.01);
+	});
+
+	it('gives the reference -23 LUFS on a grid that does not start at the first sample', () => {
+		const grid = { start: -1_234.5, length: 4_800.48, count: 40 };
+		expect(gatedLoudness(kWeightedQuarters(sine(0.1), grid), 4_800.48)).toBeCloseTo(-23.01, 1);
 	});
 });
 

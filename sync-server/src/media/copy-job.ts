@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { COPY_SAMPLE_RATE, mixStereo, type PlacedTrack } from '../../../src/lib/core/mixdown.ts';
+import {
+	COPY_SAMPLE_RATE,
+	planMix,
+	renderInterleaved,
+	type MixPlan,
+	type PlacedTrack
+} from '../../../src/lib/core/mixdown.ts';
 import type { ConversationRecord, TrackFile } from '../store/types.ts';
 import type { Transcoder } from './ffmpeg.ts';
 
@@ -21,28 +27,36 @@ export function shareTracksInOrder(
 }
 
 export async function decodeToPcm(transcoder: Transcoder, bytes: Uint8Array): Promise<Float32Array> {
+	// Straight to 32-bit float, the decoder's own format: no conversion loop in JavaScript.
 	const { 'out.raw': raw } = await transcoder.run(
-		['-i', 'in.audio', '-f', 's16le', '-ac', '1', '-ar', String(COPY_SAMPLE_RATE), 'out.raw'],
+		['-i', 'in.audio', '-f', 'f32le', '-ac', '1', '-ar', String(COPY_SAMPLE_RATE), 'out.raw'],
 		{ 'in.audio': bytes },
 		['out.raw']
 	);
 	if (!raw) throw new Error('decoding gave no samples');
-	const samples = new Int16Array(raw.buffer, raw.byteOffset, Math.floor(raw.byteLength / 2));
-	// A plain loop: Float32Array.from with a map function goes through the iterator protocol and took
-	// ~10× longer, about 20 s of a 10-minute copy's mix (bench: stop_to_copy_mix_seconds).
-	const pcm = new Float32Array(samples.length);
-	for (let i = 0; i < samples.length; i++) pcm[i] = (samples[i] ?? 0) / 32768;
-	return pcm;
+	const whole = raw.byteOffset % 4 === 0 ? raw : raw.slice();
+	return new Float32Array(whole.buffer, whole.byteOffset, Math.floor(whole.byteLength / 4));
 }
 
-function interleave(left: Float32Array, right: Float32Array): Uint8Array {
-	const out = new Int16Array(left.length * 2);
-	for (let i = 0; i < left.length; i++) {
-		out[2 * i] = Math.max(-32768, Math.min(32767, Math.round((left[i] ?? 0) * 32767)));
-		out[2 * i + 1] = Math.max(-32768, Math.min(32767, Math.round((right[i] ?? 0) * 32767)));
+/** Five seconds of interleaved stereo (1.9 MB) per chunk fed to the encoder. */
+const CHUNK_SAMPLES = 5 * COPY_SAMPLE_RATE;
+
+async function* renderedChunks(
+	tracks: [PlacedTrack, PlacedTrack],
+	plan: MixPlan
+): AsyncGenerator<Uint8Array> {
+	for (let from = 0; from < plan.length; from += CHUNK_SAMPLES) {
+		const count = Math.min(CHUNK_SAMPLES, plan.length - from);
+		yield new Uint8Array(renderInterleaved(tracks, plan, { from, count }).buffer);
 	}
-	return new Uint8Array(out.buffer);
 }
+
+/**
+ * The ffmpeg.wasm core (0.12.x) overflows its stack in libopus' stereo encoder with 20 ms frames
+ * ("memory access out of bounds", ffmpegwasm/ffmpeg.wasm#591, fixed upstream by a larger stack in
+ * #824 but not released). 10 ms frames stay within it; the system ffmpeg keeps the default 20 ms.
+ */
+const WASM_STEREO_OPUS = ['-frame_duration', '10'];
 
 export type MixedCopy = {
 	filePath: string;
@@ -50,41 +64,44 @@ export type MixedCopy = {
 	bytes: number;
 	durationMs: number;
 	loudness: number;
+	/** Where the job's time went, for the log (issue #6: stop to copy within 60 s). */
+	stepsMs: { decode: number; plan: number; encode: number };
 };
 
-/** Decodes both share tracks, aligns and mixes them (core/mixdown), encodes stereo Opus into DATA_DIR/copies. */
+/**
+ * Decodes both share tracks (at once where the system ffmpeg can run two), plans the mix
+ * (core/mixdown), and renders it chunk by chunk into the stereo Opus encoder; the copy goes to
+ * DATA_DIR/copies. Only the decoded voices are held whole, never the stereo mix.
+ */
 export async function produceCopy(
 	{ dataDir, transcoder }: { dataDir: string; transcoder: Transcoder },
 	conversationId: string,
 	tracks: [TrackFile, TrackFile]
 ): Promise<MixedCopy> {
-	const placed: PlacedTrack[] = [];
-	for (const t of tracks) {
-		const pcm = await decodeToPcm(transcoder, await readFile(join(dataDir, t.filePath)));
-		placed.push({ pcm, startedAtServerMs: t.startedAtServerMs, samplesPerSecond: t.samplesPerSecond });
-	}
-	const [first, second] = placed as [PlacedTrack, PlacedTrack];
-	const mix = mixStereo(first, second);
+	const started = performance.now();
+	const placed = await Promise.all(
+		tracks.map(async (t): Promise<PlacedTrack> => {
+			const pcm = await decodeToPcm(transcoder, await readFile(join(dataDir, t.filePath)));
+			return { pcm, startedAtServerMs: t.startedAtServerMs, samplesPerSecond: t.samplesPerSecond };
+		})
+	);
+	const voices = placed as [PlacedTrack, PlacedTrack];
+	const decoded = performance.now();
+	const plan = planMix(...voices);
+	const planned = performance.now();
+	const rate = String(COPY_SAMPLE_RATE);
 	const { 'copy.opus': encoded } = await transcoder.run(
 		[
-			'-f',
-			's16le',
-			'-ar',
-			String(COPY_SAMPLE_RATE),
-			'-ac',
-			'2',
-			'-i',
-			'mix.raw',
-			'-c:a',
-			'libopus',
-			'-b:a',
-			COPY_BITRATE,
+			...['-f', 'f32le', '-ar', rate, '-ac', '2', '-i', 'mix.raw'],
+			...['-c:a', 'libopus', '-b:a', COPY_BITRATE],
+			...(transcoder.kind === 'wasm' ? WASM_STEREO_OPUS : []),
 			'copy.opus'
 		],
-		{ 'mix.raw': interleave(mix.left, mix.right) },
+		{ 'mix.raw': renderedChunks(voices, plan) },
 		['copy.opus']
 	);
 	if (!encoded) throw new Error('encoding the copy gave no file');
+	const encodedAt = performance.now();
 	await mkdir(join(dataDir, COPIES_DIR), { recursive: true });
 	const filePath = join(COPIES_DIR, `${conversationId}.opus`);
 	await writeWhole(join(dataDir, filePath), encoded);
@@ -92,8 +109,13 @@ export async function produceCopy(
 		filePath,
 		sha256: createHash('sha256').update(encoded).digest('hex'),
 		bytes: encoded.byteLength,
-		durationMs: Math.round((mix.left.length / COPY_SAMPLE_RATE) * 1000),
-		loudness: mix.loudness
+		durationMs: Math.round((plan.length / COPY_SAMPLE_RATE) * 1000),
+		loudness: plan.loudness,
+		stepsMs: {
+			decode: Math.round(decoded - started),
+			plan: Math.round(planned - decoded),
+			encode: Math.round(encodedAt - planned)
+		}
 	};
 }
 

@@ -11,11 +11,16 @@ const coreJs = require.resolve('@ffmpeg/core').replace(/umd\/ffmpeg-core\.js$/, 
 globalThis.self = { location: { href: pathToFileURL(coreJs).href } };
 
 let core;
-async function load() {
-	if (core) return core;
-	const { default: createCore } = await import(pathToFileURL(coreJs).href);
-	const wasmBinary = await readFile(coreJs.replace(/\.js$/, '.wasm'));
-	core = await createCore({ wasmBinary });
+// Memoized as a promise: jobs sent together (both share tracks decoded at once) load one core, not two.
+function load() {
+	core ??= (async () => {
+		const { default: createCore } = await import(pathToFileURL(coreJs).href);
+		const wasmBinary = await readFile(coreJs.replace(/\.js$/, '.wasm'));
+		return createCore({ wasmBinary });
+	})().catch((error) => {
+		core = undefined;
+		throw error;
+	});
 	return core;
 }
 

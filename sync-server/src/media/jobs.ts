@@ -110,6 +110,7 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 			conversationId,
 			ms: Date.now() - started,
 			lufs: copy.loudness.toFixed(1),
+			stepsMs: copy.stepsMs,
 			via: deps.transcoder.kind
 		});
 	} catch (error) {
