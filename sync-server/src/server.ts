@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
 import { openStore } from './store/sqlite.ts';
+import { sweepAbandonedUploads } from './uploads/sweep.ts';
 import { createYjsService } from './yjs/service.ts';
 import { createSignaling, PEERJS_PATH } from './signaling/peer-server.ts';
 
@@ -70,8 +71,15 @@ export async function startServer({
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
 	void mailer.flush();
 	const mailRetry = setInterval(() => void mailer.flush(), MAIL_RETRY_MS);
+	const sweep = () =>
+		// tus stamps creation_date with the real time, so the sweep compares with the real time too.
+		sweepAbandonedUploads(boundEnv.dataDir)
+			.then((removed) => removed.length > 0 && log.info('abandoned uploads removed', { removed }))
+			.catch((error: unknown) => log.error('upload sweep failed', { error }));
+	void sweep();
 	const cleanup = setInterval(() => {
 		store.auth.deleteExpired(clock()).catch((error: unknown) => log.error('cleanup failed', { error }));
+		void sweep();
 	}, CLEANUP_MS);
 	mailRetry.unref();
 	cleanup.unref();
