@@ -194,10 +194,21 @@ export class LiveShareUpload {
 			storeFingerprintForResuming: false,
 			metadata: { conversationId: this.#track.conversationId, trackId: this.#track.id, kind: 'share' },
 			fileReader: { openFile: async () => source },
-			onUploadUrlAvailable: () => void saveUpload(this.#db, this.#id, { uploadUrl: upload.url ?? undefined }),
+			onUploadUrlAvailable: () => {
+				// Once the server has the upload, keep it: tus-js-client would otherwise drop it on any
+				// 4xx and start afresh, and a sign-in that is back a minute later is no reason to resend.
+				upload.options.endpoint = null;
+				void saveUpload(this.#db, this.#id, { uploadUrl: upload.url ?? undefined });
+			},
 			onChunkComplete: (_size, accepted) => (source.sent = accepted),
 			onError: (error) => {
 				if (source.stopped) return;
+				const status = 'originalResponse' in error ? error.originalResponse?.getStatus() : undefined;
+				if (status === 404 || status === 410) {
+					// The server no longer has it: a new upload, from the first byte (all are still here).
+					upload.url = null;
+					upload.options.endpoint = '/uploads';
+				}
 				console.warn('Sending during the call paused; trying again shortly', error);
 				this.#retry = setTimeout(() => upload.start(), RETRY_MS);
 			}
