@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { seedDemo, type DemoOutput } from '../tests/e2e/demo';
-import { speechPcm, storeFinishedTrack } from '../tests/e2e/recorded-track';
+import { localUploads, speechPcm, storeFinishedTrack, type LocalUpload } from '../tests/e2e/recorded-track';
 import { startAppServer, type AppServer } from '../tests/e2e/server';
 import type { Figure } from './index';
 
@@ -10,7 +10,6 @@ const SECONDS = Number(process.env.BENCH_AFTER_CALL_SECONDS ?? 600);
 export const LINK = { offline: false, latency: 300, downloadThroughput: 125_000, uploadThroughput: 125_000 };
 
 type Person = { context: BrowserContext; page: Page; userId: string };
-type LocalUpload = { kind: string; stage: string; bytes?: number; encoder?: string; encodeMs?: number };
 
 /**
  * The after-the-call figures in headless Chromium, through the app's real code: a finished
@@ -105,17 +104,6 @@ export async function consent(page: Page, archive: 'Yes' | 'No') {
 		await form.getByLabel('Place').fill('Birmingham, AL');
 	}
 	await form.getByRole('button', { name: 'Save my choices' }).click();
-}
-
-function localUploads(page: Page): Promise<LocalUpload[]> {
-	return page.evaluate(async () => {
-		const open = indexedDB.open('common-ground');
-		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
-		const all = db.transaction('uploads').objectStore('uploads').getAll();
-		const rows = await new Promise<LocalUpload[]>((r) => (all.onsuccess = () => r(all.result as never)));
-		db.close();
-		return rows;
-	});
 }
 
 export async function until<T>(

@@ -4,6 +4,7 @@ import { chunkedMatch, rmsEnvelope } from './audio-match';
 import { joinRoom, launchWithMic, readTrack, serverUploads, signIn, waitForElapsed } from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
+import { localUploads } from './recorded-track';
 import { readWav, speechWav } from './speech';
 
 const RECORD_MS = 60_000;
@@ -144,14 +145,7 @@ test.describe('the conversation call', () => {
 			expect(row.upload_id, `${who}'s share track finished the upload begun during the call`).toBe(
 				liveIds.get(info!.id)
 			);
-			const local = await pages[who].evaluate(async () => {
-				const open = indexedDB.open('common-ground');
-				const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
-				const all = db.transaction('uploads').objectStore('uploads').getAll();
-				return new Promise<{ kind: string; sha256?: string; encoder?: string; deferredLength?: boolean }[]>(
-					(r) => (all.onsuccess = () => r(all.result as never))
-				);
-			});
+			const local = await localUploads(pages[who]);
 			const share = local.find((u) => u.kind === 'share');
 			expect(share?.sha256).toBe(row.sha256);
 			expect(share?.encoder).toBe('webcodecs');

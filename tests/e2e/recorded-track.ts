@@ -183,3 +183,25 @@ export function rms(channel: Float32Array): number {
 	for (const x of channel) sum += x * x;
 	return Math.sqrt(sum / Math.max(1, channel.length));
 }
+
+/** One upload record as the app keeps it in IndexedDB (src/lib/db/after.ts), the fields tests read. */
+export type LocalUpload = {
+	kind: string;
+	stage: string;
+	sha256?: string;
+	bytes?: number;
+	encoder?: string;
+	encodeMs?: number;
+};
+
+/** This device's upload records, straight from IndexedDB. */
+export function localUploads(page: Page): Promise<LocalUpload[]> {
+	return page.evaluate(async () => {
+		const open = indexedDB.open('common-ground');
+		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
+		const all = db.transaction('uploads').objectStore('uploads').getAll();
+		const rows = await new Promise<LocalUpload[]>((r) => (all.onsuccess = () => r(all.result as never)));
+		db.close();
+		return rows;
+	});
+}

@@ -4,7 +4,14 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { seedDemo, type DemoOutput } from './demo';
 import { expect, test } from './fixtures';
 import { TMP } from './paths';
-import { decodeStereo, rms, speechPcm, storeFinishedTrack, toneOnsetMs } from './recorded-track';
+import {
+	decodeStereo,
+	localUploads,
+	rms,
+	speechPcm,
+	storeFinishedTrack,
+	toneOnsetMs
+} from './recorded-track';
 
 // Issue #6 journeys: after a 60-second conversation both people consent, the tracks are encoded in the
 // browser and uploaded over tus, and the copy is mixed; then withdrawal, strangers, and a broken upload.
@@ -77,18 +84,6 @@ async function recordConversation(a: Person, b: Person, conversationId: string) 
 		recordingId,
 		startedAtServerMs: startB,
 		pcm: voiceB
-	});
-}
-
-type LocalUpload = { kind: string; sha256?: string; bytes?: number; stage: string; encoder?: string };
-
-/** This device's upload records, straight from IndexedDB. */
-function localUploads(page: Page): Promise<LocalUpload[]> {
-	return page.evaluate(async () => {
-		const open = indexedDB.open('common-ground');
-		const db = await new Promise<IDBDatabase>((r) => (open.onsuccess = () => r(open.result)));
-		const all = db.transaction('uploads').objectStore('uploads').getAll();
-		return new Promise<LocalUpload[]>((r) => (all.onsuccess = () => r(all.result as never)));
 	});
 }
 

@@ -1,6 +1,8 @@
 import type { Role } from '../../../src/lib/contracts/auth.ts';
-import type { ConsentRecord } from '../../../src/lib/core/consent.ts';
+import type { ConsentRepo, CopyRepo, ReflectionRepo, TrackFileRepo } from './after-types.ts';
 import type { ConversationStatus, MatchingMode, PoliticalBackground } from './schema.ts';
+
+export type * from './after-types.ts';
 
 /**
  * Storage seen by the rest of the server. Routes and services use only these interfaces, so a
@@ -332,80 +334,6 @@ export interface YjsDocRepo {
 	append(rows: { docName: string; update: Uint8Array }[], now: Date): Promise<number[]>;
 	/** Stores `state` as the snapshot and deletes the log rows it contains (id <= throughId). */
 	compact(input: { docName: string; state: Uint8Array; throughId: number; now: Date }): Promise<void>;
-}
-
-export interface StoredConsent extends ConsentRecord {
-	id: string;
-	conversationId: string;
-	language: string;
-	recordedAt: string;
-}
-
-export interface ConsentRepo {
-	record(input: Omit<StoredConsent, 'recordedAt'> & { now: Date }): Promise<StoredConsent>;
-	/** Oldest first: the log as it was written. */
-	listForConversation(conversationId: string): Promise<StoredConsent[]>;
-}
-
-export interface TrackFile {
-	id: string;
-	conversationId: string;
-	userId: string;
-	trackId: string;
-	kind: 'share' | 'master';
-	uploadId: string;
-	/** Relative to DATA_DIR. */
-	filePath: string;
-	sha256: string;
-	bytes: number;
-	codec: string;
-	durationMs: number;
-	startedAtServerMs: number;
-	samplesPerSecond: number;
-	confirmedAt: string;
-}
-
-export interface TrackFileRepo {
-	/** One file per person and kind: a later confirmed upload replaces the earlier one. */
-	save(track: TrackFile): Promise<void>;
-	listForConversation(conversationId: string): Promise<TrackFile[]>;
-	/** Conversations holding a confirmed share track from two different people: the ones a copy can be mixed for. */
-	conversationsWithBothShareTracks(): Promise<string[]>;
-}
-
-export interface CopyRecord {
-	conversationId: string;
-	status: 'mixing' | 'ready' | 'failed';
-	filePath: string | null;
-	sha256: string | null;
-	bytes: number | null;
-	durationMs: number | null;
-	error: string | null;
-	notifiedAt: string | null;
-	createdAt: string;
-	updatedAt: string;
-}
-
-export interface CopyRepo {
-	find(conversationId: string): Promise<CopyRecord | undefined>;
-	save(copy: Omit<CopyRecord, 'createdAt' | 'updatedAt'> & { now: Date }): Promise<void>;
-}
-
-export interface ReflectionRecord {
-	conversationId: string;
-	userId: string;
-	thermometer: number;
-	again: 'yes' | 'maybe' | 'no';
-	createdAt: string;
-}
-
-export interface ReflectionRepo {
-	save(input: Omit<ReflectionRecord, 'createdAt'> & { now: Date }): Promise<void>;
-	find(conversationId: string, userId: string): Promise<ReflectionRecord | undefined>;
-	/** With the community of each conversation and each person's sign-up thermometer. */
-	listWithBaseline(): Promise<
-		(ReflectionRecord & { communityId: string; organizationId: string | null; answersJson: string | null })[]
-	>;
 }
 
 export interface Repos {
