@@ -17,6 +17,7 @@ export default defineConfig({
 	retries: 0,
 	reporter: process.env.CI ? [['list']] : [['list']],
 	globalSetup: './tests/e2e/global-setup.ts',
+	globalTeardown: './tests/e2e/global-teardown.ts',
 	use: {
 		launchOptions: {
 			executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',

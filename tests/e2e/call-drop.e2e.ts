@@ -1,9 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import {
+	expectSavedKeepsUp,
 	joinRoom,
+	type KillableBrowser,
 	killNetworkService,
 	launchKillable,
 	launchWithMic,
@@ -26,7 +27,7 @@ test('the call comes back after a network drop and a server restart, and the rec
 }) => {
 	test.setTimeout(300_000);
 	const browsers: Browser[] = [];
-	let ada: { browser: Browser; process: ChildProcess } | undefined;
+	let ada: KillableBrowser | undefined;
 	const demo = seedDemo(app);
 	const conversation = demo.conversations[0]!;
 	const [adaInfo, benInfo] = conversation.participantIds.map((id) =>
@@ -67,6 +68,11 @@ test('the call comes back after a network drop and a server restart, and the rec
 		await expect(benPage.getByTestId('member')).toHaveAttribute('data-link', 'reconnecting', {
 			timeout: 30_000
 		});
+		// With the server unreachable and the call down, both devices go on saving (issue #15).
+		await Promise.all([
+			expectSavedKeepsUp(adaPage, 'Ada with the server down'),
+			expectSavedKeepsUp(benPage, 'Ben with the server down')
+		]);
 		await app.start();
 		// The network process keeps cookies in memory and writes them to disk every 30 s, so killing
 		// it forgets a sign-in younger than that; a real drop forgets nothing, so put them back.
@@ -84,6 +90,10 @@ test('the call comes back after a network drop and a server restart, and the rec
 			await adaPage.getByTestId('recorded-here').getAttribute('data-recorded-ms')
 		);
 		await waitForElapsed(adaPage, recordedAtReturn + 3_000, 'recorded-here', 'data-recorded-ms');
+		await Promise.all([
+			expectSavedKeepsUp(adaPage, 'Ada after the drop'),
+			expectSavedKeepsUp(benPage, 'Ben after the drop')
+		]);
 		await benPage.getByRole('button', { name: 'Stop recording' }).click();
 		await expect(adaPage.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 
@@ -122,7 +132,7 @@ test('the call comes back after a network drop and a server restart, and the rec
 		expect(shareRow()!.upload_id).toBe(partialId);
 	} finally {
 		for (const b of browsers) await b.close();
-		if (ada && ada.process.exitCode === null) ada.process.kill('SIGKILL');
+		await ada?.kill();
 	}
 });
 

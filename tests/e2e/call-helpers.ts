@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import { WINDOW_MS } from './audio-match';
+import { endAfterTest } from './processes';
 
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -22,18 +23,26 @@ export function micArgs(wav: string): string[] {
 	];
 }
 
-export function launchWithMic(wav: string): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROME, args: micArgs(wav) });
+export async function launchWithMic(wav: string): Promise<Browser> {
+	const browser = await chromium.launch({ executablePath: CHROME, args: micArgs(wav) });
+	const forget = endAfterTest(() => browser.close());
+	browser.on('disconnected', forget);
+	return browser;
 }
+
+export type KillableBrowser = {
+	browser: Browser;
+	process: ChildProcess;
+	/** Kills the whole browser at once, every process of it, as a crash does; resolves once it is gone. */
+	kill: () => Promise<void>;
+};
 
 /**
  * A Chromium we start ourselves (with a profile folder), so a test can kill it with SIGKILL like a
- * crash and start it again on the same profile. Playwright drives it over CDP.
+ * crash and start it again on the same profile. Playwright drives it over CDP. It leads its own
+ * process group, so a kill reaches its renderers and utility processes too.
  */
-export async function launchKillable(
-	wav: string,
-	profileDir: string
-): Promise<{ browser: Browser; process: ChildProcess }> {
+export async function launchKillable(wav: string, profileDir: string): Promise<KillableBrowser> {
 	const child = spawn(
 		CHROME,
 		[
@@ -43,10 +52,19 @@ export async function launchKillable(
 			'--remote-debugging-port=0',
 			'about:blank'
 		],
-		{
-			stdio: ['ignore', 'ignore', 'pipe']
-		}
+		{ stdio: ['ignore', 'ignore', 'pipe'], detached: true }
 	);
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const kill = async () => {
+		try {
+			process.kill(-child.pid!, 'SIGKILL');
+		} catch {
+			// the group is gone already
+		}
+		await exited;
+	};
+	const forget = endAfterTest(kill);
+	void exited.then(forget);
 	const endpoint = await new Promise<string>((resolve, reject) => {
 		let output = '';
 		child.stderr?.on('data', (chunk: Buffer) => {
@@ -56,7 +74,7 @@ export async function launchKillable(
 		});
 		child.once('exit', (code) => reject(new Error(`Chromium exited (${code}):\n${output}`)));
 	});
-	return { browser: await chromium.connectOverCDP(endpoint), process: child };
+	return { browser: await chromium.connectOverCDP(endpoint), process: child, kill };
 }
 
 export async function signIn(page: Page, signInUrl: string) {
@@ -168,6 +186,28 @@ export async function waitForElapsed(
 			Number(document.querySelector(`[data-testid="${testId}"]`)?.getAttribute(attribute) ?? 0) >= ms,
 		{ ms, testId, attribute },
 		{ polling: 50, timeout: ms + 60_000 }
+	);
+}
+
+/**
+ * Issue #15: while recording, "saved on this device" keeps up with the timer. Waits until the
+ * page's timer has moved on by `ms`, then checks that the saved time moved on by as much, less
+ * a second and a half for the segment being filled and an audio-thread stall on a busy machine.
+ */
+export async function expectSavedKeepsUp(page: Page, who: string, ms = 6_000) {
+	const read = async (testId: string, attribute: string) =>
+		Number(await page.getByTestId(testId).getAttribute(attribute));
+	await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
+	const elapsed = await read('elapsed', 'data-elapsed-ms');
+	const saved = await read('recorded-here', 'data-recorded-ms');
+	await waitForElapsed(page, elapsed + ms);
+	const savedSince = (await read('recorded-here', 'data-recorded-ms')) - saved;
+	const timerSince = (await read('elapsed', 'data-elapsed-ms')) - elapsed;
+	expect(savedSince, `${who}: saved on this device keeps up with the timer`).toBeGreaterThan(
+		timerSince - 1_500
+	);
+	await expect(page.getByTestId('recorder-behind'), `${who}: no warning that saving is behind`).toHaveCount(
+		0
 	);
 }
 

@@ -1,8 +1,18 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { BUILDS } from './paths';
+import { endEverything } from './processes';
 import { startAppServer, type AppServer } from './server';
 
-export const test = base.extend<{ app: AppServer }>({
+export const test = base.extend<{ app: AppServer; endsEverything: void }>({
+	// Set up first, so torn down last: whatever the test started ends, even after a timeout.
+	endsEverything: [
+		// eslint-disable-next-line no-empty-pattern
+		async ({}, use) => {
+			await use();
+			await endEverything();
+		},
+		{ auto: true }
+	],
 	// eslint-disable-next-line no-empty-pattern
 	app: async ({}, use) => {
 		const app = await startAppServer({ staticDir: BUILDS.current });

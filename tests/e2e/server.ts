@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TMP } from './paths';
+import { endAfterTest } from './processes';
 
 /** A real sync-server in its own process, on a free port, with its own DATA_DIR. */
 export type AppServer = {
@@ -16,6 +17,8 @@ export type AppServer = {
 	cpuSeconds: () => number;
 	/** Runs a read-only SQL query against the server's database. */
 	query: <T>(sql: string, ...params: unknown[]) => T[];
+	/** What the server printed since it last started. */
+	output: () => string;
 };
 
 async function freePort(): Promise<number> {
@@ -96,6 +99,7 @@ export async function startAppServer({
 			const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
 			return (Number(fields[11]) + Number(fields[12])) / 100;
 		},
+		output: () => output,
 		query<T>(sql: string, ...params: unknown[]) {
 			const db = new Database(join(dataDir, 'common-ground.sqlite'), { readonly: true, fileMustExist: true });
 			try {
@@ -106,5 +110,6 @@ export async function startAppServer({
 		}
 	};
 	await server.start();
+	endAfterTest(() => server.stop('SIGKILL'));
 	return server;
 }

@@ -48,7 +48,19 @@ export const CallMessage = v.variant('type', [
 		type: v.literal('hello'),
 		ready: v.boolean(),
 		recording: v.nullable(
-			v.strictObject({ id, state: RecordingState, startedAtServerMs: v.number(), pausedMs: v.number() })
+			v.strictObject({
+				id,
+				state: v.picklist(['recording', 'paused', 'stopped']),
+				startedAtServerMs: v.number(),
+				pausedMs: v.number(),
+				pausedAtServerMs: v.optional(v.number()),
+				/** When the sender's state last changed; the later change wins (core/shared-recording). */
+				changedAtServerMs: v.optional(v.number(), 0)
+			})
+		),
+		/** How the sender's own recording is doing: the partner and a facilitator see trouble (issue #15). */
+		recorder: v.optional(
+			v.strictObject({ state: v.picklist(['ok', 'behind']), behindMs: v.pipe(v.number(), v.minValue(0)) })
 		)
 	}),
 	v.strictObject({ type: v.literal('ready'), ready: v.boolean() }),

@@ -83,11 +83,25 @@ describe('the segment store', () => {
 		await createTrack(db, track());
 		await appendSegment(db, 'track-1', { startSample: 0, samples: half(1), serverTimeMs: 0 });
 		await expect(
-			appendSegment(db, 'track-1', { startSample: 0, samples: half(1), serverTimeMs: 0 })
+			appendSegment(db, 'track-1', { startSample: 0, samples: half(1).subarray(0, 100), serverTimeMs: 0 })
 		).rejects.toThrow();
 		await expect(
 			appendSegment(db, 'track-1', { startSample: 30_000, samples: half(1), serverTimeMs: 0 })
 		).rejects.toThrow();
+		expect(await listSegments(db, 'track-1')).toHaveLength(1);
+	});
+
+	it('takes the last segment again as a no-op (a retried write), and saves metadata with a segment', async () => {
+		open();
+		await createTrack(db, track());
+		const segment = { startSample: 0, samples: half(1), serverTimeMs: 5 };
+		await appendSegment(db, 'track-1', segment, (t) =>
+			t.dropouts.push({ atSample: 0, atServerMs: 5, missingMs: 40 })
+		);
+		const again = await appendSegment(db, 'track-1', segment, (t) => void (t.recoveries = 99));
+		expect(again.sampleCount).toBe(24_000);
+		expect(again.recoveries).toBe(0);
+		expect(again.dropouts).toEqual([{ atSample: 0, atServerMs: 5, missingMs: 40 }]);
 		expect(await listSegments(db, 'track-1')).toHaveLength(1);
 	});
 

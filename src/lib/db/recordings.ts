@@ -86,20 +86,30 @@ export async function createTrack(
 
 /**
  * Saves one captured segment and the track's counters in one transaction, so after a crash the
- * counters always match the segments. Segments must arrive in order without gaps in sample index.
+ * counters always match the segments; `change` updates the track's metadata in the same
+ * transaction (a dropout found at this segment). Segments must arrive in order without gaps in
+ * sample index. The last segment saved again is a no-op: a write tried again after its transaction
+ * committed but its answer was lost (issue #15).
  */
 export async function appendSegment(
 	db: CommonGroundDb,
 	trackId: string,
-	segment: { startSample: number; samples: Int16Array; serverTimeMs: number }
+	segment: { startSample: number; samples: Int16Array; serverTimeMs: number },
+	change?: (track: TrackRecord) => void
 ): Promise<TrackRecord> {
 	return db.transaction('rw', db.tracks, db.segments, async () => {
 		const track = await db.tracks.get(trackId);
 		if (!track) throw new Error(`No track ${trackId} to append to`);
+		const count = segment.samples.length;
 		if (segment.startSample !== track.sampleCount) {
+			const last = await db.segments.get([trackId, track.segmentCount - 1]);
+			const saved =
+				last?.startSample === segment.startSample &&
+				last.sampleCount === count &&
+				last.serverTimeMs === segment.serverTimeMs;
+			if (saved) return track;
 			throw new Error(`Segment starts at sample ${segment.startSample}, track has ${track.sampleCount}`);
 		}
-		const count = segment.samples.length;
 		const pcm = segment.samples.buffer.slice(
 			segment.samples.byteOffset,
 			segment.samples.byteOffset + segment.samples.byteLength
@@ -119,6 +129,7 @@ export async function appendSegment(
 			endServerMs: segment.serverTimeMs + (count / track.sampleRate) * 1000,
 			updatedAt: Date.now()
 		};
+		change?.(updated);
 		await db.tracks.put(updated);
 		return updated;
 	});

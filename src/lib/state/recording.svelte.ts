@@ -10,15 +10,22 @@ import {
 	type TrackRecord
 } from '../db/recordings';
 import { SAMPLE_RATE, samplesToMs } from '../core/recording-timeline';
+import type { RecorderHealth } from '../core/recorder-health';
+import type { SharedRecording } from '../core/shared-recording';
+import { openMicrophone } from '../media/microphone';
 import { TrackRecorder, type SavedSegment } from '../media/recorder';
 import { uploadBudgetBps, type LinkReading } from '../core/upload-pacing';
 import { isEnrolledKiosk } from '../kiosk/device-db';
 import type { LiveShareUpload } from '../sync/live-upload';
 
+type LocalState = 'recording' | 'paused' | 'stopped';
+
 /**
  * This device's side of the recording: its track in Dexie, the recorder filling it, and the
- * unfinished track found after a crash. The room decides when to start, pause and stop; this class
- * does it and keeps what the page shows.
+ * unfinished track found after a crash. The room says what the shared recording is doing
+ * (`follow`); this class brings the recorder there and keeps what the page shows. The recorder's
+ * state is kept here synchronously, not read back from the track's row, whose writes lag behind:
+ * a pause and a resume a moment apart must both take effect (issue #15).
  */
 export class LocalRecording {
 	track = $state.raw<TrackRecord | undefined>();
@@ -30,7 +37,12 @@ export class LocalRecording {
 	/** After "stop": the share track's last page and file are still being written (a second or so). */
 	finishing = $state(false);
 	recordedMs = $derived(this.track ? samplesToMs(this.track.sampleCount, this.track.sampleRate) : 0);
+	/** Whether saving keeps up (issue #15); the room refreshes it with its timer. */
+	health = $state.raw<RecorderHealth>({ state: 'ok', behindMs: 0 });
 	#recorder: TrackRecorder | undefined;
+	#local: LocalState | undefined;
+	#desired: SharedRecording | undefined;
+	#converging: Promise<void> | undefined;
 	/** The share track going up during the call, where the browser can encode it (sync/live-upload). */
 	#live: LiveShareUpload | undefined;
 	/** Segments saved while the live upload is still starting; undefined once it runs or won't. */
@@ -59,26 +71,79 @@ export class LocalRecording {
 
 	/** From the click that joins the call: audio may only start after a gesture. */
 	async prepare(stream: MediaStream): Promise<void> {
+		const deviceId = stream.getAudioTracks()[0]?.getSettings().deviceId;
 		this.#recorder ??= new TrackRecorder({
 			db: db(),
 			clock: this.#clock,
 			onProgress: (track) => (this.track = track),
 			onSegment: (segment) => (this.#pending ? this.#pending.push(segment) : this.#live?.push(segment)),
-			onError: (error) => {
-				console.error('Saving the recording failed', error);
-				this.problem = this.#saveFailed;
+			onError: () => (this.problem = this.#saveFailed),
+			onRecovered: () => (this.problem = undefined),
+			reopenMicrophone: async () => {
+				const opened = await openMicrophone(deviceId);
+				return opened.ok ? opened.stream : undefined;
 			}
 		});
 		await this.#recorder.prepare(stream);
+		this.follow(this.#desired);
+	}
+
+	/**
+	 * Brings this device's recorder to what the room's shared recording is doing: started, paused,
+	 * resumed or stopped, in order, whatever arrives while a step is under way. A recording this
+	 * device has no track of yet (it joined late) is started here too, unless an unfinished track
+	 * of it waits for the person to continue or finish it.
+	 */
+	follow(shared: SharedRecording | undefined) {
+		this.#desired = shared;
+		this.#converging ??= this.#converge().finally(() => (this.#converging = undefined));
+	}
+
+	/** Recomputed by the room every tick; compared, so the page only changes when it does. */
+	checkHealth() {
+		const next = this.#recorder?.health() ?? { state: 'ok', behindMs: 0 };
+		const now = this.health;
+		if (next.state !== now.state || Math.abs(next.behindMs - now.behindMs) >= 1_000) this.health = next;
+	}
+
+	async #converge() {
+		for (;;) {
+			const want = this.#desired;
+			const settled = await this.#step(want);
+			if (settled && want === this.#desired) return;
+		}
+	}
+
+	/** One step towards `want`; true when there is nothing (more) to do. */
+	async #step(want: SharedRecording | undefined): Promise<boolean> {
+		const recorder = this.#recorder;
+		if (!want || !recorder) return true;
+		if (this.track?.recordingId !== want.id) {
+			if (want.state === 'stopped') return true;
+			if (this.continuing || this.recovery?.recordingId === want.id) return true;
+			if (this.track && this.#local !== 'stopped') await this.stop();
+			else await this.start(want.id, want.startedAtServerMs);
+			return false;
+		}
+		if (want.state === 'stopped') {
+			if (this.#local !== 'stopped') await this.stop();
+		} else if (want.state === 'paused' && this.#local === 'recording') {
+			this.#local = 'paused';
+			recorder.pause();
+		} else if (want.state === 'recording' && this.#local === 'paused') {
+			this.#local = 'recording';
+			recorder.resume();
+		}
+		return true;
 	}
 
 	get state(): RecordingState {
-		const status = this.track?.status;
-		return status === 'finished' ? 'stopped' : (status ?? 'idle');
+		return this.#local ?? (this.track?.status === 'finished' ? 'stopped' : 'idle');
 	}
 
 	async start(recordingId: string, startedAtServerMs: number): Promise<void> {
 		if (!this.#recorder || this.track?.recordingId === recordingId) return;
+		this.#local = 'recording';
 		const track = await createTrack(db(), {
 			id: `${recordingId}_${this.#userId}`,
 			recordingId,
@@ -124,7 +189,10 @@ export class LocalRecording {
 		this.recovery = undefined;
 		this.continuing = false;
 		this.track = track;
+		this.#local = track.status === 'paused' ? 'paused' : 'recording';
 		this.#recorder.start(track);
+		if (this.#local === 'paused') this.#recorder.pause();
+		this.follow(this.#desired);
 		return true;
 	}
 
@@ -139,16 +207,9 @@ export class LocalRecording {
 		});
 	}
 
-	pause() {
-		if (this.track?.status === 'recording') this.#recorder?.pause();
-	}
-
-	resume() {
-		if (this.track?.status === 'paused') this.#recorder?.resume();
-	}
-
 	async stop(): Promise<void> {
-		if (!this.track || this.track.status === 'finished') return;
+		if (!this.track || this.#local === 'stopped' || this.track.status === 'finished') return;
+		this.#local = 'stopped';
 		this.track = await this.#recorder?.stop();
 		await this.#liveStarting;
 		const live = this.#live;
@@ -167,6 +228,8 @@ export class LocalRecording {
 
 	async close() {
 		// Left mid-recording: the track is finished later ("continue" or "finish"); it goes after that.
+		this.#desired = undefined;
+		await this.#converging;
 		this.#live?.abandon(new Error('the room was closed'));
 		this.#live = undefined;
 		await this.#recorder?.close();

@@ -5,6 +5,14 @@ import { arrayPromptSource, type PromptCheck, type PromptSource } from '../call/
 import { ServerClock } from '../call/server-clock';
 import { dueNotices, type TimerNotice } from '../core/conversation-timer';
 import { shouldSendStart } from '../core/recording-start';
+import type { RecorderHealth } from '../core/recorder-health';
+import {
+	applyCommand,
+	elapsedAt,
+	mergeShared,
+	type RecordingCommand,
+	type SharedRecording
+} from '../core/shared-recording';
 import { LocalRecording } from './recording.svelte';
 import type { LinkReading } from '../core/upload-pacing';
 
@@ -21,17 +29,17 @@ type Member = RoomMember & {
 	sendKbps?: number;
 	receiveKbps?: number;
 	hearing: boolean;
-};
-type Shared = {
-	id: string;
-	state: 'recording' | 'paused' | 'stopped';
-	startedAtServerMs: number;
-	pausedMs: number;
-	pausedAt?: number;
+	/** How their device's recording is doing, as they last told (issue #15). */
+	recorder?: RecorderHealth;
 };
 
 const STATS_MS = 2_000;
 const TICK_MS = 250;
+/**
+ * Every member repeats where the recording is and how its recorder is doing this often, so a
+ * command lost with a dying data channel is made good, and the others see a device in trouble.
+ */
+const HELLO_MS = 5_000;
 
 /**
  * The room of one conversation (issue #5): the call, the ready/start/pause/stop protocol over the
@@ -49,7 +57,7 @@ export class Room {
 	signedOut = $state(false);
 	joined = $state(false);
 	myReady = $state(false);
-	shared = $state<Shared | undefined>();
+	shared = $state.raw<SharedRecording | undefined>();
 	elapsedMs = $state(0);
 	notice = $state<string | undefined>();
 	checks = $state(0); // bumps when prompt check-offs change
@@ -98,7 +106,8 @@ export class Room {
 		this.joined = true;
 		this.#timers.push(
 			setInterval(() => this.#tick(), TICK_MS),
-			setInterval(() => void this.#measure(), STATS_MS)
+			setInterval(() => void this.#measure(), STATS_MS),
+			setInterval(() => this.#send(this.#hello()), HELLO_MS)
 		);
 		if (this.recording.continuing) await this.#continueRecovered();
 	}
@@ -116,24 +125,25 @@ export class Room {
 	}
 
 	pause() {
-		if (this.shared?.state !== 'recording') return;
-		const msg = { type: 'pause', recordingId: this.shared.id, atServerMs: this.clock.now() } as const;
-		this.#send(msg);
-		this.#apply(msg);
+		if (this.shared?.state === 'recording') this.#command('pause', this.shared.id);
 	}
 
 	resume() {
-		if (this.shared?.state !== 'paused') return;
-		const msg = { type: 'resume', recordingId: this.shared.id, atServerMs: this.clock.now() } as const;
-		this.#send(msg);
-		this.#apply(msg);
+		if (this.shared?.state === 'paused') this.#command('resume', this.shared.id);
 	}
 
 	/** Either partner stops; the recording ends on every device (issue #5, "Pause and stop"). */
 	stop() {
 		const id = this.shared?.id ?? this.recording.track?.recordingId;
-		if (!id) return;
-		const msg = { type: 'stop', recordingId: id, atServerMs: this.clock.now() } as const;
+		if (id) this.#command('stop', id);
+	}
+
+	/**
+	 * Gives a recording command here and to everyone connected. Someone not connected right now
+	 * learns of it from the next hello, where the later change wins (core/shared-recording).
+	 */
+	#command(type: 'pause' | 'resume' | 'stop', recordingId: string) {
+		const msg = { type, recordingId, atServerMs: this.clock.now() } as const;
 		this.#send(msg);
 		this.#apply(msg);
 	}
@@ -171,14 +181,24 @@ export class Room {
 			id: s.id,
 			state: s.state,
 			startedAtServerMs: s.startedAtServerMs,
-			pausedMs: s.pausedMs
+			pausedMs: s.pausedMs,
+			...(s.pausedAtServerMs === undefined ? {} : { pausedAtServerMs: s.pausedAtServerMs }),
+			changedAtServerMs: s.changedAtServerMs
 		};
-		return { type: 'hello', ready: this.myReady, recording: recording ?? null };
+		const health = this.recording.health;
+		return {
+			type: 'hello',
+			ready: this.myReady,
+			recording: recording ?? null,
+			...(this.isParticipant ? { recorder: { state: health.state, behindMs: health.behindMs } } : {})
+		};
 	}
 
 	#callEvents() {
 		return {
-			link: (peerId: string, link: LinkState) => this.#patch(peerId, { link }),
+			// What a member said of their recorder holds only while we hear from them.
+			link: (peerId: string, link: LinkState) =>
+				this.#patch(peerId, link === 'connected' ? { link } : { link, recorder: undefined }),
 			stream: (peerId: string, stream: MediaStream) => this.#patch(peerId, { stream }),
 			channelOpen: () => this.#send(this.#hello()),
 			message: (peerId: string, message: CallMessage) => this.#receive(peerId, message),
@@ -195,16 +215,9 @@ export class Room {
 
 	#receive(peerId: string, message: CallMessage) {
 		if (message.type === 'hello') {
-			this.#patch(peerId, { ready: message.ready });
-			// Joined (or came back) while the others are recording: follow their recording and timer.
-			const r = message.recording;
-			// They stopped while we were apart: the stop holds here too.
-			if (r?.state === 'stopped' && this.shared?.id === r.id && this.shared.state !== 'stopped') {
-				this.#apply({ type: 'stop', recordingId: r.id, atServerMs: this.clock.now() });
-			} else if (r && r.state !== 'stopped' && (!this.shared || this.shared.id === r.id)) {
-				const state = r.state === 'paused' ? 'paused' : 'recording';
-				this.shared = { id: r.id, state, startedAtServerMs: r.startedAtServerMs, pausedMs: r.pausedMs };
-			}
+			this.#patch(peerId, { ready: message.ready, recorder: message.recorder });
+			// Joined or came back while apart: the later change wins on both sides.
+			this.#setShared(mergeShared(this.shared, message.recording));
 			this.#maybeStart();
 		} else if (message.type === 'ready') {
 			this.#patch(peerId, { ready: message.ready });
@@ -232,40 +245,25 @@ export class Room {
 		this.#apply(msg);
 	}
 
+	/** The shared recording changed (or not): the page and this device's recorder follow it. */
+	#setShared(next: SharedRecording | undefined) {
+		if (next !== this.shared) {
+			if (next?.id !== this.shared?.id) this.#given.clear();
+			if (next?.state === 'stopped') this.myReady = false;
+			this.shared = next;
+			this.elapsedMs = elapsedAt(next, this.clock.now());
+		}
+		if (this.isParticipant) this.recording.follow(next);
+	}
+
 	/** Applies a command, whether it came from this device or over the data channel. */
 	#apply(message: Exclude<CallMessage, { type: 'hello' | 'ready' }>) {
-		const shared = this.shared;
 		switch (message.type) {
 			case 'start':
-				if (shared && shared.state !== 'stopped') return;
-				this.shared = {
-					id: message.recordingId,
-					state: 'recording',
-					startedAtServerMs: message.atServerMs,
-					pausedMs: 0
-				};
-				this.#given.clear();
-				if (this.isParticipant) void this.recording.start(message.recordingId, message.atServerMs);
-				return;
 			case 'pause':
-				if (shared?.id !== message.recordingId || shared.state !== 'recording') return;
-				this.shared = { ...shared, state: 'paused', pausedAt: message.atServerMs };
-				this.recording.pause();
-				return;
 			case 'resume':
-				if (shared?.id !== message.recordingId || shared.state !== 'paused') return;
-				this.shared = {
-					...shared,
-					state: 'recording',
-					pausedMs: shared.pausedMs + (message.atServerMs - (shared.pausedAt ?? message.atServerMs)),
-					pausedAt: undefined
-				};
-				this.recording.resume();
-				return;
 			case 'stop':
-				if (shared) this.shared = { ...shared, state: 'stopped' };
-				this.myReady = false;
-				void this.recording.stop();
+				this.#setShared(applyCommand(this.shared, message satisfies RecordingCommand));
 				return;
 			case 'prompt':
 				this.prompts.setAsked(message.promptId, { asked: message.asked, atServerMs: message.atServerMs });
@@ -274,7 +272,7 @@ export class Room {
 				this.prompts.mark(message.markId, message.atServerMs);
 				this.marks = [
 					...this.marks,
-					{ id: message.markId, atElapsedMs: this.#elapsedAt(message.atServerMs) }
+					{ id: message.markId, atElapsedMs: elapsedAt(this.shared, message.atServerMs) }
 				];
 				this.recording.note((atSample) => ({
 					kind: 'mark',
@@ -314,26 +312,22 @@ export class Room {
 	async #continueRecovered() {
 		if (!(await this.recording.continueRecovered())) return;
 		const track = this.recording.track;
-		if (track)
-			this.shared ??= {
+		// What happened while this device was gone, it doesn't know (changed at 0): the others' state wins.
+		if (track && !this.shared)
+			this.#setShared({
 				id: track.recordingId,
 				state: 'recording',
 				startedAtServerMs: track.startedAtServerMs,
-				pausedMs: 0
-			};
+				pausedMs: 0,
+				changedAtServerMs: 0
+			});
 		this.#send(this.#hello());
 	}
 
-	#elapsedAt(serverMs: number): number {
-		const shared = this.shared;
-		if (!shared) return 0;
-		const until = shared.state === 'paused' && shared.pausedAt !== undefined ? shared.pausedAt : serverMs;
-		return Math.max(0, until - shared.startedAtServerMs - shared.pausedMs);
-	}
-
 	#tick() {
+		this.recording.checkHealth();
 		if (!this.shared || this.shared.state === 'stopped') return;
-		this.elapsedMs = this.#elapsedAt(this.clock.now());
+		this.elapsedMs = elapsedAt(this.shared, this.clock.now());
 		for (const notice of dueNotices({
 			elapsedMs: this.elapsedMs,
 			targetMinutes: this.info.targetMinutes,
