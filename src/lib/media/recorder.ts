@@ -298,10 +298,9 @@ export class TrackRecorder {
 		if (!track) return;
 		this.#track = await appendSegment(this.#db, track.id, segment, (t) => {
 			t.dropouts.push(...dropouts);
-			if (recovered) {
-				t.recoveries += 1;
-				t.status = 'recording';
-			}
+			// Not the status: start, pause and resume write it, in order. This segment can be the one a
+			// pause flushed, queued after the pause's own write.
+			if (recovered) t.recoveries += 1;
 		});
 		this.#onProgress(this.#track);
 		this.#onSegment?.(segment);

@@ -71,6 +71,7 @@ export class Room {
 	#lastTraffic = new Map<string, { sent: number; received: number; at: number }>();
 
 	#noted: Record<string, PromptCheck>;
+	#toldHealth: RecorderHealth['state'] = 'ok';
 
 	constructor(info: RoomInfo, texts: RoomTexts, source?: PromptSource) {
 		this.info = info;
@@ -326,6 +327,12 @@ export class Room {
 
 	#tick() {
 		this.recording.checkHealth();
+		// Trouble, and its end, reach the others at once, not at the next regular hello.
+		const health = this.recording.health.state;
+		if (health !== this.#toldHealth) {
+			this.#toldHealth = health;
+			this.#send(this.#hello());
+		}
 		if (!this.shared || this.shared.state === 'stopped') return;
 		this.elapsedMs = elapsedAt(this.shared, this.clock.now());
 		for (const notice of dueNotices({
