@@ -139,7 +139,7 @@ export function createApp({
 	const tus = createTusServer(deps, (conversationId) => media.trackConfirmed(conversationId));
 	app.route('/uploads', uploadRoutes(deps, tus));
 	app.route(KIOSK_CHUNKS_PATH, kioskChunkRoutes(deps));
-	if (!env.production) {
+	if (env.devMailbox) {
 		app.route('/api/dev', devMailboxApiRoutes(deps));
 		app.route('/dev', devMailboxPageRoutes(deps));
 	}

@@ -15,6 +15,7 @@ export interface Env {
 	mailFrom: string;
 	nodeEnv: string;
 	production: boolean;
+	devMailbox: boolean;
 	appVersion: string;
 	signInLinkTtlMinutes: number;
 	sessionTtlDays: number;
@@ -117,6 +118,8 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		mailFrom: e.MAIL_FROM ?? `Common Ground <no-reply@${new URL(publicUrl).hostname}>`,
 		nodeEnv: e.NODE_ENV,
 		production: e.NODE_ENV === 'production',
+		/** The development mailbox (/dev/mailbox): only in development and tests, and only for this machine. */
+		devMailbox: e.NODE_ENV === 'development' || e.NODE_ENV === 'test',
 		appVersion: e.APP_VERSION ?? packageVersion(),
 		signInLinkTtlMinutes: e.SIGNIN_LINK_TTL_MINUTES,
 		sessionTtlDays: e.SESSION_TTL_DAYS,

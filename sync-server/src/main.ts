@@ -1,5 +1,6 @@
 import { EnvError, loadEnv } from './env.ts';
 import { createLogger } from './log.ts';
+import { isLoopbackHost } from './http/loopback.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -12,9 +13,17 @@ const log = createLogger();
 
 async function main() {
 	const env = loadEnv();
+	if (!env.production && !isLoopbackHost(env.host)) {
+		log.warn(
+			`Running in ${env.nodeEnv} mode on HOST=${env.host}: other machines can reach this server. ` +
+				'Development conveniences stay on this machine (the dev mailbox answers only loopback), but for a ' +
+				'real program set NODE_ENV=production, PUBLIC_URL and SMTP_URL (README, "Running in production"), ' +
+				'or HOST=127.0.0.1 to keep it to this machine.'
+		);
+	}
 	const server = await startServer({ env, log });
 	log.info(`Common Ground ${env.appVersion} listening on ${server.url} (public URL ${server.env.publicUrl})`);
-	if (!env.production) log.info(`Dev mailbox: ${server.env.publicUrl}/dev/mailbox`);
+	if (env.devMailbox) log.info(`Dev mailbox (this machine only): ${server.env.publicUrl}/dev/mailbox`);
 
 	let stopping = false;
 	const shutdown = (signal: NodeJS.Signals) => {

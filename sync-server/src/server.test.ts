@@ -30,9 +30,9 @@ async function firstCommunityId(url: string) {
 }
 
 /** Starts `main.ts` as its own process on port 0 and resolves with the URL it logs. */
-function spawnMain(dataDir: string) {
+function spawnMain(dataDir: string, env: Record<string, string> = {}) {
 	const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test' },
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -46,7 +46,7 @@ function spawnMain(dataDir: string) {
 		child.stderr.on('data', onData);
 		child.once('exit', (code) => reject(new Error(`main.ts exited (${code}) before listening:\n${output}`)));
 	});
-	return { child, url };
+	return { child, url, output: () => output };
 }
 
 describe('startServer', () => {
@@ -67,6 +67,24 @@ describe('startServer', () => {
 
 		await server.close();
 		await expect(fetch(`${server.url}/api/health`)).rejects.toThrow();
+	});
+});
+
+describe('starting in development on a reachable interface (issue #13)', () => {
+	it('warns, and says what to do; on loopback it does not', async () => {
+		for (const [host, warned] of [
+			['0.0.0.0', true],
+			['127.0.0.1', false]
+		] as const) {
+			const { child, url, output } = spawnMain(newDataDir(), { HOST: host, NODE_ENV: 'development' });
+			try {
+				await url;
+				expect(output().includes('other machines can reach this server'), host).toBe(warned);
+				if (warned) expect(output()).toContain('NODE_ENV=production');
+			} finally {
+				child.kill('SIGKILL');
+			}
+		}
 	});
 });
 

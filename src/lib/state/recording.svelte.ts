@@ -121,9 +121,14 @@ export class LocalRecording {
 		if (this.track?.recordingId !== want.id) {
 			if (want.state === 'stopped') return true;
 			if (this.continuing || this.recovery?.recordingId === want.id) return true;
-			if (this.track && this.#local !== 'stopped') await this.stop();
-			else await this.start(want.id, want.startedAtServerMs);
-			return false;
+			// An older recording still going here ends first; then this one starts. Either step that
+			// makes no progress (the track can't be made) ends the loop instead of spinning.
+			if (this.track && this.#local !== 'stopped') {
+				await this.stop();
+				return this.state !== 'stopped';
+			}
+			await this.start(want.id, want.startedAtServerMs);
+			return this.track?.recordingId !== want.id;
 		}
 		if (want.state === 'stopped') {
 			if (this.#local !== 'stopped') await this.stop();
@@ -143,18 +148,26 @@ export class LocalRecording {
 
 	async start(recordingId: string, startedAtServerMs: number): Promise<void> {
 		if (!this.#recorder || this.track?.recordingId === recordingId) return;
+		let track: TrackRecord;
+		try {
+			track = await createTrack(db(), {
+				id: `${recordingId}_${this.#userId}`,
+				recordingId,
+				conversationId: this.#conversationId,
+				userId: this.#userId,
+				sampleRate: SAMPLE_RATE,
+				startedAtServerMs,
+				clock: this.#clock.estimate
+					? { offsetMs: this.#clock.estimate.offsetMs, uncertaintyMs: this.#clock.estimate.uncertaintyMs }
+					: null
+			});
+		} catch (error) {
+			// This device already has a track of that recording (finished after a crash, say).
+			console.error('The recording could not be started on this device', error);
+			this.problem = this.#saveFailed;
+			return;
+		}
 		this.#local = 'recording';
-		const track = await createTrack(db(), {
-			id: `${recordingId}_${this.#userId}`,
-			recordingId,
-			conversationId: this.#conversationId,
-			userId: this.#userId,
-			sampleRate: SAMPLE_RATE,
-			startedAtServerMs,
-			clock: this.#clock.estimate
-				? { offsetMs: this.#clock.estimate.offsetMs, uncertaintyMs: this.#clock.estimate.uncertaintyMs }
-				: null
-		});
 		this.track = track;
 		this.#recorder.start(track);
 		this.#liveStarting = this.#beginLive(track);

@@ -4,14 +4,28 @@ import * as v from 'valibot';
 import { Mailbox } from '../../../src/lib/contracts/dev.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
+import { AppError } from '../http/errors.ts';
+import { fromThisMachine } from '../http/loopback.ts';
 import { escapeHtml } from '../mail/templates.ts';
 import type { OutboxMessage } from '../store/types.ts';
 
 const LIMIT = 200;
 
-/** Development only (createApp does not mount these in production): read the mail the server "sent". */
+/**
+ * Development only (createApp mounts these only when NODE_ENV is development or test): read the
+ * mail the server "sent". It holds every sign-in link, so it answers only this machine: on a
+ * server started with the defaults (HOST=0.0.0.0), anyone else gets the same 404 as for any
+ * unknown address (issue #13).
+ */
+function thisMachineOnly() {
+	return new Hono<AppEnv>().use('*', async (c, next) => {
+		if (!fromThisMachine(c)) throw new AppError('not_found', 'There is nothing at this address.');
+		await next();
+	});
+}
+
 export function devMailboxApiRoutes({ store }: AppDeps) {
-	return new Hono<AppEnv>().get('/mailbox', async (c) => {
+	return thisMachineOnly().get('/mailbox', async (c) => {
 		const messages = await store.mail.list({ limit: LIMIT, to: c.req.query('to') });
 		return c.json(
 			v.parse(
@@ -31,7 +45,7 @@ export function devMailboxApiRoutes({ store }: AppDeps) {
 }
 
 export function devMailboxPageRoutes({ store }: AppDeps) {
-	return new Hono<AppEnv>().get('/mailbox', async (c) => {
+	return thisMachineOnly().get('/mailbox', async (c) => {
 		const messages = await store.mail.list({ limit: LIMIT, to: c.req.query('to') });
 		c.header('Cache-Control', 'no-store');
 		return c.html(page(messages));
