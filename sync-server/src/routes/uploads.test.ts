@@ -120,6 +120,74 @@ describe('tus uploads', () => {
 		expect((await t.request(location)).status).toBe(401);
 	});
 
+	it('acts only on the plain upload address, so no URL trick reaches another person’s upload (issue #13)', async () => {
+		t = await createTestApp();
+		const { ana, ben, conversation } = await recordedConversation(t);
+		const theirs = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA), { chunks: 1 });
+		const mine = await liveUpload(t, ben.cookie, meta(conversation.id, ben, shareB));
+		const theirsId = theirs.location!.split('/').pop()!;
+		const mineId = mine.location!.split('/').pop()!;
+		const tus = { 'tus-resumable': '1.0.0', cookie: ben.cookie };
+		const tricks = [
+			`/uploads/${mineId}?x=/${theirsId}`,
+			`/uploads/${mineId}?/${theirsId}`,
+			`/uploads/${mineId}%2F..%2F${theirsId}`,
+			`/uploads/${theirsId}/`,
+			`/uploads//${theirsId}`,
+			`/uploads/${mineId}/${theirsId}`
+		];
+		for (const path of tricks) {
+			for (const method of ['HEAD', 'PATCH', 'DELETE']) {
+				const res = await t.app.request(path, {
+					method,
+					headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+					body: method === 'PATCH' ? new Uint8Array([1, 2, 3]) : undefined
+				});
+				expect([403, 404], `${method} ${path}`).toContain(res.status);
+			}
+		}
+		// Ana's upload is whole and still hers; Ben's is untouched too.
+		const head = await t.app.request(theirs.location!, {
+			method: 'HEAD',
+			headers: { 'tus-resumable': '1.0.0', cookie: ana.cookie }
+		});
+		expect(head.status).toBe(200);
+		expect(head.headers.get('upload-offset')).toBe(String(shareA.byteLength));
+		expect((await t.app.request(mine.location!, { method: 'HEAD', headers: tus })).status).toBe(200);
+	});
+
+	it('keeps a complete upload: nobody deletes it through tus, not even its owner', async () => {
+		t = await createTestApp();
+		const { ana, conversation } = await recordedConversation(t);
+		const done = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA));
+		expect(done.last.status).toBe(204);
+		const tus = { 'tus-resumable': '1.0.0', cookie: ana.cookie };
+		const deleted = await t.app.request(done.location!, { method: 'DELETE', headers: tus });
+		expect(deleted.status).toBe(409);
+		expect(((await deleted.json()) as { code: string }).code).toBe('wrong_state');
+		// Nor by calling it a PATCH and asking tus to treat it as a DELETE.
+		await t.app.request(done.location!, {
+			method: 'PATCH',
+			headers: {
+				...tus,
+				'x-http-method-override': 'DELETE',
+				'upload-offset': String(shareA.byteLength),
+				'content-type': 'application/offset+octet-stream'
+			},
+			body: new Uint8Array()
+		});
+		const head = await t.app.request(done.location!, { method: 'HEAD', headers: tus });
+		expect(head.status).toBe(200);
+		expect(head.headers.get('upload-offset')).toBe(String(shareA.byteLength));
+		// An upload still open may be ended by its owner (the app drops a dead tab's partial upload).
+		const open = await liveUpload(
+			t,
+			ana.cookie,
+			meta(conversation.id, ana, shareB, { trackId: `rec2_${ana.userId}` })
+		);
+		expect((await t.app.request(open.location!, { method: 'DELETE', headers: tus })).status).toBe(204);
+	});
+
 	it('takes the FLAC master only after its owner agreed to the archive', async () => {
 		t = await createTestApp();
 		const { ana, conversation } = await recordedConversation(t);

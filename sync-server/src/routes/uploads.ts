@@ -9,7 +9,7 @@ import type { AppEnv } from '../http/context.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
 import { requireRole, signedInUser } from '../http/session.ts';
 import type { SessionUser } from '../store/types.ts';
-import { declareUpload, parseUploadMetadata, USER_HEADER } from '../uploads/tus.ts';
+import { declareUpload, parseUploadMetadata, UPLOADS_PATH, USER_HEADER } from '../uploads/tus.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
 
 const NOT_YOURS =
@@ -25,6 +25,7 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 		.put('/:id/declaration', requireRole(), async (c) => {
 			// An upload made during the call: before its last bytes, what the whole file is.
 			const id = c.req.param('id');
+			if (!UPLOAD_ID.test(id)) throw new AppError('not_found', MESSAGES.notFound);
 			await authorizeOwner(tus, signedInUser(c), id);
 			const declared = parseOrThrow(UploadDeclaration, await readJson(c));
 			const outcome = await declareUpload(tus, id, {
@@ -52,13 +53,26 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 			const user = signedInUser(c);
 			const method = c.req.method;
 			if (method === 'GET') throw new AppError('forbidden', MESSAGES.forbidden);
+			// One id, parsed once, decides both the owner check and what tus acts on (issue #13): tus
+			// reads its id from the whole URL, so anything but the plain address is refused.
+			const target = uploadTarget(c.req.raw.url);
+			if (method === 'POST' || method === 'OPTIONS') {
+				if (target.id !== undefined) throw new AppError('not_found', MESSAGES.notFound);
+			} else if (target.id === undefined) throw new AppError('not_found', MESSAGES.notFound);
 			if (method === 'POST') {
 				const deferred = c.req.header('upload-defer-length') === '1';
 				await authorizeNewUpload(deps, user, c.req.header('upload-metadata'), deferred);
-			} else if (method !== 'OPTIONS') await authorizeOwner(tus, user, c.req.path.split('/').pop() ?? '');
+			} else if (method !== 'OPTIONS') {
+				const upload = await authorizeOwner(tus, user, target.id!);
+				// A complete upload is the recording's copy on the server: nobody ends it through tus.
+				if (method === 'DELETE' && !upload.sizeIsDeferred && upload.offset === upload.size)
+					throw new AppError('wrong_state', 'This upload is complete and kept. It can’t be deleted.');
+			}
 			const headers = new Headers(c.req.raw.headers);
 			headers.set(USER_HEADER, user.userId);
-			const request = new Request(c.req.raw.url, {
+			// tus honours a method override; the method checked above is the one it must act on.
+			headers.delete('x-http-method-override');
+			const request = new Request(target.url, {
 				method,
 				headers,
 				body: method === 'PATCH' ? c.req.raw.body : undefined,
@@ -100,6 +114,23 @@ async function authorizeNewUpload(
 	}
 }
 
+/** Upload ids are the server's own UUIDs (tus namingFunction). */
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The request's upload, from its URL: `/uploads` (no id) or `/uploads/<id>`, exactly, with no query
+ * string, and the URL tus is given, rebuilt from that id alone. Any other form (a query, an encoded
+ * or doubled slash, a trailing slash) is no upload of ours: 404.
+ */
+function uploadTarget(raw: string): { id?: string; url: string } {
+	const url = new URL(raw);
+	if (url.search !== '' || raw.includes('?')) throw new AppError('not_found', MESSAGES.notFound);
+	if (url.pathname === UPLOADS_PATH) return { url: `${url.origin}${UPLOADS_PATH}` };
+	const id = url.pathname.startsWith(`${UPLOADS_PATH}/`) ? url.pathname.slice(UPLOADS_PATH.length + 1) : '';
+	if (!UPLOAD_ID.test(id)) throw new AppError('not_found', MESSAGES.notFound);
+	return { id, url: `${url.origin}${UPLOADS_PATH}/${id}` };
+}
+
 async function authorizeOwner(tus: Server, user: SessionUser, uploadId: string) {
 	const upload = await tus.datastore.getUpload(uploadId).catch(() => undefined);
 	if (!upload)
@@ -108,6 +139,7 @@ async function authorizeOwner(tus: Server, user: SessionUser, uploadId: string) 
 			'This upload is not on the server any more. The app will start it again.'
 		);
 	if (upload.metadata?.userId !== user.userId) throw new AppError('forbidden', NOT_YOURS);
+	return upload;
 }
 
 function withoutNulls(record: Record<string, string | null>): Record<string, string> {
