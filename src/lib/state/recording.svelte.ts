@@ -12,6 +12,7 @@ import {
 import { SAMPLE_RATE, samplesToMs } from '../core/recording-timeline';
 import type { RecorderHealth } from '../core/recorder-health';
 import type { SharedRecording } from '../core/shared-recording';
+import { trackIdFor } from '../core/track-id';
 import { openMicrophone } from '../media/microphone';
 import { TrackRecorder, type SavedSegment } from '../media/recorder';
 import { uploadBudgetBps, type LinkReading } from '../core/upload-pacing';
@@ -151,7 +152,7 @@ export class LocalRecording {
 		let track: TrackRecord;
 		try {
 			track = await createTrack(db(), {
-				id: `${recordingId}_${this.#userId}`,
+				id: trackIdFor(recordingId, this.#userId),
 				recordingId,
 				conversationId: this.#conversationId,
 				userId: this.#userId,

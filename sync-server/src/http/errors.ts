@@ -72,7 +72,9 @@ export const MESSAGES = {
 		'Something went wrong on our side. Nothing you entered is lost: please try again in a minute, and tell the organizers if it keeps happening.',
 	notFound: 'There is nothing at this address. Check the link, or go back to the start page.',
 	unauthenticated: 'Please sign in first: use the link in your email or your personal code.',
-	forbidden: 'Your account cannot do this. If you think it should, ask the program coordinator.'
+	forbidden: 'Your account cannot do this. If you think it should, ask the program coordinator.',
+	notYourTrack:
+		'This track belongs to someone else. Each person sends only their own recording: reload the app and it will try again.'
 } as const;
 
 function errorBody(c: Context, code: ErrorCode, message: string, fields?: Record<string, string>): ApiError {

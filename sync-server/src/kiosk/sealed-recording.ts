@@ -10,9 +10,10 @@ import {
 } from '../../../src/lib/contracts/kiosk.ts';
 import type { TrackKind } from '../../../src/lib/contracts/consent.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
+import { isOwnTrackId } from '../../../src/lib/core/track-id.ts';
 import { conversationAccess } from '../conversations/access.ts';
 import type { AppDeps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, MESSAGES } from '../http/errors.ts';
 import { UPLOADS_DIR } from '../uploads/tus.ts';
 import { verifyUpload } from '../uploads/verify.ts';
 import { openPart, type Sealer } from './sealing.ts';
@@ -195,6 +196,7 @@ async function encodeAndConfirm(
 ): Promise<SealedRecordingReceipt['confirmed']> {
 	const { store, env, clock, media } = deps;
 	const { track } = manifest;
+	if (!isOwnTrackId(track.id, user.id)) throw new AppError('forbidden', MESSAGES.notYourTrack);
 	const onServer = (await store.trackFiles.listForConversation(track.conversationId)).filter(
 		(f) => f.userId === user.id && f.trackId === track.id
 	);

@@ -156,6 +156,40 @@ describe('tus uploads', () => {
 		expect((await t.app.request(mine.location!, { method: 'HEAD', headers: tus })).status).toBe(200);
 	});
 
+	it('takes a track only under its owner’s id, so nobody can block another person’s track (issue #13)', async () => {
+		t = await createTestApp();
+		const { ana, ben, conversation } = await recordedConversation(t);
+		// Ben, Ana's partner, sends a file under Ana's track id first.
+		const squat = await tusUpload(t, ben.cookie, shareB, {
+			...meta(conversation.id, ben, shareB, { durationMs: '5000' }),
+			trackId: `rec1_${ana.userId}`
+		});
+		expect(squat.created.status).toBe(403);
+		expect(((await squat.created.json()) as { message: string }).message).toContain(
+			'belongs to someone else'
+		);
+		const live = await t.app.request('/uploads', {
+			method: 'POST',
+			headers: {
+				'tus-resumable': '1.0.0',
+				cookie: ben.cookie,
+				'upload-defer-length': '1',
+				'upload-metadata': encodeMeta({
+					conversationId: conversation.id,
+					trackId: `rec1_${ana.userId}`,
+					kind: 'share'
+				})
+			}
+		});
+		expect(live.status).toBe(403);
+		// Ana's own track is confirmed as ever.
+		const hers = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA));
+		expect(hers.last.status).toBe(204);
+		const view = await t.request(`/api/conversations/${conversation.id}/after`, { cookie: ana.cookie });
+		const mine = ((await view.json()) as { myTracks: { trackId: string; kind: string }[] }).myTracks;
+		expect(mine).toContainEqual(expect.objectContaining({ trackId: `rec1_${ana.userId}`, kind: 'share' }));
+	});
+
 	it('keeps a complete upload: nobody deletes it through tus, not even its owner', async () => {
 		t = await createTestApp();
 		const { ana, conversation } = await recordedConversation(t);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { LiveUploadMetadata, UploadDeclaration, UploadMetadata } from '../../../src/lib/contracts/consent.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
+import { isOwnTrackId } from '../../../src/lib/core/track-id.ts';
 import { conversationAccess } from '../conversations/access.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -102,6 +103,7 @@ async function authorizeNewUpload(
 		);
 	}
 	const meta = parsed.output;
+	if (!isOwnTrackId(meta.trackId, user.userId)) throw new AppError('forbidden', MESSAGES.notYourTrack);
 	const conversation = await deps.store.conversations.findById(meta.conversationId);
 	if (!conversation) throw new AppError('not_found', MESSAGES.notFound);
 	if (conversationAccess(conversation, user) !== 'participant') throw new AppError('forbidden', NOT_YOURS);
