@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
+import { createHash } from 'node:crypto';
 import {
+	CHUNK_SHA256_HEADER,
 	CreatedKiosk,
 	EnrolledKiosk,
+	KIOSK_CHUNKS_PATH,
 	KIOSK_TOKEN_HEADER,
 	KioskOrganizations,
 	KioskSummary,
@@ -233,5 +236,30 @@ describe('choosing the partner organization of a kiosk', () => {
 		expect(eastList.map((k) => [k.label, k.organizationName])).toEqual([
 			['East desk', 'East Library Friends']
 		]);
+	});
+});
+
+describe('sealed recording chunks', () => {
+	it('take their part number in decimal digits only (issue #13: "1e3" and "0x10" were accepted)', async () => {
+		t = await createTestApp();
+		const { cookie } = await staffOf('Westside Library');
+		const { enrolled } = await createAndEnroll(cookie);
+		const item = crypto.randomUUID();
+		const bytes = new Uint8Array([1, 2, 3, 4]);
+		const checksum = createHash('sha256').update(bytes).digest('hex');
+		const put = (seq: string) =>
+			t.app.request(`${KIOSK_CHUNKS_PATH}/${item}/${seq}`, {
+				method: 'PUT',
+				headers: { [KIOSK_TOKEN_HEADER]: enrolled.token, [CHUNK_SHA256_HEADER]: checksum },
+				body: bytes
+			});
+		for (const seq of ['1e3', '0x10', '0b1', '%207', '07', '-1', '1.0', '100000', '+3'])
+			expect((await put(seq)).status, seq).toBe(404);
+		expect((await put('0')).status).toBe(204);
+		expect((await put('12')).status).toBe(204);
+		const received = await t.app.request(`${KIOSK_CHUNKS_PATH}/${item}`, {
+			headers: { [KIOSK_TOKEN_HEADER]: enrolled.token }
+		});
+		expect(await received.json()).toEqual({ received: [0, 12] });
 	});
 });

@@ -215,8 +215,10 @@ export function kioskChunkRoutes(deps: AppDeps) {
 				}
 			}),
 			async (c) => {
-				const seq = Number(c.req.param('seq'));
-				if (!Number.isInteger(seq) || seq < 0 || seq >= 100_000)
+				// Decimal digits only: Number() would also take "1e3", "0x10" and " 7" (issue #13).
+				const given = c.req.param('seq');
+				const seq = /^(0|[1-9]\d{0,4})$/.test(given) ? Number(given) : -1;
+				if (seq < 0 || seq >= 100_000)
 					throw new AppError('not_found', 'There is no such part of a queued item.');
 				await storeChunk(deps.env.dataDir, {
 					kioskId: c.var.kiosk.id,
