@@ -1,23 +1,25 @@
 import * as v from 'valibot';
+import { noControlCharacters } from './text';
 import { CONSENT_KINDS } from '../core/consent';
 
 /** One boundary, one schema (STYLE.md #3): consent, reflection and the after-the-conversation view. */
 
 const isoTime = v.pipe(v.string(), v.isoTimestamp('A time must be an ISO-8601 timestamp.'));
 const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
-const line = (max: number, what: string) =>
+const line = (max: number, what: string, { multiline = false } = {}) =>
 	v.pipe(
 		v.string(),
 		v.trim(),
 		v.minLength(1, `Please write a ${what}.`),
-		v.maxLength(max, `The ${what} is too long.`)
+		v.maxLength(max, `The ${what} is too long.`),
+		noControlCharacters({ multiline })
 	);
 
 export const ArchiveFieldsSchema = v.strictObject({
 	title: line(120, 'title'),
-	summary: line(1000, 'short summary'),
+	summary: line(1000, 'short summary', { multiline: true }),
 	keywords: v.pipe(
-		v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40))),
+		v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40), noControlCharacters())),
 		v.minLength(1, 'Please give at least one keyword.'),
 		v.maxLength(12, 'Please give at most 12 keywords.')
 	),

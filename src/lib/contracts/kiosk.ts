@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { noControlCharacters } from './text';
 import { Mutation } from './mutations';
 
 /** POST /api/kiosks: staff create a kiosk and get its one-time enrollment code. */
@@ -7,7 +8,8 @@ export const NewKiosk = v.strictObject({
 		v.string(),
 		v.trim(),
 		v.minLength(1, 'Name the kiosk, e.g. "Central Library, 2nd floor".'),
-		v.maxLength(80)
+		v.maxLength(80),
+		noControlCharacters()
 	),
 	partnerOrganizationId: v.optional(v.nullable(v.string()))
 });

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { noControlCharacters } from './text';
 import { CONVERSATION_STATUSES } from '../core/conversation-state';
 
 /**
@@ -43,7 +44,14 @@ export const Slots = v.strictObject({ timeZone: v.string(), slots: v.array(v.str
 export type Slots = v.InferOutput<typeof Slots>;
 
 export const DeclineBody = v.strictObject({
-	reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, 'Keep the reason under 500 characters.')))
+	reason: v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.maxLength(500, 'Keep the reason under 500 characters.'),
+			noControlCharacters({ multiline: true })
+		)
+	)
 });
 export const PickTimeBody = v.strictObject({ start: isoTime });
 
@@ -76,7 +84,13 @@ export const CommunityInfo = v.strictObject({
 export type CommunityInfo = v.InferOutput<typeof CommunityInfo>;
 
 export const CommunityBody = v.strictObject({
-	name: v.pipe(v.string(), v.trim(), v.minLength(2, 'Give the community a name.'), v.maxLength(100)),
+	name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(2, 'Give the community a name.'),
+		v.maxLength(100),
+		noControlCharacters()
+	),
 	timeZone: v.pipe(v.string(), v.trim(), v.minLength(3, 'Choose a time zone like America/Chicago.')),
 	conversationMinutes: v.optional(
 		v.pipe(
@@ -101,8 +115,17 @@ export const OrganizationInfo = v.strictObject({
 export type OrganizationInfo = v.InferOutput<typeof OrganizationInfo>;
 
 export const OrganizationBody = v.strictObject({
-	name: v.pipe(v.string(), v.trim(), v.minLength(2, 'Give the organization a name.'), v.maxLength(120)),
-	description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(1000)), ''),
+	name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(2, 'Give the organization a name.'),
+		v.maxLength(120),
+		noControlCharacters()
+	),
+	description: v.optional(
+		v.pipe(v.string(), v.trim(), v.maxLength(1000), noControlCharacters({ multiline: true })),
+		''
+	),
 	politicalBackground: v.picklist(POLITICAL_BACKGROUNDS, 'Choose left, center, right or non-partisan.'),
 	inviteCode: v.optional(
 		v.pipe(
@@ -121,7 +144,13 @@ export const StaffBody = v.strictObject({
 		v.toLowerCase(),
 		v.email('Enter an email address like name@example.org.')
 	),
-	firstName: v.pipe(v.string(), v.trim(), v.minLength(1, 'Enter a first name.'), v.maxLength(50))
+	firstName: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, 'Enter a first name.'),
+		v.maxLength(50),
+		noControlCharacters()
+	)
 });
 
 export const NUDGES = ['orientation', 'respond', 'pick_time'] as const;
@@ -150,7 +179,9 @@ export const DirectoryEntry = v.strictObject({
 	signedUpAt: v.string()
 });
 export type DirectoryEntry = v.InferOutput<typeof DirectoryEntry>;
-export const NotesBody = v.strictObject({ notes: v.pipe(v.string(), v.maxLength(2000)) });
+export const NotesBody = v.strictObject({
+	notes: v.pipe(v.string(), v.maxLength(2000), noControlCharacters({ multiline: true }))
+});
 
 export const PairReasonSchema = v.strictObject({
 	sharedMinutesPerWeek: v.number(),

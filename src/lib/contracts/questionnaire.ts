@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { noControlCharacters } from './text';
 import { m } from '../paraglide/messages.js';
 
 /**
@@ -54,21 +55,27 @@ export const AUTOBIOGRAPHY_MAX = 1000;
  */
 const text = (
 	max: number,
-	{ min = 1, missing = m.v_required }: { min?: number; missing?: () => string } = {}
+	{
+		min = 1,
+		missing = m.v_required,
+		multiline = false
+	}: { min?: number; missing?: () => string; multiline?: boolean } = {}
 ) =>
 	v.pipe(
 		v.string(() => m.v_not_text()),
 		v.trim(),
 		v.minLength(min, () => (min === 1 ? missing() : m.v_too_short({ min }))),
-		v.maxLength(max, () => m.v_too_long({ max }))
+		v.maxLength(max, () => m.v_too_long({ max })),
+		noControlCharacters({ multiline, message: () => m.v_control_characters() })
 	);
 
-const optionalText = (max: number) =>
+const optionalText = (max: number, { multiline = false } = {}) =>
 	v.optional(
 		v.pipe(
 			v.string(),
 			v.trim(),
-			v.maxLength(max, () => m.v_too_long({ max }))
+			v.maxLength(max, () => m.v_too_long({ max })),
+			noControlCharacters({ multiline, message: () => m.v_control_characters() })
 		)
 	);
 
@@ -134,7 +141,8 @@ export const Questionnaire = v.strictObject({
 				v.string(),
 				v.trim(),
 				v.minLength(1),
-				v.maxLength(40, () => m.v_interest_long())
+				v.maxLength(40, () => m.v_interest_long()),
+				noControlCharacters({ message: () => m.v_control_characters() })
 			)
 		),
 		v.minLength(1, () => m.v_interests()),
@@ -145,8 +153,8 @@ export const Questionnaire = v.strictObject({
 		v.minLength(1, () => m.v_availability()),
 		v.maxLength(28, () => m.v_availability_many())
 	),
-	accessibilityNeeds: optionalText(500),
-	motivation: text(1000, { missing: m.v_motivation }),
+	accessibilityNeeds: optionalText(500, { multiline: true }),
+	motivation: text(1000, { missing: m.v_motivation, multiline: true }),
 	thermometer: v.pipe(
 		v.number(() => m.v_thermometer()),
 		v.integer(),
@@ -154,7 +162,7 @@ export const Questionnaire = v.strictObject({
 		v.maxValue(100)
 	),
 	autobiography: v.pipe(
-		text(AUTOBIOGRAPHY_MAX, { min: 20 }),
+		text(AUTOBIOGRAPHY_MAX, { min: 20, multiline: true }),
 		v.check(
 			(t) => t.length >= 20,
 			() => m.v_autobiography_short()

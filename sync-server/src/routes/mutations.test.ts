@@ -205,6 +205,34 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 		expect(await counts()).toEqual(before);
 	});
 
+	it('refuses control characters in names and free text, and writes nothing (issue #13)', async () => {
+		const before = await counts();
+		for (const overrides of [
+			{ firstName: 'Ana\u0000' },
+			{ lastName: 'Doe\u001b[2J' },
+			{ motivation: 'I want to listen.\u0007 Really, and to be heard too.' },
+			{ interests: ['gardening', 'chess\u0000'] }
+		]) {
+			const payload = { ...validQuestionnaire({ communityId: t.community.id }), ...overrides };
+			const res = await t.request('/api/mutations', {
+				body: { id: crypto.randomUUID(), type: 'signup', payload }
+			});
+			expect(res.status, JSON.stringify(overrides)).toBe(400);
+			const error = v.parse(ApiError, await res.json());
+			expect(error.code).toBe('validation_failed');
+			expect(JSON.stringify(error.fields)).toContain('control characters');
+		}
+		expect(await counts()).toEqual(before);
+		// Line breaks where text has several lines are ordinary writing.
+		const res = await t.request('/api/mutations', {
+			body: signupMutation({
+				communityId: t.community.id,
+				motivation: 'First I want to listen.\nThen to talk.'
+			})
+		});
+		expect(res.status).toBe(201);
+	});
+
 	it('explains an email in use with a way forward', async () => {
 		const payload = validQuestionnaire({ communityId: t.community.id });
 		await t.request('/api/mutations', { body: { id: crypto.randomUUID(), type: 'signup', payload } });
