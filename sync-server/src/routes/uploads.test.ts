@@ -296,6 +296,20 @@ describe('uploads made during the call (length and checksum declared at the end)
 		expect(await t.store.trackFiles.listForConversation(conversation.id)).toEqual([]);
 	});
 
+	it('refuses a declaration larger than any the app sends, without reading it (issue #13)', async () => {
+		t = await createTestApp();
+		const { ana, conversation } = await recordedConversation(t);
+		const live = await liveUpload(t, ana.cookie, meta(conversation.id, ana, shareA));
+		const huge = JSON.stringify({ sha256: 'a'.repeat(8 * 1024 * 1024) });
+		const res = await t.app.request(`${live.location}/declaration`, {
+			method: 'PUT',
+			headers: { cookie: ana.cookie, 'content-type': 'application/json', origin: 'http://localhost:8080' },
+			body: huge
+		});
+		expect(res.status).toBe(413);
+		expect(((await res.json()) as { code: string }).code).toBe('body_too_large');
+	});
+
 	it('lets only the owner declare, only for an upload made without a length, and never a master', async () => {
 		t = await createTestApp();
 		const { ana, ben, eve, conversation } = await recordedConversation(t);

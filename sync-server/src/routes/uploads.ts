@@ -1,5 +1,6 @@
 import type { Server } from '@tus/server';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { LiveUploadMetadata, UploadDeclaration, UploadMetadata } from '../../../src/lib/contracts/consent.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
@@ -16,6 +17,17 @@ import { parseOrThrow, readJson } from '../http/validate.ts';
 const NOT_YOURS =
 	'Only the person who recorded this track can send it. Sign in with your own account on this device.';
 
+/** A declaration is a few short fields; outside /api, so it needs its own limit (issue #13). */
+const declarationLimit = bodyLimit({
+	maxSize: 4 * 1024,
+	onError: () => {
+		throw new AppError(
+			'body_too_large',
+			'This declaration is larger than any the app sends. Reload the app.'
+		);
+	}
+});
+
 /**
  * /uploads: tus, behind our own checks. Every request needs a session; a new upload must be for a
  * conversation the person took part in; every later request must come from the upload's owner.
@@ -23,7 +35,7 @@ const NOT_YOURS =
  */
 export function uploadRoutes(deps: AppDeps, tus: Server) {
 	return new Hono<AppEnv>()
-		.put('/:id/declaration', requireRole(), async (c) => {
+		.put('/:id/declaration', declarationLimit, requireRole(), async (c) => {
 			// An upload made during the call: before its last bytes, what the whole file is.
 			const id = c.req.param('id');
 			if (!UPLOAD_ID.test(id)) throw new AppError('not_found', MESSAGES.notFound);
