@@ -1,3 +1,5 @@
+import { rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_TEXT_VERSIONS, type ConsentKind } from '../../../src/lib/core/consent.ts';
 import { createTranscoder, type Transcoder } from '../media/ffmpeg.ts';
@@ -220,6 +222,51 @@ describe('tus uploads', () => {
 			meta(conversation.id, ana, shareB, { trackId: `rec2_${ana.userId}` })
 		);
 		expect((await t.app.request(open.location!, { method: 'DELETE', headers: tus })).status).toBe(204);
+	});
+
+	it('answers tus errors with the app’s own body, never its internals, and logs the server’s failures (issue #13)', async () => {
+		const logged: { message: string; data?: Record<string, unknown> }[] = [];
+		const log = {
+			info() {},
+			warn() {},
+			error: (message: string, data?: Record<string, unknown>) => void logged.push({ message, data })
+		};
+		t = await createTestApp({ log });
+		const { ana, conversation } = await recordedConversation(t);
+		const live = await liveUpload(t, ana.cookie, meta(conversation.id, ana, shareA));
+		const tus = {
+			'tus-resumable': '1.0.0',
+			cookie: ana.cookie,
+			'content-type': 'application/offset+octet-stream'
+		};
+		// A PATCH at the wrong offset: tus says so in plain text; the app says it in its own words.
+		const wrongOffset = await t.app.request(live.location!, {
+			method: 'PATCH',
+			headers: { ...tus, 'upload-offset': '999' },
+			body: new Uint8Array([1, 2, 3])
+		});
+		expect(wrongOffset.status).toBe(409);
+		expect(wrongOffset.headers.get('content-type')).toContain('application/json');
+		expect(await wrongOffset.json()).toMatchObject({ code: 'wrong_state', requestId: expect.any(String) });
+		// The disk is full under tus (its file now leads to /dev/full): a 500 in the app's words, and logged.
+		const id = live.location!.split('/').pop()!;
+		rmSync(join(t.dataDir, 'uploads', id));
+		symlinkSync('/dev/full', join(t.dataDir, 'uploads', id));
+		const failed = await t.app.request(live.location!, {
+			method: 'PATCH',
+			headers: { ...tus, 'upload-offset': '0' },
+			body: new Uint8Array([1, 2, 3])
+		});
+		expect(failed.status).toBe(500);
+		const body = await failed.text();
+		expect(JSON.parse(body)).toMatchObject({ code: 'internal' });
+		expect(body).not.toMatch(/EISDIR|ENOSPC|errno|\/tmp|uploads\//);
+		expect(logged.map((l) => l.message)).toContain('upload failed on the server');
+		// The cause is in the log, for whoever runs the server.
+		expect(logged.map((l) => l.message)).toContain('writing an upload failed');
+		expect(logged.map((l) => String((l.data?.error as Error | undefined)?.message ?? '')).join()).toMatch(
+			/ENOSPC|no space/i
+		);
 	});
 
 	it('takes the FLAC master only after its owner agreed to the archive', async () => {

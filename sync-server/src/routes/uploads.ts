@@ -12,6 +12,7 @@ import { AppError, MESSAGES } from '../http/errors.ts';
 import { requireRole, signedInUser } from '../http/session.ts';
 import type { SessionUser } from '../store/types.ts';
 import { declareUpload, parseUploadMetadata, UPLOADS_PATH, USER_HEADER } from '../uploads/tus.ts';
+import { asAppError } from '../uploads/tus-errors.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
 
 const NOT_YOURS =
@@ -92,7 +93,7 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 				// @ts-expect-error Node's fetch needs `duplex` to stream a request body; the DOM types lack it.
 				duplex: 'half'
 			});
-			return tus.handleWeb(request);
+			return asAppError(c, await tus.handleWeb(request), deps.log);
 		});
 }
 

@@ -7,7 +7,7 @@ import { createSession } from '../auth/sessions.ts';
 import type { Clock } from '../clock.ts';
 import { loadEnv, type Env, type EnvSource } from '../env.ts';
 import { sessionCookieName } from '../http/session.ts';
-import { silentLogger } from '../log.ts';
+import { silentLogger, type Logger } from '../log.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createTranscoder } from '../media/ffmpeg.ts';
 import { createMediaJobs } from '../media/jobs.ts';
@@ -38,7 +38,8 @@ export async function createTestApp({
 	clock,
 	transcoderKind = 'system',
 	dataDir = tempDir(),
-	keepDataDir = false
+	keepDataDir = false,
+	log = silentLogger
 }: {
 	env?: EnvSource;
 	clock?: Clock;
@@ -46,6 +47,8 @@ export async function createTestApp({
 	/** Boot over an existing DATA_DIR (a restart); keepDataDir leaves it in place on close. */
 	dataDir?: string;
 	keepDataDir?: boolean;
+	/** Where the app logs (silent unless a test reads it). */
+	log?: Logger;
 } = {}) {
 	const env: Env = loadEnv({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-build'), ...envSource });
 	const time = clock ?? testClock().clock;
@@ -54,7 +57,7 @@ export async function createTestApp({
 	const mailer = createMailer({ env, store, log: silentLogger, clock: time });
 	const transcoder = createTranscoder({ prefer: transcoderKind });
 	const media = createMediaJobs({ env, store, mailer, clock: time, log: silentLogger, transcoder });
-	const app = createApp({ env, store, mailer, clock: time, media });
+	const app = createApp({ env, store, mailer, clock: time, media, log });
 	const [community] = await store.communities.list();
 	if (!community) throw new Error('no default community');
 

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server, type ServerOptions } from '@tus/server';
-import { Metadata, type Upload } from '@tus/utils';
+import { ERRORS, Metadata, type Upload } from '@tus/utils';
 import * as v from 'valibot';
 import { UploadMetadata, type UploadDeclaration } from '../../../src/lib/contracts/consent.ts';
 import type { AppDeps } from '../deps.ts';
@@ -29,13 +32,21 @@ const fail = (status_code: number, message: string): Fail => ({
 export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: string) => void) {
 	const { env, store, clock, log } = deps;
 	const directory = join(env.dataDir, UPLOADS_DIR);
-	const datastore = new FileStore({ directory });
+	const datastore = new CausedFileStore({ directory }, log);
 	const options: ConstructorParameters<typeof Server>[0] = {
 		path: UPLOADS_PATH,
 		datastore,
 		maxSize: MAX_UPLOAD_BYTES,
 		relativeLocation: true,
 		namingFunction: () => randomUUID(),
+		// tus answers its own failures with a generic text; the cause (a full disk, a failed database
+		// write) is logged here, once, and routes/uploads.ts turns the answer into the app's (issue #13).
+		onResponseError(req, err) {
+			const status = err instanceof Error ? 500 : err.status_code;
+			if (status >= 500)
+				log.error('tus request failed', { method: req.method, path: new URL(req.url).pathname, error: err });
+			return undefined;
+		},
 		async onUploadCreate(req, upload) {
 			return { metadata: { ...upload.metadata, userId: req.headers.get(USER_HEADER) } };
 		},
@@ -84,6 +95,43 @@ export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: str
 		}
 	};
 	return new Server(options);
+}
+
+/**
+ * FileStore, but a failed write keeps its cause: the library answers every write failure with the
+ * same generic error and only debug-logs why (a full disk, a lost file). The cause is logged here,
+ * then the generic error goes on as before (issue #13).
+ */
+class CausedFileStore extends FileStore {
+	readonly #log: AppDeps['log'];
+	readonly #directory: string;
+
+	constructor(options: { directory: string }, log: AppDeps['log']) {
+		super(options);
+		this.#directory = options.directory;
+		this.#log = log;
+	}
+
+	override async write(readable: Readable, id: string, offset: number): Promise<number> {
+		let received = 0;
+		const counted = new Transform({
+			transform(chunk: Buffer, _encoding, done) {
+				received += chunk.length;
+				done(null, chunk);
+			}
+		});
+		try {
+			await pipeline(
+				readable,
+				counted,
+				createWriteStream(join(this.#directory, id), { flags: 'r+', start: offset })
+			);
+		} catch (error) {
+			this.#log.error('writing an upload failed', { uploadId: id, offset, error });
+			throw ERRORS.FILE_WRITE_ERROR;
+		}
+		return offset + received;
+	}
 }
 
 export type DeclareOutcome = 'declared' | 'not_found' | 'not_deferred' | 'finished';
