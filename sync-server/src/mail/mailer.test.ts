@@ -80,6 +80,33 @@ describe('createMailer', () => {
 		}
 	});
 
+	it('in production without SMTP: no link in the log, and no body left in the outbox (issue #13)', async () => {
+		await queue();
+		const lines: string[] = [];
+		const log: Logger = { ...silentLogger, info: (m) => lines.push(m) };
+		const production = loadEnv({ NODE_ENV: 'production' });
+		const mailer = createMailer({ env: production, store, log, clock });
+		await mailer.flush();
+		await mailer.close();
+		expect(lines).toEqual(['mail to p0@example.org: "Hi"']);
+		const [message] = await store.mail.list({ limit: 1 });
+		expect(message?.sentAt).toBe(clock().toISOString());
+		expect(message?.text).not.toContain('token=');
+	});
+
+	it('drops the body of a message given up on after its last attempt', async () => {
+		await queue();
+		const server = recordingServer({ failures: 99 });
+		const mailer = createMailer({ env, store, log: silentLogger, clock, transport: server.transport });
+		for (let i = 0; i < 4; i++) await mailer.flush();
+		expect((await store.mail.list({ limit: 1 }))[0]?.text).toContain('token=');
+		await mailer.flush();
+		await mailer.close();
+		const [message] = await store.mail.list({ limit: 1 });
+		expect(message).toMatchObject({ sentAt: null, attempts: 5 });
+		expect(message?.text).not.toContain('token=');
+	});
+
 	it('records a failure and delivers on a later flush', async () => {
 		await queue();
 		const server = recordingServer({ failures: 1 });

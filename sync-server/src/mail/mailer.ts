@@ -31,7 +31,7 @@ export function createMailer({
 	clock,
 	transport = env.smtpUrl
 		? createSmtpTransport({ smtpUrl: env.smtpUrl, from: env.mailFrom })
-		: createLogTransport(log)
+		: createLogTransport(log, { showLinks: env.devMailbox })
 }: {
 	env: Env;
 	store: Store;
@@ -68,10 +68,16 @@ export function createMailer({
 			}
 			// One write for the whole batch: marking each message on its own cost an fsync per e-mail.
 			// A crash before this commit means those messages go out again: at least once, never lost.
+			// Bodies hold sign-in links and personal codes: once sent (or given up on) they are dropped,
+			// unless the development mailbox on this machine is where they were "sent" (issue #13).
+			const keep = transport.kind === 'log' && env.devMailbox;
+			const attemptsOf = new Map(batch.map((m) => [m.id, m.attempts]));
 			await store.transaction(async (repos) => {
-				for (const id of delivered)
-					await repos.mail.markSent(id, { now: clock(), redact: transport.kind === 'smtp' });
-				for (const [id, failure] of failures) await repos.mail.markFailed(id, failure);
+				for (const id of delivered) await repos.mail.markSent(id, { now: clock(), redact: !keep });
+				for (const [id, failure] of failures) {
+					const givenUp = (attemptsOf.get(id) ?? 0) + 1 >= MAX_ATTEMPTS;
+					await repos.mail.markFailed(id, failure, { redact: givenUp && !keep });
+				}
 			});
 			if (batch.length === BATCH) again = true;
 		} while (again && !closed);
@@ -101,12 +107,19 @@ export function createMailer({
 	};
 }
 
-/** Without SMTP_URL, mail stays in the outbox (see /dev/mailbox) and one line goes to the log. */
-export function createLogTransport(log: Logger): MailTransport {
+/**
+ * Without SMTP_URL, one line goes to the log, and in development the mail stays in the outbox for
+ * /dev/mailbox. The line carries the mail's link only in development: anywhere else a log is no
+ * place for a sign-in link (issue #13).
+ */
+export function createLogTransport(
+	log: Logger,
+	{ showLinks = true }: { showLinks?: boolean } = {}
+): MailTransport {
 	return {
 		kind: 'log',
 		async send(message) {
-			const link = /https?:\/\/\S+/.exec(message.text)?.[0];
+			const link = showLinks ? /https?:\/\/\S+/.exec(message.text)?.[0] : undefined;
 			log.info(`mail to ${message.to}: "${message.subject}"${link ? ` ${link}` : ''}`);
 		},
 		close() {}

@@ -195,7 +195,8 @@ export interface MailRepo {
 	pending(input: { limit: number; maxAttempts: number; now: Date }): Promise<OutboxMessage[]>;
 	/** `redact` drops the bodies once a real mail server has them: they hold sign-in links and codes. */
 	markSent(id: number, input: { now: Date; redact: boolean }): Promise<void>;
-	markFailed(id: number, error: string): Promise<void>;
+	/** `redact`: the last attempt failed; the body (links, codes) is dropped. */
+	markFailed(id: number, error: string, input?: { redact: boolean }): Promise<void>;
 	/** Newest first. */
 	list(input: { limit: number; to?: string }): Promise<OutboxMessage[]>;
 	/** Withdraws the unsent messages with this key; returns how many. */

@@ -44,10 +44,16 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 				.where('id', '=', id)
 				.execute();
 		},
-		async markFailed(id, error) {
+		async markFailed(id, error, { redact } = { redact: false }) {
 			await db
 				.updateTable('mail_outbox')
-				.set((eb) => ({ error: error.slice(0, 500), attempts: eb('attempts', '+', 1) }))
+				.set((eb) => ({
+					error: error.slice(0, 500),
+					attempts: eb('attempts', '+', 1),
+					...(redact
+						? { text: '(not delivered; removed from the outbox)', html: null, attachments_json: null }
+						: {})
+				}))
 				.where('id', '=', id)
 				.execute();
 		},
