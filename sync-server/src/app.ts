@@ -77,7 +77,8 @@ export function createApp({
 		media,
 		limiters: {
 			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
-			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock })
+			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock }),
+			kioskEnroll: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock })
 		}
 	};
 

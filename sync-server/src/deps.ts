@@ -20,5 +20,7 @@ export interface AppDeps {
 		codeSignIn: RateLimiter;
 		/** Sign-in emails per address, so nobody can flood someone's inbox. */
 		emailLink: RateLimiter;
+		/** Failed kiosk enrollment codes, keyed per client address and per code (issue #13). */
+		kioskEnroll: RateLimiter;
 	};
 }

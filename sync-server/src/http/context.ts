@@ -13,7 +13,11 @@ export type AppEnv = {
 export type AppContext = Context<AppEnv>;
 
 /** The peer address, or the first X-Forwarded-For hop when TRUST_PROXY is set. */
-export function clientAddress(c: AppContext): string {
+export function clientAddress(c: {
+	var: { deps: AppDeps };
+	req: { header(name: string): string | undefined };
+	env: unknown;
+}): string {
 	if (c.var.deps.env.trustProxy) {
 		const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
 		if (forwarded) return forwarded;

@@ -1,4 +1,5 @@
 import { generatePersonalCode, normalizePersonalCode } from '../auth/personal-code.ts';
+import type { RateLimiter } from '../auth/rate-limit.ts';
 import { randomToken, sha256 } from '../auth/tokens.ts';
 import { addMinutes } from '../clock.ts';
 import type { Env } from '../env.ts';
@@ -25,15 +26,35 @@ export async function createKiosk(
 	return { kiosk, enrollmentCode };
 }
 
+/**
+ * Turns a one-time code into a device token. Wrong codes are limited like personal codes: five per
+ * address, and five per code, in 15 minutes (issue #13: they could be guessed without limit).
+ */
 export async function enrollKiosk(
-	store: Store,
-	{ code, now }: { code: string; now: Date }
+	{ store, limiter }: { store: Store; limiter: RateLimiter },
+	{ code, now, clientAddress }: { code: string; now: Date; clientAddress: string }
 ): Promise<Outcome<{ token: string; kiosk: KioskRecord }>> {
+	const keys = [
+		`address:${clientAddress}`,
+		`code:${normalizePersonalCode(code) ?? code.trim().toUpperCase()}`
+	];
+	for (const key of keys) {
+		const decision = limiter.check(key);
+		if (!decision.allowed) {
+			const minutes = Math.max(1, Math.ceil(decision.retryAfterSeconds / 60));
+			return reject({
+				code: 'rate_limited',
+				message: `Too many enrollment codes were tried. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then type the code again, or create a new one in the console.`,
+				retryAfterSeconds: decision.retryAfterSeconds
+			});
+		}
+	}
 	const token = randomToken();
 	const kiosk = await store.transaction((repos) =>
 		repos.kiosks.enroll({ enrollmentCodeHash: codeHash(code), tokenHash: sha256(token), now })
 	);
 	if (!kiosk) {
+		for (const key of keys) limiter.recordFailure(key);
 		return reject({
 			code: 'kiosk_code_invalid',
 			message:

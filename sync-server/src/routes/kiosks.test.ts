@@ -15,7 +15,7 @@ import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
 import { seal } from '../../../src/lib/kiosk/seal.ts';
 import { recordedConversation } from '../test/conversation.ts';
 import { signupMutation, uniqueEmail } from '../test/factories.ts';
-import { createTestApp, signInAs, type TestApp } from '../test/harness.ts';
+import { createTestApp, signInAs, testClock, type TestApp } from '../test/harness.ts';
 import { sessionCookieName } from '../http/session.ts';
 import { createSession } from '../auth/sessions.ts';
 
@@ -236,6 +236,30 @@ describe('choosing the partner organization of a kiosk', () => {
 		expect(eastList.map((k) => [k.label, k.organizationName])).toEqual([
 			['East desk', 'East Library Friends']
 		]);
+	});
+});
+
+describe('kiosk enrollment codes', () => {
+	it('are limited like personal codes: five wrong ones, then a wait, even for the right code (issue #13)', async () => {
+		const time = testClock();
+		t = await createTestApp({ clock: time.clock });
+		const { cookie } = await staffOf('Northside Library');
+		const created = v.parse(
+			CreatedKiosk,
+			await (await t.request('/api/kiosks', { body: { label: 'Desk' }, cookie })).json()
+		);
+		for (let i = 0; i < 5; i++) {
+			const wrong = await t.request('/api/kiosk/enroll', { body: { code: `ZZZZ-${1000 + i}` } });
+			expect(wrong.status).toBe(400);
+		}
+		const limited = await t.request('/api/kiosk/enroll', { body: { code: created.enrollmentCode } });
+		expect(limited.status).toBe(429);
+		expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+		expect(await limited.json()).toMatchObject({ code: 'rate_limited' });
+		// After the window the right code works.
+		time.advanceMinutes(16);
+		const enrolled = await t.request('/api/kiosk/enroll', { body: { code: created.enrollmentCode } });
+		expect(enrolled.status).toBe(201);
 	});
 });
 

@@ -23,7 +23,7 @@ import { fileSealedRecording, receivedChunks, storeChunk } from '../kiosk/sealed
 import { checkGrant, issueGrant } from '../kiosk/visitor-grant.ts';
 import { AnyMutationResponse } from '../../../src/lib/contracts/mutations.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AppEnv } from '../http/context.ts';
+import { clientAddress, type AppEnv } from '../http/context.ts';
 import { AppError, MESSAGES, unwrap } from '../http/errors.ts';
 import { requireRole, signedInUser } from '../http/session.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
@@ -154,7 +154,12 @@ export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) 
 	return new Hono<KioskEnv>()
 		.post('/enroll', async (c) => {
 			const { code } = parseOrThrow(KioskEnrollment, await readJson(c));
-			const { token, kiosk } = unwrap(await enrollKiosk(store, { code, now: clock() }));
+			const { token, kiosk } = unwrap(
+				await enrollKiosk(
+					{ store, limiter: deps.limiters.kioskEnroll },
+					{ code, now: clock(), clientAddress: clientAddress(c) }
+				)
+			);
 			return c.json(v.parse(EnrolledKiosk, { token, device: deviceInfo(kiosk, env) }), 201);
 		})
 		.get('/sealing-key', async (c) => c.json((await sealer()).publicJwk))
