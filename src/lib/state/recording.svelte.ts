@@ -41,7 +41,8 @@ export class LocalRecording {
 	/** Whether saving keeps up (issue #15); the room refreshes it with its timer. */
 	health = $state.raw<RecorderHealth>({ state: 'ok', behindMs: 0 });
 	#recorder: TrackRecorder | undefined;
-	#local: LocalState | undefined;
+	/** What this device's recorder is doing, set as each step is taken (the page reads it through `state`). */
+	#local = $state<LocalState | undefined>();
 	#desired: SharedRecording | undefined;
 	#converging: Promise<void> | undefined;
 	/** The share track going up during the call, where the browser can encode it (sync/live-upload). */
