@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { ownPresenceOnly } from './presence.ts';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CLOSE } from '../../../src/lib/contracts/questions.ts';
@@ -149,7 +150,10 @@ export class Connection implements RoomPeer {
 		const type = decoding.readVarUint(decoder);
 		if (type === MESSAGE_SYNC) return this.#handleSync(decoder);
 		if (type === MESSAGE_AWARENESS) {
-			awarenessProtocol.applyAwarenessUpdate(this.room.awareness, decoding.readVarUint8Array(decoder), this);
+			const update = decoding.readVarUint8Array(decoder);
+			if (this.options.readOnly) return;
+			const own = ownPresenceOnly(update, (id) => this.#mayTouchPresence(id));
+			if (own) awarenessProtocol.applyAwarenessUpdate(this.room.awareness, own, this);
 			return;
 		}
 		if (type === MESSAGE_QUERY_AWARENESS) {
@@ -158,6 +162,14 @@ export class Connection implements RoomPeer {
 		}
 		// 2 is y-websocket's auth message, which only servers send; anything else is not the protocol.
 		throw new Error(`unknown message type ${type}`);
+	}
+
+	/** A client id this connection introduced, or one nobody holds yet (never the server's own). */
+	#mayTouchPresence(clientId: number): boolean {
+		if (this.awarenessIds.has(clientId)) return true;
+		if (clientId === this.room.awareness.clientID) return false;
+		for (const peer of this.room.peers) if (peer !== this && peer.awarenessIds.has(clientId)) return false;
+		return !this.room.awareness.getStates().has(clientId);
 	}
 
 	#handleSync(decoder: decoding.Decoder) {
