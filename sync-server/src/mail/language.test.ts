@@ -27,6 +27,8 @@ describe('emails in the recipient’s language', () => {
 			});
 			expect(res.status).toBe(201);
 			expect((await t.request('/api/auth/email-link', { body: { email } })).status).toBe(202);
+			// Queued just after the answer (routes/auth.ts): wait for it.
+			await expect.poll(async () => (await mailbox(email)).length).toBe(2);
 			const mail = await mailbox(email);
 			expect(mail.map((m) => m.subject).sort()).toEqual(
 				[expect.stringContaining(welcome), link].sort() as string[]
@@ -46,8 +48,9 @@ describe('emails in the recipient’s language', () => {
 		expect((await choose({ language: 'fr' }, rosa.cookie)).status).toBe(400);
 		expect((await choose({ language: 'es' }, rosa.cookie)).status).toBe(204);
 		await t.request('/api/auth/email-link', { body: { email: rosa.answers.email } });
-		const [mail] = await mailbox(rosa.answers.email);
-		expect(mail?.subject).toBe('Su enlace para entrar a Common Ground');
+		await expect
+			.poll(async () => (await mailbox(rosa.answers.email))[0]?.subject)
+			.toBe('Su enlace para entrar a Common Ground');
 	});
 
 	it('match, invite, .ics and reminders: Spanish for Rosa, English for Tom, in one conversation', async () => {
