@@ -34,7 +34,7 @@ import {
 	kioskDeviceRoutes,
 	kioskVisitorRoutes
 } from './routes/kiosks.ts';
-import { KIOSK_CHUNKS_PATH } from '../../src/lib/contracts/kiosk.ts';
+import { KIOSK_CHUNKS_PATH, KIOSK_CODE_CEILING } from '../../src/lib/contracts/kiosk.ts';
 import { loadSealer, type Sealer } from './kiosk/sealing.ts';
 import { meRoutes, sessionRoutes } from './routes/me.ts';
 import { mutationRoutes } from './routes/mutations.ts';
@@ -78,7 +78,8 @@ export function createApp({
 		limiters: {
 			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
 			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock }),
-			kioskEnroll: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock })
+			kioskEnroll: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
+			kioskCodes: createFailureLimiter({ maxFailures: KIOSK_CODE_CEILING, windowMs: 15 * MINUTE, clock })
 		}
 	};
 

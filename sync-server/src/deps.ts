@@ -20,6 +20,11 @@ export interface AppDeps {
 		codeSignIn: RateLimiter;
 		/** Sign-in emails per address, so nobody can flood someone's inbox. */
 		emailLink: RateLimiter;
+		/**
+		 * Failed personal codes at one enrolled kiosk, all visitors together: a ceiling against guessing
+		 * that one visitor's typos can't reach (issue #13). KIOSK_CODE_CEILING per 15 minutes.
+		 */
+		kioskCodes: RateLimiter;
 		/** Failed kiosk enrollment codes, keyed per client address and per code (issue #13). */
 		kioskEnroll: RateLimiter;
 	};

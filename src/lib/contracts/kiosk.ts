@@ -21,7 +21,9 @@ export const KioskSummary = v.strictObject({
 	organizationName: v.nullable(v.string()),
 	status: v.picklist(['waiting', 'enrolled', 'revoked']),
 	enrollmentExpiresAt: v.string(),
-	enrolledAt: v.nullable(v.string())
+	enrolledAt: v.nullable(v.string()),
+	/** Wrong personal codes typed at this kiosk in the last 15 minutes, all visitors together. */
+	codeFailures: v.pipe(v.number(), v.integer(), v.minValue(0))
 });
 export type KioskSummary = v.InferOutput<typeof KioskSummary>;
 
@@ -68,6 +70,13 @@ export const SealedItem = v.strictObject({
 export type SealedItem = v.InferOutput<typeof SealedItem>;
 
 export const KIOSK_TOKEN_HEADER = 'x-kiosk-token';
+/**
+ * With a personal code typed at a kiosk: the visitor's own random id, so one visitor's wrong codes
+ * count against that visitor, not the next one (issue #13). A new one for every visitor.
+ */
+export const KIOSK_VISITOR_HEADER = 'x-kiosk-visitor';
+/** Wrong codes a kiosk takes from all its visitors in 15 minutes; staff are told from two thirds on. */
+export const KIOSK_CODE_CEILING = 30;
 
 /**
  * POST /api/kiosk/visitor-grant (kiosk token + the visitor's session): proof, signed by the server,

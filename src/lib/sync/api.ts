@@ -20,15 +20,22 @@ export async function api<T>(
 		method = 'GET',
 		body,
 		schema,
-		fetcher = fetch
-	}: { method?: string; body?: unknown; schema: v.GenericSchema<unknown, T>; fetcher?: typeof fetch }
+		fetcher = fetch,
+		headers = {}
+	}: {
+		method?: string;
+		body?: unknown;
+		schema: v.GenericSchema<unknown, T>;
+		fetcher?: typeof fetch;
+		headers?: Record<string, string>;
+	}
 ): Promise<ApiResult<T>> {
 	let response: Response;
 	try {
 		response = await fetcher(path, {
 			method,
 			credentials: 'same-origin',
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	} catch {

@@ -6,6 +6,8 @@ export interface RateLimiter {
 	check(key: string): RateLimitDecision;
 	recordFailure(key: string): void;
 	reset(key: string): void;
+	/** Failures of `key` in the window now. */
+	count(key: string): number;
 }
 
 /**
@@ -55,6 +57,9 @@ export function createFailureLimiter({
 		},
 		reset(key) {
 			failures.delete(key);
+		},
+		count(key) {
+			return recent(key, clock().getTime()).length;
 		}
 	};
 }

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps.ts';
+import type { RateLimiter } from './rate-limit.ts';
 import { signInLinkEmail } from '../mail/templates.ts';
 import { accept, reject, type Outcome } from '../outcome.ts';
 import type { SessionUser } from '../store/types.ts';
@@ -40,15 +41,37 @@ export async function signInWithLink(
 export const CODE_INVALID_MESSAGE =
 	'That personal code did not match. Check it against your welcome email (it looks like K7QM-4XTR) and try again.';
 
+/** The kiosk-wide count of wrong codes (limiters.kioskCodes), also shown to staff. */
+export const kioskCodesKey = (kioskId: string) => `kiosk:${kioskId}`;
+
+/**
+ * A personal code, limited against guessing: five wrong ones per code, and five per address. At
+ * an enrolled kiosk many strangers share one address, so there the count is per visitor instead,
+ * under a ceiling for the whole kiosk (issue #13): one visitor's typos never lock out the next.
+ */
 export async function signInWithCode(
 	deps: AppDeps,
-	{ code, clientAddress }: { code: string; clientAddress: string }
+	{
+		code,
+		clientAddress,
+		kiosk
+	}: { code: string; clientAddress: string; kiosk?: { kioskId: string; visitor: string } }
 ): Promise<Outcome<SignedIn>> {
 	const { store, clock, env, limiters } = deps;
 	const normalized = normalizePersonalCode(code);
-	const keys = [`address:${clientAddress}`, `code:${normalized ?? code.toUpperCase()}`];
-	for (const key of keys) {
-		const decision = limiters.codeSignIn.check(key);
+	const codeKey = `code:${normalized ?? code.toUpperCase()}`;
+	const checks: [RateLimiter, string][] = kiosk
+		? [
+				[limiters.codeSignIn, `kiosk:${kiosk.kioskId}:visitor:${kiosk.visitor}`],
+				[limiters.codeSignIn, codeKey],
+				[limiters.kioskCodes, kioskCodesKey(kiosk.kioskId)]
+			]
+		: [
+				[limiters.codeSignIn, `address:${clientAddress}`],
+				[limiters.codeSignIn, codeKey]
+			];
+	for (const [limiter, key] of checks) {
+		const decision = limiter.check(key);
 		if (!decision.allowed) {
 			return reject({
 				code: 'rate_limited',
@@ -64,7 +87,7 @@ export async function signInWithCode(
 			return user && startSession(repos, user.id, clock(), env);
 		}));
 	if (!signedIn) {
-		for (const key of keys) limiters.codeSignIn.recordFailure(key);
+		for (const [limiter, key] of checks) limiter.recordFailure(key);
 		return reject({
 			code: 'code_invalid',
 			message: CODE_INVALID_MESSAGE,
@@ -72,7 +95,7 @@ export async function signInWithCode(
 		});
 	}
 	// Only the code's counter: resetting the address counter would let one valid code unlock unlimited guesses.
-	limiters.codeSignIn.reset(keys[1] ?? '');
+	limiters.codeSignIn.reset(codeKey);
 	return accept(signedIn);
 }
 

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { CodeSignIn, EmailLinkRequest, LinkSignIn, Me } from '../../../src/lib/contracts/auth.ts';
+import { KIOSK_TOKEN_HEADER, KIOSK_VISITOR_HEADER } from '../../../src/lib/contracts/kiosk.ts';
+import { kioskTokenHash } from '../kiosk/enrollment.ts';
 import { signInWithCode, signInWithLink, requestSignInEmail } from '../auth/sign-in.ts';
 import { sha256 } from '../auth/tokens.ts';
 import type { AppDeps } from '../deps.ts';
@@ -31,8 +33,13 @@ export function authRoutes(deps: AppDeps) {
 		})
 		.post('/code', async (c) => {
 			const { code } = parseOrThrow(CodeSignIn, await readJson(c));
+			const kiosk = await kioskVisitor(
+				deps,
+				c.req.header(KIOSK_TOKEN_HEADER),
+				c.req.header(KIOSK_VISITOR_HEADER)
+			);
 			const { sessionId, user } = unwrap(
-				await signInWithCode(deps, { code, clientAddress: clientAddress(c) })
+				await signInWithCode(deps, { code, clientAddress: clientAddress(c), kiosk })
 			);
 			setSessionCookie(c, sessionId);
 			return c.json(v.parse(Me, user));
@@ -56,4 +63,18 @@ export function authRoutes(deps: AppDeps) {
 
 function hasTokenString(body: unknown): boolean {
 	return typeof body === 'object' && body !== null && typeof (body as { token?: unknown }).token === 'string';
+}
+
+/**
+ * The enrolled kiosk and visitor a code is typed at, when the request carries both a valid device
+ * token and a visitor id; otherwise undefined, and the code counts against the address as anywhere.
+ */
+async function kioskVisitor(
+	{ store }: AppDeps,
+	token: string | undefined,
+	visitor: string | undefined
+): Promise<{ kioskId: string; visitor: string } | undefined> {
+	if (!token || !visitor || !v.is(v.pipe(v.string(), v.uuid()), visitor)) return undefined;
+	const kiosk = await store.kiosks.findByToken(kioskTokenHash(token));
+	return kiosk?.status === 'enrolled' ? { kioskId: kiosk.id, visitor } : undefined;
 }

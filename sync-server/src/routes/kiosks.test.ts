@@ -6,7 +6,9 @@ import {
 	CreatedKiosk,
 	EnrolledKiosk,
 	KIOSK_CHUNKS_PATH,
+	KIOSK_CODE_CEILING,
 	KIOSK_TOKEN_HEADER,
+	KIOSK_VISITOR_HEADER,
 	KioskOrganizations,
 	KioskSummary,
 	VisitorGrant
@@ -260,6 +262,41 @@ describe('kiosk enrollment codes', () => {
 		time.advanceMinutes(16);
 		const enrolled = await t.request('/api/kiosk/enroll', { body: { code: created.enrollmentCode } });
 		expect(enrolled.status).toBe(201);
+	});
+});
+
+describe('personal codes typed at a kiosk (issue #13: one visitor’s typos locked out everyone)', () => {
+	it('count per visitor, so the next visitor signs in, under a ceiling for the whole kiosk that staff see', async () => {
+		t = await createTestApp();
+		const { cookie } = await staffOf('Library of the East');
+		const { enrolled } = await createAndEnroll(cookie);
+		const signedUp = await t.request('/api/mutations', {
+			body: signupMutation({ communityId: t.community.id })
+		});
+		const { personalCode } = ((await signedUp.json()) as { result: { personalCode: string } }).result;
+		const at = (visitor: string, code: string) =>
+			t.request('/api/auth/code', {
+				body: { code },
+				headers: { [KIOSK_TOKEN_HEADER]: enrolled.token, [KIOSK_VISITOR_HEADER]: visitor }
+			});
+		const first = crypto.randomUUID();
+		for (let i = 0; i < 5; i++) expect((await at(first, `ZZZZ-${1000 + i}`)).status).toBe(401);
+		expect((await at(first, personalCode)).status, 'the first visitor waits').toBe(429);
+		expect((await at(crypto.randomUUID(), personalCode)).status, 'the next visitor is not locked out').toBe(
+			200
+		);
+
+		// Someone guessing with a new visitor id each time still meets the kiosk's ceiling.
+		for (let i = 5; i < KIOSK_CODE_CEILING; i++) await at(crypto.randomUUID(), `ZZZZ-${1000 + i}`);
+		expect((await at(crypto.randomUUID(), personalCode)).status).toBe(429);
+		const list = v.parse(v.array(KioskSummary), await (await t.request('/api/kiosks', { cookie })).json());
+		expect(list[0]?.codeFailures).toBe(KIOSK_CODE_CEILING);
+		// A made-up device token is no kiosk: the code counts against the address as anywhere.
+		const fake = await t.request('/api/auth/code', {
+			body: { code: 'ZZZZ-9999' },
+			headers: { [KIOSK_TOKEN_HEADER]: 'not-a-token', [KIOSK_VISITOR_HEADER]: crypto.randomUUID() }
+		});
+		expect(fake.status).toBe(401);
 	});
 });
 

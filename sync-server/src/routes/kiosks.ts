@@ -30,21 +30,26 @@ import { parseOrThrow, readJson } from '../http/validate.ts';
 import { createKiosk, deviceInfo, enrollKiosk, kioskTokenHash } from '../kiosk/enrollment.ts';
 import type { Sealer } from '../kiosk/sealing.ts';
 import { applyMutation } from '../mutations/apply.ts';
+import { kioskCodesKey } from '../auth/sign-in.ts';
 import type { KioskRecord, SessionUser } from '../store/types.ts';
 
-const summary = (k: KioskRecord): KioskSummary =>
-	v.parse(KioskSummary, {
-		id: k.id,
-		label: k.label,
-		organizationName: k.organizationName,
-		status: k.status,
-		enrollmentExpiresAt: k.enrollmentExpiresAt,
-		enrolledAt: k.enrolledAt
-	});
+const summaryOf =
+	(deps: AppDeps) =>
+	(k: KioskRecord): KioskSummary =>
+		v.parse(KioskSummary, {
+			id: k.id,
+			label: k.label,
+			organizationName: k.organizationName,
+			status: k.status,
+			enrollmentExpiresAt: k.enrollmentExpiresAt,
+			enrolledAt: k.enrolledAt,
+			codeFailures: deps.limiters.kioskCodes.count(kioskCodesKey(k.id))
+		});
 
 /** The console side (issue #7): coordinators manage every kiosk, partner staff their organization's. */
 export function kioskAdminRoutes(deps: AppDeps) {
 	const { store, clock } = deps;
+	const summary = summaryOf(deps);
 	/** Staff are scoped to their own organization; coordinators see everything. */
 	const scope = async (userId: string, role: string) => {
 		if (role === 'coordinator') return { partnerOrganizationId: undefined };
