@@ -7,6 +7,7 @@ import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
 import { recordedConversation, type Person } from '../test/conversation.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
 import { encodeMeta, liveUpload, tusUpload } from '../test/tus.ts';
+import { MAX_OPEN_UPLOADS } from './uploads.ts';
 
 let t: TestApp;
 let transcoder: Transcoder;
@@ -190,6 +191,28 @@ describe('tus uploads', () => {
 		const view = await t.request(`/api/conversations/${conversation.id}/after`, { cookie: ana.cookie });
 		const mine = ((await view.json()) as { myTracks: { trackId: string; kind: string }[] }).myTracks;
 		expect(mine).toContainEqual(expect.objectContaining({ trackId: `rec1_${ana.userId}`, kind: 'share' }));
+	});
+
+	it('caps the uploads one person may leave unfinished, and counts the finished ones out (issue #13)', async () => {
+		t = await createTestApp();
+		const { ana, conversation } = await recordedConversation(t);
+		const done = await tusUpload(t, ana.cookie, shareA, meta(conversation.id, ana, shareA));
+		expect(done.last.status).toBe(204);
+		for (let i = 0; i < MAX_OPEN_UPLOADS; i++) {
+			const open = await liveUpload(
+				t,
+				ana.cookie,
+				meta(conversation.id, ana, shareB, { trackId: `r${i}_${ana.userId}` })
+			);
+			expect(open.created.status, `upload ${i + 1}`).toBe(201);
+		}
+		const over = await liveUpload(
+			t,
+			ana.cookie,
+			meta(conversation.id, ana, shareB, { trackId: `over_${ana.userId}` })
+		);
+		expect(over.created.status).toBe(429);
+		expect(((await over.created.json()) as { message: string }).message).toContain('not finished');
 	});
 
 	it('keeps a complete upload: nobody deletes it through tus, not even its owner', async () => {

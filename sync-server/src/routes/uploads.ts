@@ -13,6 +13,7 @@ import { requireRole, signedInUser } from '../http/session.ts';
 import type { SessionUser } from '../store/types.ts';
 import { declareUpload, parseUploadMetadata, UPLOADS_PATH, USER_HEADER } from '../uploads/tus.ts';
 import { asAppError } from '../uploads/tus-errors.ts';
+import { openUploadsOf } from '../uploads/sweep.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
 
 const NOT_YOURS =
@@ -117,6 +118,13 @@ async function authorizeNewUpload(
 	}
 	const meta = parsed.output;
 	if (!isOwnTrackId(meta.trackId, user.userId)) throw new AppError('forbidden', MESSAGES.notYourTrack);
+	if ((await openUploadsOf(deps.env.dataDir, user.userId)) >= MAX_OPEN_UPLOADS) {
+		throw new AppError(
+			'rate_limited',
+			`You have ${MAX_OPEN_UPLOADS} uploads that are not finished yet. Keep the app open so they can finish; new ones start after that.`,
+			{ retryAfterSeconds: 60 }
+		);
+	}
 	const conversation = await deps.store.conversations.findById(meta.conversationId);
 	if (!conversation) throw new AppError('not_found', MESSAGES.notFound);
 	if (conversationAccess(conversation, user) !== 'participant') throw new AppError('forbidden', NOT_YOURS);
@@ -128,6 +136,13 @@ async function authorizeNewUpload(
 		}
 	}
 }
+
+/**
+ * Uploads one person may have begun and not finished (issue #13: 25 of 400 MiB were all taken). A
+ * conversation needs two (the share track during the call, the master after); a few more cover
+ * re-recordings and a tab that died mid-upload until its partial upload is dropped.
+ */
+export const MAX_OPEN_UPLOADS = 10;
 
 /** Upload ids are the server's own UUIDs (tus namingFunction). */
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UPLOADS_DIR } from './tus.ts';
 
@@ -28,4 +28,23 @@ export async function sweepAbandonedUploads(dataDir: string, now = Date.now()): 
 		removed.push(id);
 	}
 	return removed;
+}
+
+/** How many uploads `userId` has begun and not finished (issue #13: there was no cap). */
+export async function openUploadsOf(dataDir: string, userId: string): Promise<number> {
+	const directory = join(dataDir, UPLOADS_DIR);
+	const names = await readdir(directory).catch(() => [] as string[]);
+	let open = 0;
+	for (const name of names.filter((n) => n.endsWith('.json'))) {
+		const record = await readFile(join(directory, name), 'utf8')
+			.then((text) => JSON.parse(text) as { size?: number | null; metadata?: { userId?: string } })
+			.catch(() => undefined);
+		if (record?.metadata?.userId !== userId) continue;
+		const size = record.size ?? undefined;
+		const bytes = await stat(join(directory, name.slice(0, -'.json'.length)))
+			.then((s) => s.size)
+			.catch(() => 0);
+		if (size === undefined || bytes < size) open += 1;
+	}
+	return open;
 }
