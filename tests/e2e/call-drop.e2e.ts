@@ -64,11 +64,6 @@ test('the call comes back after a network drop and a server restart, and the rec
 		const cookies = await adaContext.cookies();
 		const droppedAt = Date.now();
 		killNetworkService(ada.process.pid!);
-		// The network process keeps cookies in memory and writes them to disk every 30 s, so killing
-		// it forgets a sign-in younger than that; a real drop forgets nothing, so put them back at
-		// once. (Put back only after the restart, a reconnect attempt in between found Ada signed out
-		// and rightly stopped retrying: a race in this test, not in the app.)
-		await adaContext.addCookies(cookies);
 		await app.stop();
 		await expect(benPage.getByTestId('member')).toHaveAttribute('data-link', 'reconnecting', {
 			timeout: 30_000
@@ -78,6 +73,11 @@ test('the call comes back after a network drop and a server restart, and the rec
 			expectSavedKeepsUp(adaPage, 'Ada with the server down'),
 			expectSavedKeepsUp(benPage, 'Ben with the server down')
 		]);
+		// The network process keeps cookies in memory and writes them to disk every 30 s, so killing
+		// it forgets a sign-in younger than that; a real drop forgets nothing, so put them back. Before
+		// the server is back (a reconnect in between would find Ada signed out, and rightly stop), and
+		// not at once after the kill: Chromium's new network process must be up to take them.
+		await adaContext.addCookies(cookies);
 		await app.start();
 
 		// The call comes back by itself: connected again, and each hears the other.
