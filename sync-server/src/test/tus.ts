@@ -1,3 +1,5 @@
+import { sha256Hex } from './audio.ts';
+import type { Person } from './conversation.ts';
 import type { TestApp } from './harness.ts';
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -79,5 +81,24 @@ export async function liveUpload(t: TestApp, cookie: string, meta: TusMeta) {
 			if (res.status === 204) offset = Number(res.headers.get('upload-offset'));
 			return res;
 		}
+	};
+}
+
+/** A share track's upload metadata, as the app sends it for `who`'s recording `rec1`. */
+export function shareMeta(
+	conversationId: string,
+	who: Person,
+	bytes: Uint8Array,
+	over: Record<string, string> = {}
+) {
+	return {
+		conversationId,
+		trackId: `rec1_${who.userId}`,
+		kind: 'share',
+		sha256: sha256Hex(bytes),
+		durationMs: '6000',
+		startedAtServerMs: '1762095600000',
+		samplesPerSecond: '48000',
+		...over
 	};
 }
