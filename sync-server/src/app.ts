@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { AppDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import type { AppEnv } from './http/context.ts';
+import { CSP_REPORT_PATH, cspHeader, cspReports } from './http/csp.ts';
 import { csrfGuard } from './http/csrf.ts';
 import { AppError, createErrorHandler, notFound } from './http/errors.ts';
 import { spa } from './http/static.ts';
@@ -92,8 +93,19 @@ export function createApp({
 		c.set('deps', deps);
 		await next();
 	});
+	// Hono's defaults (nosniff, frame and referrer limits) on every answer; the CSP is our own, per page.
 	app.use(secureHeaders());
 	app.use(compress());
+	app.use(cspHeader({ publicUrl: env.publicUrl, staticDir: env.staticDir }));
+	const logViolation = cspReports(log);
+	app.post(
+		CSP_REPORT_PATH,
+		bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.body(null, 413) }),
+		async (c) => {
+			logViolation(await c.req.json().catch(() => null));
+			return c.body(null, 204);
+		}
+	);
 
 	app.use(
 		'/api/*',

@@ -1,7 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { BUILDS } from './paths';
 import { endEverything } from './processes';
-import { startAppServer, type AppServer } from './server';
+import { startAppServer, takeCspViolations, type AppServer } from './server';
 
 export const test = base.extend<{ app: AppServer; endsEverything: void }>({
 	// Set up first, so torn down last: whatever the test started ends, even after a timeout.
@@ -10,6 +10,8 @@ export const test = base.extend<{ app: AppServer; endsEverything: void }>({
 		async ({}, use) => {
 			await use();
 			await endEverything();
+			// Every journey runs under the app's Content-Security-Policy; nothing it needs may be blocked.
+			expect(takeCspViolations({ endOfTest: true }), 'The Content-Security-Policy blocked part of the app').toEqual([]);
 		},
 		{ auto: true }
 	],

@@ -21,6 +21,28 @@ export type AppServer = {
 	output: () => string;
 };
 
+/** Everything each server of the current test printed, across restarts; read by `takeCspViolations`. */
+const printedThisTest: { url: string; printed: () => string; read: number }[] = [];
+
+/**
+ * What the servers of this test logged as blocked by the Content-Security-Policy (issue #13) since
+ * the last call: the browser reports each violation to the server, and the auto fixture fails the
+ * test if there is any. `endOfTest` forgets this test's servers.
+ */
+export function takeCspViolations({ endOfTest = false } = {}): string[] {
+	const found = printedThisTest.flatMap((server) => {
+		const text = server.printed();
+		const fresh = text.slice(server.read);
+		server.read = text.length;
+		return fresh
+			.split('\n')
+			.filter((line) => line.includes(' csp_violation '))
+			.map((line) => `${server.url}: ${line}`);
+	});
+	if (endOfTest) printedThisTest.length = 0;
+	return found;
+}
+
 async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const probe = createServer();
@@ -62,6 +84,8 @@ export async function startAppServer({
 	const dataDir = mkdtempSync(join(TMP, 'data-'));
 	let child: ChildProcess | undefined;
 	let output = '';
+	let printed = '';
+	printedThisTest.push({ url, printed: () => printed, read: 0 });
 
 	const server: AppServer = {
 		url,
@@ -82,8 +106,12 @@ export async function startAppServer({
 				},
 				stdio: ['ignore', 'pipe', 'pipe']
 			});
-			child.stdout?.on('data', (d) => (output += d));
-			child.stderr?.on('data', (d) => (output += d));
+			const keep = (d: Buffer) => {
+				output += d;
+				printed += d;
+			};
+			child.stdout?.on('data', keep);
+			child.stderr?.on('data', keep);
 			await waitForHealth(url, child, () => output);
 		},
 		async stop(signal = 'SIGTERM') {

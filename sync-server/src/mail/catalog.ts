@@ -25,8 +25,16 @@ const en = {
 	welcome_keep_code:
 		'Keep it somewhere safe. You can sign in with it on any device, for example a library computer, even after the link has expired.',
 	welcome_next:
-		'What happens next: a coordinator will match you with a conversation partner and email you to agree on a time.',
+		'What happens next: sign in and take the short orientation, about five minutes. Once you have taken it, a coordinator can match you with a conversation partner, and we will email you to agree on a time.',
 	welcome_ignore: 'If you did not sign up, you can ignore this email.',
+	again_subject: 'You already have a Common Ground account',
+	again_intro:
+		'Someone, probably you, just signed up for Common Ground again with this email address. You already have an account, so we did not make a second one.',
+	again_link: (validity: string) =>
+		`To sign in to the account you have, open this link. It works once, for the next ${validity}:`,
+	again_code:
+		'The code shown on the screen after this sign-up does not work. Your personal code is the one from your first sign-up email; if you have lost it, the link above signs you in without it.',
+	again_ignore: 'If it was not you, you can ignore this email: nobody can sign in without the link.',
 	signin_subject: 'Your Common Ground sign-in link',
 	signin_link: (validity: string) =>
 		`Here is your link to sign in to Common Ground. It works once, for the next ${validity}:`,
@@ -83,8 +91,16 @@ const es: MailCatalog = {
 	welcome_keep_code:
 		'Guárdelo en un lugar seguro. Con él puede entrar desde cualquier aparato, por ejemplo una computadora de la biblioteca, aunque el enlace ya no sirva.',
 	welcome_next:
-		'Lo que sigue: una persona coordinadora le buscará una pareja de conversación y le escribirá para acordar una hora.',
+		'Lo que sigue: entre y haga la breve orientación, de unos cinco minutos. Cuando la haya hecho, una persona coordinadora podrá buscarle pareja de conversación, y le escribiremos para acordar una hora.',
 	welcome_ignore: 'Si usted no se inscribió, puede ignorar este correo.',
+	again_subject: 'Usted ya tiene una cuenta de Common Ground',
+	again_intro:
+		'Alguien, probablemente usted, acaba de inscribirse otra vez en Common Ground con esta dirección de correo. Usted ya tiene una cuenta, así que no creamos otra.',
+	again_link: (validity) =>
+		`Para entrar a la cuenta que ya tiene, abra este enlace. Sirve una vez, durante ${validity}:`,
+	again_code:
+		'El código que apareció en la pantalla después de esta inscripción no sirve. Su código personal es el de su primer correo de inscripción; si lo perdió, el enlace de arriba le deja entrar sin él.',
+	again_ignore: 'Si no fue usted, puede ignorar este correo: nadie puede entrar sin el enlace.',
 	signin_subject: 'Su enlace para entrar a Common Ground',
 	signin_link: (validity) =>
 		`Aquí tiene su enlace para entrar a Common Ground. Sirve una vez, durante ${validity}:`,

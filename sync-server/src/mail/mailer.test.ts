@@ -134,9 +134,12 @@ describe('mail templates', () => {
 			signInUrl: 'https://talk.example.org/signin?token=abc',
 			personalCode: 'K7QM-4XTR',
 			linkTtlMinutes: 1440,
-			language: 'en'
+			language: 'en',
+			orientationUrl: 'https://talk.example.org/orientation'
 		});
 		expect(mail.text).toContain('https://talk.example.org/signin?token=abc');
+		// The step before matching is named and linked (issue #14).
+		expect(mail.text).toMatch(/orientation[^\n]*\nhttps:\/\/talk\.example\.org\/orientation\n/);
 		expect(mail.text).toContain('K7QM-4XTR');
 		expect(mail.text).toContain('1 day');
 		expect(mail.html).toContain('<a href="https://talk.example.org/signin?token=abc">');

@@ -11,6 +11,8 @@ export function welcomeEmail(input: {
 	personalCode: string;
 	linkTtlMinutes: number;
 	language: string;
+	/** The orientation, the step before anyone can be matched (issue #14). */
+	orientationUrl: string;
 }): NewOutboxMessage {
 	const t = mailText(input.language);
 	const validity = describeDuration(input.linkTtlMinutes, t);
@@ -26,6 +28,7 @@ export function welcomeEmail(input: {
 		t.welcome_keep_code,
 		'',
 		t.welcome_next,
+		input.orientationUrl,
 		'',
 		t.welcome_ignore,
 		'',
@@ -53,6 +56,32 @@ export function signInLinkEmail(input: {
 		t.signature
 	].join('\n');
 	return { to: input.to, subject: t.signin_subject, text, html: textToHtml(text) };
+}
+
+/** To the owner of an email someone signed up with again (issue #13: sign-up does not tell who has an account). */
+export function alreadySignedUpEmail(input: {
+	to: string;
+	firstName: string;
+	signInUrl: string;
+	linkTtlMinutes: number;
+	language: string;
+}): NewOutboxMessage {
+	const t = mailText(input.language);
+	const text = [
+		t.hi(input.firstName),
+		'',
+		t.again_intro,
+		'',
+		t.again_link(describeDuration(input.linkTtlMinutes, t)),
+		input.signInUrl,
+		'',
+		t.again_code,
+		'',
+		t.again_ignore,
+		'',
+		t.signature
+	].join('\n');
+	return { to: input.to, subject: t.again_subject, text, html: textToHtml(text) };
 }
 
 export function describeDuration(minutes: number, t: MailCatalog = mailText('en')): string {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { AnyMutationResponse, type Mutation } from '../../../src/lib/contracts/mutations.ts';
 import { createSession } from '../auth/sessions.ts';
-import { sha256 } from '../auth/tokens.ts';
+import { randomToken, sha256 } from '../auth/tokens.ts';
 import type { AppDeps } from '../deps.ts';
 import { MESSAGES } from '../http/errors.ts';
 import { accept, reject, type Outcome } from '../outcome.ts';
@@ -33,9 +33,16 @@ async function applyEffect(
 		user,
 		now
 	}: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; now: Date }
-): Promise<Outcome<{ userId: string; result: Result }>> {
-	if (mutation.type === 'signup')
-		return applySignup(repos, { env: deps.env, payload: mutation.payload, now });
+): Promise<Outcome<{ userId: string; result: Result; decoy?: true }>> {
+	if (mutation.type === 'signup') {
+		const mayMail = (email: string) => {
+			const key = `email:${email}`;
+			if (!deps.limiters.emailLink.check(key).allowed) return false;
+			deps.limiters.emailLink.recordFailure(key);
+			return true;
+		};
+		return applySignup(repos, { env: deps.env, payload: mutation.payload, now, mayMail });
+	}
 	if (!user) return reject({ code: 'unauthenticated', message: MESSAGES.unauthenticated });
 	const applied =
 		mutation.type === 'consent'
@@ -65,26 +72,35 @@ export async function applyMutation(
 			if (seen.type !== mutation.type || seen.payloadHash !== hash || !sameAuthor) {
 				return reject({ code: 'mutation_conflict', message: CONFLICT_MESSAGE });
 			}
-			const result = v.parse(resultSchema, JSON.parse(openResult(seen.resultJson, mutation.id)));
+			const stored = JSON.parse(openResult(seen.resultJson, mutation.id)) as Record<string, unknown>;
+			const decoy = 'decoy' in stored;
+			const result = v.parse(resultSchema, decoy ? stored.decoy : stored);
 			const sessionId =
-				mutation.type === 'signup'
-					? await createSession(repos, { userId: seen.userId, now, env })
-					: undefined;
+				mutation.type !== 'signup'
+					? undefined
+					: decoy
+						? randomToken()
+						: await createSession(repos, { userId: seen.userId, now, env });
 			return accept({ response: { id: mutation.id, status: 'replayed', result }, sessionId, fresh: false });
 		}
 		const applied = await applyEffect(repos, { deps, mutation, user, now });
 		if (!applied.ok) return applied;
-		const { userId, result } = applied.value;
+		const { userId, result, decoy } = applied.value;
 		await repos.mutations.record({
 			idHash,
 			userId,
 			type: mutation.type,
 			payloadHash: hash,
-			resultJson: sealResult(JSON.stringify(result), mutation.id),
+			resultJson: sealResult(JSON.stringify(decoy ? { decoy: result } : result), mutation.id),
 			now
 		});
+		// A decoy's session cookie is a random value no session has: it looks the same and opens nothing.
 		const sessionId =
-			mutation.type === 'signup' ? await createSession(repos, { userId, now, env }) : undefined;
+			mutation.type !== 'signup'
+				? undefined
+				: decoy
+					? randomToken()
+					: await createSession(repos, { userId, now, env });
 		return accept({ response: { id: mutation.id, status: 'applied', result }, sessionId, fresh: true });
 	});
 	if (outcome.ok && outcome.value.fresh && mutation.type === 'signup') void deps.mailer.flush();

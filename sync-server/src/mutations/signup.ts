@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import type { Questionnaire } from '../../../src/lib/contracts/questionnaire.ts';
 import { SignupResult } from '../../../src/lib/contracts/mutations.ts';
@@ -5,19 +6,35 @@ import { generatePersonalCode, normalizePersonalCode } from '../auth/personal-co
 import { issueSignInLink } from '../auth/sessions.ts';
 import { sha256 } from '../auth/tokens.ts';
 import type { Env } from '../env.ts';
-import { welcomeEmail } from '../mail/templates.ts';
+import { alreadySignedUpEmail, welcomeEmail } from '../mail/templates.ts';
 import { accept, reject, type Outcome } from '../outcome.ts';
 import type { OrganizationRecord, Repos, UserRecord } from '../store/types.ts';
 
 export interface SignedUp {
 	userId: string;
 	result: SignupResult;
+	/**
+	 * The email already had an account (issue #13). The answer looks like any sign-up's, so that it
+	 * tells nobody who has an account, but it signs nobody in: the owner gets a sign-in link by email.
+	 */
+	decoy?: true;
 }
 
 /** The 'signup' mutation: checks what the schema cannot, then enrols the person and queues the welcome email. */
 export async function applySignup(
 	repos: Repos,
-	{ env, payload, now }: { env: Env; payload: Questionnaire; now: Date }
+	{
+		env,
+		payload,
+		now,
+		mayMail = () => true
+	}: {
+		env: Env;
+		payload: Questionnaire;
+		now: Date;
+		/** Whether this address may get one more email now (the sign-in email's limit, shared). */
+		mayMail?: (email: string) => boolean;
+	}
 ): Promise<Outcome<SignedUp>> {
 	const community = await repos.communities.findById(payload.communityId);
 	if (!community) {
@@ -33,11 +50,8 @@ export async function applySignup(
 			return reject({ code: 'unknown_invite_code', message, fields: { inviteCode: message } });
 		}
 	}
-	if (await repos.users.findByEmail(payload.email)) {
-		const message =
-			'There is already an account with this email address. Sign in instead: we can email you a sign-in link, or use your personal code.';
-		return reject({ code: 'email_in_use', message, fields: { email: message } });
-	}
+	const owner = await repos.users.findByEmail(payload.email);
+	if (owner) return signedUpAgain(repos, { env, payload, owner, now, mayMail });
 
 	const { user, personalCode } = await enrollParticipant(repos, {
 		payload,
@@ -57,7 +71,8 @@ export async function applySignup(
 		signInUrl,
 		personalCode,
 		linkTtlMinutes: env.signInLinkTtlMinutes,
-		language: user.language
+		language: user.language,
+		orientationUrl: `${env.publicUrl}/orientation`
 	});
 	await repos.mail.enqueue(message, now);
 	const result = v.parse(SignupResult, {
@@ -67,6 +82,43 @@ export async function applySignup(
 		emailSentTo: payload.email
 	});
 	return accept({ userId: user.id, result });
+}
+
+/** Someone signed up with an email that has an account: answer as for a new sign-up, and tell the owner. */
+async function signedUpAgain(
+	repos: Repos,
+	{
+		env,
+		payload,
+		owner,
+		now,
+		mayMail
+	}: { env: Env; payload: Questionnaire; owner: UserRecord; now: Date; mayMail: (email: string) => boolean }
+): Promise<Outcome<SignedUp>> {
+	if (owner.email && mayMail(owner.email)) {
+		const signInUrl = await issueSignInLink(repos, {
+			userId: owner.id,
+			now,
+			ttlMinutes: env.signInLinkTtlMinutes,
+			publicUrl: env.publicUrl
+		});
+		const message = alreadySignedUpEmail({
+			to: owner.email,
+			firstName: owner.firstName,
+			signInUrl,
+			linkTtlMinutes: env.signInLinkTtlMinutes,
+			language: owner.language
+		});
+		await repos.mail.enqueue(message, now);
+	}
+	// A code and an id that exist nowhere: they look like a new sign-up's and open nothing.
+	const result = v.parse(SignupResult, {
+		participantId: randomUUID(),
+		firstName: payload.firstName,
+		personalCode: generatePersonalCode(),
+		emailSentTo: payload.email
+	});
+	return accept({ userId: owner.id, result, decoy: true });
 }
 
 /** Creates the user and participant rows. Shared with the demo seeder, which skips the email. */

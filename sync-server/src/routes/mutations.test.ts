@@ -175,18 +175,6 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 			code: 'unknown_invite_code',
 			fields: ['inviteCode']
 		},
-		{
-			name: 'an email already in use (in any case)',
-			setup: async () => {
-				await t.request('/api/mutations', {
-					body: signupMutation({ communityId: t.community.id, email: 'taken@example.org' })
-				});
-			},
-			body: () => withPayload({ email: 'TAKEN@example.org' }),
-			status: 409,
-			code: 'email_in_use',
-			fields: ['email']
-		}
 	];
 
 	it.each(cases)('$name → $status $code', async ({ body, status, code, fields, setup }) => {
@@ -233,13 +221,62 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 		expect(res.status).toBe(201);
 	});
 
-	it('explains an email in use with a way forward', async () => {
-		const payload = validQuestionnaire({ communityId: t.community.id });
-		await t.request('/api/mutations', { body: { id: crypto.randomUUID(), type: 'signup', payload } });
-		const res = await t.request('/api/mutations', {
-			body: { id: crypto.randomUUID(), type: 'signup', payload }
+
+});
+
+describe('POST /api/mutations (sign-up with an email that has an account, issue #13)', () => {
+	const signUp = (email: string, firstName = 'Rosa') =>
+		t.request('/api/mutations', { body: signupMutation({ communityId: t.community.id, email, firstName }) });
+
+	it('answers exactly as for a new sign-up, signs nobody in, and emails the owner a sign-in link', async () => {
+		const first = await signUp('rosa@example.org');
+		const owner = v.parse(MutationResponse, await first.json());
+		const before = await t.store.participants.count();
+
+		const again = await signUp('ROSA@example.org', 'Mallory');
+		// Same status, same shape, a cookie: nothing in the answer says the address was known.
+		expect(again.status).toBe(first.status);
+		const decoy = v.parse(MutationResponse, await again.json());
+		expect(Object.keys(decoy.result).sort()).toEqual(Object.keys(owner.result).sort());
+		expect(decoy).toMatchObject({ status: 'applied', result: { firstName: 'Mallory', emailSentTo: 'rosa@example.org' } });
+		expect(decoy.result.personalCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+		expect(decoy.result.participantId).not.toBe(owner.result.participantId);
+		expect(again.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+
+		// It opens nothing: not the cookie, not the code, and no second account exists.
+		expect((await t.request('/api/me', { cookie: sessionCookie(again) })).status).toBe(401);
+		const byCode = await t.request('/api/auth/code', { body: { code: decoy.result.personalCode } });
+		expect(byCode.status).toBeGreaterThanOrEqual(400);
+		expect(await t.store.participants.count()).toBe(before);
+
+		// The owner hears of it, in their own account's name, with a link that signs them in.
+		const mails = await t.store.mail.list({ limit: 10 });
+		const notice = mails.find((mail) => mail.subject === 'You already have a Common Ground account');
+		expect(notice?.to).toBe('rosa@example.org');
+		expect(notice?.text).toContain('Hi Rosa,');
+		expect(notice?.text).not.toContain(decoy.result.personalCode);
+		const token = /signin\?token=([\w-]+)/.exec(notice?.text ?? '')?.[1] ?? '';
+		const signedIn = await t.request('/api/auth/link', { body: { token } });
+		expect(signedIn.status).toBe(200);
+		expect(v.parse(Me, await (await t.request('/api/me', { cookie: sessionCookie(signedIn) })).json())).toMatchObject({
+			userId: owner.result.participantId
 		});
-		const error = v.parse(ApiError, await res.json());
-		expect(error.fields?.email).toMatch(/sign in/i);
+	});
+
+	it('a replay of the decoy gives the same answer and still signs nobody in', async () => {
+		await signUp('ana@example.org');
+		const mutation = signupMutation({ communityId: t.community.id, email: 'ana@example.org' });
+		const first = v.parse(MutationResponse, await (await t.request('/api/mutations', { body: mutation })).json());
+		const replayed = await t.request('/api/mutations', { body: mutation });
+		expect(replayed.status).toBe(200);
+		expect(v.parse(MutationResponse, await replayed.json())).toEqual({ ...first, status: 'replayed' });
+		expect((await t.request('/api/me', { cookie: sessionCookie(replayed) })).status).toBe(401);
+	});
+
+	it('mails the owner at most 5 times an hour, however often the address is signed up with', async () => {
+		await signUp('ben@example.org');
+		for (let i = 0; i < 8; i++) expect((await signUp('ben@example.org')).status).toBe(201);
+		const notices = (await t.store.mail.list({ limit: 50 })).filter((mail) => mail.to === 'ben@example.org');
+		expect(notices.length).toBe(1 + 5);
 	});
 });
