@@ -6,6 +6,7 @@ import { checkStep, checkSubmission, SIGNUP_STEPS, type SignupDraft } from '../c
 import type { CommonGroundDb, SignupRecord } from '../db/db';
 import { loadSignupDraft, saveSignupDraft } from '../db/drafts';
 import { queueSignup } from '../db/outbox';
+import { getLocale } from '../paraglide/runtime.js';
 import { api } from '../sync/api';
 import { requestPersistentStorage } from '../sync/storage';
 
@@ -126,7 +127,8 @@ export class SignupForm {
 
 	/** Queues the sign-up in the outbox (durably) and returns its id, or shows what still needs fixing. */
 	async submit(): Promise<string | undefined> {
-		const check = checkSubmission({ ...$state.snapshot(this.answers), uiLanguage: 'en' });
+		// The language they filled the form in is the language of their emails (issue #14).
+		const check = checkSubmission({ ...$state.snapshot(this.answers), uiLanguage: getLocale() });
 		if (!check.ok) {
 			this.errors = check.fields;
 			this.stepIndex = check.firstBadStep;
