@@ -14,6 +14,7 @@ import {
 	type QuestionListState,
 	type QuestionState
 } from '../core/questions/agreement';
+import { mergeWording } from '../core/questions/wording-merge';
 
 /**
  * The question list as one Y.Doc per conversation (issue #4, "Structure"). How it merges:
@@ -21,7 +22,8 @@ import {
  * - `questions`: Y.Map from question id to a Y.Map. Keyed by id, so a question can never appear
  *   twice. Bank questions use `bank-<bank id>` and own questions `own-<fingerprint of the first
  *   wording>`, so two partners adding the same question at the same time get one question.
- * - `text`: a Y.Text, so two people editing the wording at once both keep their keystrokes.
+ * - `text`: a Y.Text, so two people editing the wording at once both keep their words: an edit is
+ *   written as the changes from what its editor opened with (issue #14), never as a whole rewrite.
  * - `position`: a fractional-index key, last writer wins. A move writes one key, so concurrent
  *   moves of the same question end with it in one place (never duplicated, never lost); ties sort
  *   by id so every replica shows the same order.
@@ -118,48 +120,31 @@ export function addQuestion(
 	return { ok: true, id };
 }
 
-/** Rewrites the wording as the smallest edit, and clears approvals when the wording changed. */
-export function editWording(doc: Y.Doc, id: string, next: string): QuestionDocResult {
+/**
+ * Saves a wording someone edited, starting from `base`: the wording their editor opened with. Only
+ * their changes from `base` are written, onto the wording as it is now, so a partner's edit saved
+ * in the meantime stays (issue #14; core/questions/wording-merge.ts). Without `base`, `next`
+ * replaces the wording as the smallest edit. A changed wording clears the approvals.
+ */
+export function editWording(doc: Y.Doc, id: string, next: string, base?: string): QuestionDocResult {
 	const q = questionsOf(doc).get(id);
 	const text = q?.get('text');
 	if (!q || !(text instanceof Y.Text)) return { ok: false, reason: 'missing' };
-	if (normalizeWording(next).length > MAX_QUESTION_LENGTH) return { ok: false, reason: 'too_long' };
-	if (normalizeWording(next) !== '' && isDuplicateWording(doc, next, id))
-		return { ok: false, reason: 'duplicate' };
 	const before = text.toString();
-	if (before === next) return { ok: true, id };
+	const merged = mergeWording({ base: base ?? before, mine: next, theirs: before });
+	if (normalizeWording(merged.text).length > MAX_QUESTION_LENGTH) return { ok: false, reason: 'too_long' };
+	if (normalizeWording(merged.text) !== '' && isDuplicateWording(doc, merged.text, id))
+		return { ok: false, reason: 'duplicate' };
+	if (merged.delta.length === 0) return { ok: true, id };
 	doc.transact(() => {
-		applyTextDiff(text, before, next);
-		if (wordingFingerprint(before) !== wordingFingerprint(next)) {
+		text.applyDelta(merged.delta);
+		if (wordingFingerprint(before) !== wordingFingerprint(merged.text)) {
 			const approvals = q.get('approvals');
 			if (approvals instanceof Y.Map) approvals.clear();
 		}
 	});
 	return { ok: true, id };
 }
-
-/** Common prefix and suffix stay; only the changed middle is deleted and inserted. */
-export function applyTextDiff(text: Y.Text, before: string, after: string) {
-	let start = 0;
-	while (start < before.length && start < after.length && before[start] === after[start]) start++;
-	// Never split a surrogate pair.
-	if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
-	let end = 0;
-	while (
-		end < before.length - start &&
-		end < after.length - start &&
-		before[before.length - 1 - end] === after[after.length - 1 - end]
-	)
-		end++;
-	if (end > 0 && isLowSurrogate(before.charCodeAt(before.length - end))) end--;
-	const removed = before.length - start - end;
-	if (removed > 0) text.delete(start, removed);
-	const inserted = after.slice(start, after.length - end);
-	if (inserted) text.insert(start, inserted);
-}
-
-const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
-const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /** Moves a question so it ends up at `toIndex` of the list as this replica sees it. */
 export function moveQuestion(doc: Y.Doc, id: string, toIndex: number): QuestionDocResult {
