@@ -245,3 +245,14 @@ export const PartnerDashboard = v.strictObject({
 	people: v.array(ConstituentProgress)
 });
 export type PartnerDashboard = v.InferOutput<typeof PartnerDashboard>;
+
+/** POST /api/conversations/:id/recorded: a participant pressed Stop after this much recording (issue #14). */
+export const RecordingStopped = v.strictObject({
+	durationMs: v.pipe(
+		v.number(),
+		v.integer(),
+		v.minValue(1000, 'A recording shorter than a second is not a conversation.'),
+		v.maxValue(6 * 3_600_000)
+	)
+});
+export type RecordingStopped = v.InferOutput<typeof RecordingStopped>;

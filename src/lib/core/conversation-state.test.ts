@@ -103,4 +103,31 @@ describe('conversation lifecycle', () => {
 			refusal: 'not_now'
 		});
 	});
+
+	it('becomes recorded once the recording is made, withdraws the reminders and frees both people (issue #14)', () => {
+		const scheduled: ConversationState = { ...base, status: 'scheduled', scheduledStart: start };
+		expect(transition(scheduled, { actorId: 'ada', action: { type: 'record' }, now: NOW })).toEqual({
+			ok: true,
+			patch: { status: 'recorded' },
+			effects: [{ type: 'withdraw_reminders' }, { type: 'release' }]
+		});
+	});
+
+	it('a recorded conversation is final: no cancel, reschedule, no-show, decline or second recording', () => {
+		const recorded: ConversationState = { ...base, status: 'recorded', scheduledStart: start };
+		const later = new Date(Date.parse(start) - 3_600_000);
+		const afterStart = new Date(Date.parse(start) + 3_600_000);
+		for (const [action, now] of [
+			[{ type: 'cancel' }, later],
+			[{ type: 'reschedule' }, later],
+			[{ type: 'report_no_show' }, afterStart],
+			[{ type: 'decline' }, later],
+			[{ type: 'record' }, afterStart]
+		] as const) {
+			expect(transition(recorded, { actorId: 'ben', action, now }), action.type).toEqual({
+				ok: false,
+				refusal: 'not_now'
+			});
+		}
+	});
 });

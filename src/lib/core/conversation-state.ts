@@ -1,7 +1,8 @@
 /**
  * The conversation's lifecycle from match to agreed time (issue #3): proposed → accepted → scheduled,
- * with decline, reschedule, cancel and no-show. Pure: the server applies the patch and runs the effects.
- * "recorded" belongs to the recording (issue #5) and is only ever read here.
+ * with decline, reschedule, cancel and no-show, and on to recorded once the recording has been made
+ * (issue #14). Pure: the server applies the patch and runs the effects. A recorded conversation is
+ * final: nothing here moves it again, so it can't be cancelled, rescheduled or reported as a no-show.
  */
 export const CONVERSATION_STATUSES = [
 	'proposed',
@@ -35,7 +36,9 @@ export type ConversationAction =
 	| { type: 'pick_time'; start: string }
 	| { type: 'reschedule' }
 	| { type: 'cancel' }
-	| { type: 'report_no_show' };
+	| { type: 'report_no_show' }
+	/** The recording has been made: both share tracks confirmed, or a participant's Stop (issue #14). */
+	| { type: 'record' };
 
 /** What the server must do besides saving the patch. */
 export type Effect =
@@ -134,6 +137,14 @@ export function transition(
 					...backInPool((id) => id === partnerId),
 					{ type: 'notify_partner', about: 'cancelled' }
 				]
+			};
+		case 'record':
+			if (!ACTIVE_STATUSES.includes(state.status)) return refuse('not_now');
+			// Nothing more to remind anyone of, and both people are free to be matched again.
+			return {
+				ok: true,
+				patch: { status: 'recorded' },
+				effects: [{ type: 'withdraw_reminders' }, { type: 'release' }]
 			};
 		case 'report_no_show': {
 			if (state.status !== 'scheduled' || !state.scheduledStart) return refuse('not_now');

@@ -26,6 +26,32 @@ const REFUSALS: Record<Refusal, { code: 'wrong_state' | 'too_early'; message: st
 	in_the_past: { code: 'wrong_state', message: 'That time has already passed. Pick one of the times shown.' }
 };
 
+const ALREADY_RECORDED = {
+	code: 'wrong_state',
+	message:
+		'This conversation has been recorded, so it can no longer be cancelled, rescheduled or reported as a no-show. Open it to answer the consent questions and get your copy.'
+} as const;
+
+/**
+ * The recording has been made (issue #14): both share tracks are confirmed, or a participant pressed
+ * Stop with a length to report. Marks the conversation recorded once; later calls change nothing.
+ */
+export async function recordingMade(
+	repos: Repos,
+	{ conversationId, env, now }: { conversationId: string; env: Env; now: Date }
+): Promise<boolean> {
+	const conversation = await repos.conversations.findById(conversationId);
+	if (!conversation) return false;
+	const made = await actOnConversation(repos, {
+		conversationId,
+		actorId: conversation.participantIds[0],
+		action: { type: 'record' },
+		env,
+		now
+	});
+	return made.ok;
+}
+
 export const NOT_YOURS =
 	'We could not find this conversation among yours. Open it from your conversation page.';
 
@@ -93,6 +119,7 @@ export async function actOnConversation(
 		action = { type: 'pick_time', start: wanted };
 	}
 	const step = transition(ctx.conversation, { actorId, action, now });
+	if (!step.ok && ctx.conversation.status === 'recorded') return reject(ALREADY_RECORDED);
 	if (!step.ok) return reject(REFUSALS[step.refusal]);
 	await repos.conversations.update(conversationId, { ...step.patch, now });
 	for (const effect of step.effects) await apply(repos, { ctx, effect, env, now });

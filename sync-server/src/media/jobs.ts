@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sharingAllowed } from '../../../src/lib/core/consent.ts';
 import type { Clock } from '../clock.ts';
+import { recordingMade } from '../conversations/lifecycle.ts';
 import type { Env } from '../env.ts';
 import type { Logger } from '../log.ts';
 import { copyReadyEmail } from '../mail/templates.ts';
@@ -82,6 +83,9 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 	if (!conversation) return;
 	const tracks = shareTracksInOrder(conversation, await store.trackFiles.listForConversation(conversationId));
 	if (!tracks) return;
+	// Both voices are on the server: the conversation is recorded, if Stop had not said so already.
+	if (conversation.status !== 'recorded')
+		await store.transaction((repos) => recordingMade(repos, { conversationId, env, now: clock() }));
 	const existing = await store.copies.find(conversationId);
 	const newest =
 		tracks

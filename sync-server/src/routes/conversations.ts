@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { DeclineBody, PickTimeBody, Slots } from '../../../src/lib/contracts/matching.ts';
+import { DeclineBody, PickTimeBody, RecordingStopped, Slots } from '../../../src/lib/contracts/matching.ts';
 import type { ConversationAction } from '../../../src/lib/core/conversation-state.ts';
 import { conversationInvite, roomUrl } from '../conversations/invite.ts';
 import { actOnConversation, loadForParticipant, NOT_YOURS, slotsFor } from '../conversations/lifecycle.ts';
@@ -89,5 +89,12 @@ export function conversationRoutes(deps: AppDeps) {
 		})
 		.post('/:id/reschedule', participant, (c) => act(c, { type: 'reschedule' }))
 		.post('/:id/cancel', participant, (c) => act(c, { type: 'cancel' }))
-		.post('/:id/no-show', participant, (c) => act(c, { type: 'report_no_show' }));
+		.post('/:id/no-show', participant, (c) => act(c, { type: 'report_no_show' }))
+		// Stop in the room, with how long the recording is: recorded now, before the uploads finish.
+		.post('/:id/recorded', participant, async (c) => {
+			parseOrThrow(RecordingStopped, await readJson(c));
+			const ctx = await ownConversation(c);
+			if (ctx.conversation.status === 'recorded') return c.json(await myMatching(store, { userId: ctx.me.id, env }));
+			return act(c, { type: 'record' });
+		});
 }

@@ -148,6 +148,13 @@ const table: {
 		expect: only('participant', 200)
 	},
 	{
+		action: 'say the recording was made (Stop)',
+		method: 'POST',
+		path: (i) => `/api/conversations/${i.conversation}/recorded`,
+		body: () => ({ durationMs: 60_000 }),
+		expect: only('participant', 200)
+	},
+	{
 		action: 'report a no-show (nothing scheduled)',
 		method: 'POST',
 		path: (i) => `/api/conversations/${i.conversation}/no-show`,

@@ -28,7 +28,10 @@ export async function person(t: TestApp, role: Role, firstName: string): Promise
 }
 
 /** A recorded conversation between Ana and Ben, plus a stranger and a coordinator. */
-export async function recordedConversation(t: TestApp) {
+export async function recordedConversation(
+	t: TestApp,
+	{ status = 'recorded' }: { status?: 'recorded' | 'scheduled' } = {}
+) {
 	const ana = await person(t, 'participant', 'Ana');
 	const ben = await person(t, 'participant', 'Ben');
 	const eve = await person(t, 'participant', 'Eve');
@@ -36,7 +39,7 @@ export async function recordedConversation(t: TestApp) {
 	const conversation = await t.store.conversations.create({
 		communityId: t.community.id,
 		participantIds: [ana.userId, ben.userId],
-		status: 'recorded',
+		status,
 		now: t.clock()
 	});
 	return { ana, ben, eve, coordinator, conversation };
