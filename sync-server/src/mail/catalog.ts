@@ -91,7 +91,7 @@ const es: MailCatalog = {
 	welcome_keep_code:
 		'Guárdelo en un lugar seguro. Con él puede entrar desde cualquier aparato, por ejemplo una computadora de la biblioteca, aunque el enlace ya no sirva.',
 	welcome_next:
-		'Lo que sigue: entre y haga la breve orientación, de unos cinco minutos. Cuando la haya hecho, una persona coordinadora podrá buscarle pareja de conversación, y le escribiremos para acordar una hora.',
+		'Lo que sigue: entre y haga la breve orientación, de unos cinco minutos. Cuando la haya hecho, una persona coordinadora podrá buscarle a alguien con quien conversar, y le escribiremos para acordar una hora.',
 	welcome_ignore: 'Si usted no se inscribió, puede ignorar este correo.',
 	again_subject: 'Usted ya tiene una cuenta de Common Ground',
 	again_intro:
@@ -111,20 +111,20 @@ const es: MailCatalog = {
 	copy_open: 'Entre y ábrala aquí. Solo usted puede usar este enlace:',
 	copy_offline: 'También puede guardarla en la aplicación para escucharla sin conexión.',
 	copy_withdraw: 'Si alguno de ustedes cambia de opinión, la copia deja de estar disponible de inmediato.',
-	match_subject: 'Ya tiene pareja de conversación',
+	match_subject: 'Encontramos a alguien para su conversación',
 	match_found:
 		'Encontramos a alguien para que converse: opiniones distintas, algo en común y tiempo libre a las mismas horas.',
 	match_read: 'Lea su breve historia y luego acepte o rechace:',
 	update_subject: 'Novedades sobre su conversación de Common Ground',
 	update_accepted: (partner) =>
-		`${partner} aceptó la pareja. Cuando los dos hayan aceptado, elijan una hora.`,
+		`${partner} aceptó la propuesta de conversación. Cuando los dos hayan aceptado, elijan una hora.`,
 	update_declined: (partner) =>
-		`${partner} rechazó esta pareja. Usted vuelve a la lista y será de los primeros para la próxima.`,
+		`${partner} rechazó esta propuesta de conversación. Usted vuelve a la lista y será de los primeros para la próxima.`,
 	update_time_proposed: (partner) =>
 		`${partner} eligió una hora para su conversación. Confírmela o elija otra.`,
 	update_rescheduled: (partner) => `${partner} necesita otra hora. Elijan una nueva juntos.`,
 	update_cancelled: (partner) =>
-		`${partner} canceló su conversación. Usted vuelve a la lista y será de los primeros para la próxima pareja.`,
+		`${partner} canceló su conversación. Usted vuelve a la lista y será de los primeros para la próxima conversación.`,
 	invite_subject: (partner, when) => `Su conversación con ${partner}: ${when}`,
 	invite_agreed: (partner, when) => `Usted y ${partner} acordaron una hora: ${when}.`,
 	invite_attached: 'La invitación para el calendario va adjunta. A esa hora, abra la sala de conversación:',

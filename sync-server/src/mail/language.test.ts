@@ -104,7 +104,7 @@ describe('emails in the recipient’s language', () => {
 		expect(rosaMail).toHaveLength(6);
 		expect(rosaMail.map((m) => m.subject)).toEqual(
 			expect.arrayContaining([
-				'Ya tiene pareja de conversación',
+				'Encontramos a alguien para su conversación',
 				'Novedades sobre su conversación de Common Ground', // Tom accepted
 				'Novedades sobre su conversación de Common Ground', // Tom picked a time
 				expect.stringMatching(/^Su conversación con Tom: martes, 3 de noviembre.* 6:00\sp\.\s?m\./),
@@ -113,6 +113,8 @@ describe('emails in the recipient’s language', () => {
 			])
 		);
 		expect(rosaMail.map((m) => m.text).join('\n')).toContain('Tom eligió una hora para su conversación.');
+		// Issue #14: «pareja» reads as a romantic partner.
+		expect(rosaMail.map((m) => `${m.subject}\n${m.text}`).join('\n')).not.toMatch(/pareja/i);
 		const rosaIcs = unfold(rosaMail.find((m) => m.attachments.length > 0)!.attachments[0]!.content);
 		expect(rosaIcs).toContain('SUMMARY:Conversación de Common Ground con Tom');
 		expect(rosaIcs).toContain('DESCRIPTION:A la hora acordada, abra la sala de conversación:');
