@@ -10,3 +10,8 @@ const STAGE: Record<FunnelStage, () => string> = {
 };
 
 export const stageLabel = (stage: FunnelStage) => STAGE[stage]();
+
+/** "Oriented · waiting for a match": built here, since Svelte trims the space at the start of an {#if} (issue #14). */
+export function participantStatus({ stage, waiting }: { stage: FunnelStage; waiting: boolean }): string {
+	return waiting ? `${stageLabel(stage)} · ${m.match_people_waiting()}` : stageLabel(stage);
+}
