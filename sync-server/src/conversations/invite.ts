@@ -8,12 +8,24 @@ export function roomUrl(publicUrl: string, conversationId: string): string {
 }
 
 /**
+ * What a session adds around the recorded conversation: getting settled, the microphone check, agreeing
+ * on questions and the consent afterwards. A 40-minute conversation is the "about 90 minutes in all"
+ * the sign-up form promises, so the calendar holds the whole session, not the recording (issue #14).
+ */
+export const SESSION_EXTRA_MINUTES = 50;
+
+export function sessionMinutes(conversationMinutes: number): number {
+	return conversationMinutes + SESSION_EXTRA_MINUTES;
+}
+
+/**
  * The calendar invite for one participant. The UID is the conversation's, so a rescheduled invite
  * (higher SEQUENCE) replaces the old event in the person's calendar instead of adding a second one.
  */
 export function conversationInvite(input: {
 	conversationId: string;
 	start: Date;
+	/** The recorded conversation's length; the event lasts the whole session. */
 	minutes: number;
 	partnerFirstName: string;
 	room: string;
@@ -27,7 +39,7 @@ export function conversationInvite(input: {
 		id: `${input.conversationId}@${new URL(input.publicUrl).hostname}`,
 		sequence: input.sequence,
 		start: input.start,
-		end: new Date(input.start.getTime() + input.minutes * 60_000),
+		end: new Date(input.start.getTime() + sessionMinutes(input.minutes) * 60_000),
 		summary: t.ics_summary(input.partnerFirstName),
 		description: t.ics_description(input.room),
 		location: input.room,

@@ -77,6 +77,8 @@ describe('from matching to an agreed time', () => {
 			const ics = invite?.attachments[0]!.content.replace(/\r\n[ \t]/g, '') ?? '';
 			expect(ics).toContain(`${t.env.publicUrl}/conversations/${conversation.id}/room`);
 			expect(ics).toContain('DTSTART:20261104T000000Z');
+			// The whole session, about 90 minutes, not only the 40 recorded (issue #14).
+			expect(ics).toContain('DTEND:20261104T013000Z');
 			const reminders = mail.filter((m) => m.subject.startsWith('Reminder'));
 			expect(reminders.map((m) => m.sendAfter).sort()).toEqual([
 				'2026-11-03T00:00:00.000Z',
