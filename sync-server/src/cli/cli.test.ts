@@ -6,17 +6,17 @@ import { loadEnv } from '../env.ts';
 import { openStore } from '../store/sqlite.ts';
 import { tempDir } from '../test/harness.ts';
 import { runAdmin } from './admin.ts';
-import { seedDemo } from './demo.ts';
+import { demoStart, seedDemo } from './demo.ts';
 import { DEMO_PARTICIPANT_COUNT, demoAnswers } from './demo-data.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
 	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-function testEnv() {
+function testEnv(source: Record<string, string> = { PUBLIC_URL: 'https://talk.example.org' }) {
 	const dir = tempDir('cg-cli-');
 	dirs.push(dir);
-	return loadEnv({ DATA_DIR: dir, PUBLIC_URL: 'https://talk.example.org' });
+	return loadEnv({ DATA_DIR: dir, ...source });
 }
 
 function capture() {
@@ -47,6 +47,29 @@ describe('npm run demo', () => {
 		expect(await store.participants.count()).toBe(DEMO_PARTICIPANT_COUNT);
 		expect((await store.communities.list()).map((c) => c.name)).toEqual(['Birmingham, AL']);
 		await store.close();
+	});
+
+	it('takes PORT like npm start: without PUBLIC_URL its links point at that port (issue #14)', async () => {
+		const report = await seedDemo({ env: testEnv({ PORT: '9123' }) });
+		expect(report.baseUrl).toBe('http://localhost:9123');
+		expect(report.coordinator.signInUrl).toMatch(/^http:\/\/localhost:9123\/signin\?token=/);
+		expect(report.partnerOrganizations[0]?.inviteUrl).toBe('http://localhost:9123/join/SOUTHSIDE');
+	});
+
+	it('schedules the demo conversation for tomorrow at 18:00 in the community, not at 1:55 AM (issue #14)', async () => {
+		// 07:55 UTC is 1:55 AM in Chicago (CST): the old "24 hours from now" put the conversation there.
+		const now = new Date('2026-11-03T07:55:00.000Z');
+		expect(demoStart(now, 'America/Chicago').toISOString()).toBe('2026-11-05T00:00:00.000Z');
+		// Late in the evening, tomorrow is still the next local day (CST 23:30 is already 05:30 UTC).
+		expect(demoStart(new Date('2026-11-04T05:30:00.000Z'), 'America/Chicago').toISOString()).toBe(
+			'2026-11-05T00:00:00.000Z'
+		);
+		const env = testEnv();
+		const report = await seedDemo({ env, now });
+		const store = await openStore({ dataDir: env.dataDir });
+		const seeded = await store.conversations.findById(report.conversations[0]!.id);
+		await store.close();
+		expect(seeded?.scheduledStart).toBe('2026-11-05T00:00:00.000Z');
 	});
 
 	it('generates varied, valid answers, including Spanish speakers and every placement', () => {

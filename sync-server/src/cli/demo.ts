@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { addLocalDays, wallClock, zonedInstant } from '../../../src/lib/core/time-zone.ts';
 import { issueSignInLink } from '../auth/sessions.ts';
 import { EnvError, loadEnv, type Env } from '../env.ts';
 import { enrollParticipant } from '../mutations/signup.ts';
@@ -98,6 +99,7 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 	});
 	const conversation = await demoConversation(repos, {
 		communityId: community.id,
+		timeZone: community.timeZone,
 		participantIds: [participants[0]!.id, participants[1]!.id],
 		now
 	});
@@ -118,19 +120,23 @@ async function seed(repos: Repos, env: Env, now: Date): Promise<DemoReport & { c
 
 async function demoConversation(
 	repos: Repos,
-	{ communityId, participantIds, now }: { communityId: string; participantIds: [string, string]; now: Date }
+	{
+		communityId,
+		timeZone,
+		participantIds,
+		now
+	}: { communityId: string; timeZone: string; participantIds: [string, string]; now: Date }
 ) {
 	const existing = (await repos.conversations.listForUser(participantIds[0])).find((c) =>
 		c.participantIds.includes(participantIds[1])
 	);
 	if (existing) return existing;
-	const tomorrow = new Date(now.getTime() + 24 * 60 * 60_000);
 	const conversation = await repos.conversations.create({
 		communityId,
 		participantIds,
 		status: 'scheduled',
 		inCommon: 'gardening',
-		scheduledStart: tomorrow.toISOString(),
+		scheduledStart: demoStart(now, timeZone).toISOString(),
 		now
 	});
 	// Its two people are taken: matching runs must not propose them again (issue #3).
@@ -139,6 +145,12 @@ async function demoConversation(
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+
+/** Tomorrow at 18:00 in the community's time zone: an evening people would pick, not 24 hours from now (issue #14). */
+export function demoStart(now: Date, timeZone: string): Date {
+	const today = wallClock(now, timeZone);
+	return zonedInstant(addLocalDays(today, 1), 18 * 60, timeZone);
+}
 
 async function ensureUser(
 	repos: Repos,
@@ -164,7 +176,7 @@ async function ensureUser(
 function describe(report: DemoReport & { created: number }, env: Env): string {
 	return [
 		`Demo data for ${DEMO_COMMUNITY.name} is ready in ${env.dataDir} (${report.created === 0 ? 'already seeded; nothing new' : `${report.created} participants created`}).`,
-		'Sign-in links work once each, for 7 days. Start the server with `npm start`, then open one.',
+		`Sign-in links work once each, for 7 days, and point at ${report.baseUrl}. Start the server with the same PORT, PUBLIC_URL and DATA_DIR (\`npm start\`), then open one.`,
 		'',
 		`Coordinator (${DEMO_COORDINATOR.firstName}, ${DEMO_COORDINATOR.email}):`,
 		`  ${report.coordinator.signInUrl}`,
