@@ -1,20 +1,34 @@
 /**
  * Broadcast WAV (EBU Tech 3285): a 16-bit PCM WAV with a `bext` chunk that says what the recording
- * is, who made it, and when its first sample was (issue #6, "The package").
+ * is, who keeps it, and when its first sample was (issue #6, "The package"), filled the way FADGI's
+ * "Embedding Metadata in Broadcast WAVE Files" asks (issue #14): Description holds identifiers,
+ * Originator starts with a two-letter ISO 3166 country code and a space ("US, NARA"),
+ * OriginatorReference is the file's unique principal identifier (at most 32 characters),
+ * OriginationDate is yyyy-mm-dd and OriginationTime hh:mm:ss, and TimeReference counts samples since
+ * midnight, so two tracks of one conversation line up.
  */
 export type Bext = {
 	description: string;
 	originator: string;
 	originatorReference: string;
-	/** The first sample's time (UTC). */
+	/** The first sample's time, written in UTC: the bext fields cannot say which zone they are in. */
 	origination: Date;
 	sampleRate: number;
 };
 
 const BEXT_FIXED = 602;
 
+/** bext text fields are ASCII: accents are dropped ("José" → "Jose"), anything else becomes "?". */
+export function bextAscii(text: string): string {
+	return text
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[^\x20-\x7e]/g, '?');
+}
+
 function ascii(view: DataView, at: number, text: string, length: number) {
-	for (let i = 0; i < length; i++) view.setUint8(at + i, i < text.length ? text.charCodeAt(i) & 0x7f : 0);
+	const s = bextAscii(text);
+	for (let i = 0; i < length; i++) view.setUint8(at + i, i < s.length ? s.charCodeAt(i) : 0);
 }
 
 export function bextChunk(b: Bext): Uint8Array {
@@ -66,11 +80,18 @@ export function broadcastWav(pcm: Uint8Array, bext: Bext): Uint8Array {
 	return out;
 }
 
+export type BextFields = {
+	description: string;
+	originator: string;
+	originatorReference: string;
+	date: string;
+	time: string;
+	timeReference: number;
+	version: number;
+};
+
 /** Reads the bext fields back (for validating a package). */
-export function readBext(
-	wav: Uint8Array
-):
-	{ description: string; originator: string; date: string; time: string; timeReference: number } | undefined {
+export function readBext(wav: Uint8Array): BextFields | undefined {
 	const view = new DataView(wav.buffer, wav.byteOffset, wav.byteLength);
 	const text = (at: number, length: number) =>
 		String.fromCharCode(...wav.subarray(at, at + length)).replace(/\0+$/, '');
@@ -82,9 +103,11 @@ export function readBext(
 			return {
 				description: text(body, 256),
 				originator: text(body + 256, 32),
+				originatorReference: text(body + 288, 32),
 				date: text(body + 320, 10),
 				time: text(body + 330, 8),
-				timeReference: view.getUint32(body + 338, true) + view.getUint32(body + 342, true) * 2 ** 32
+				timeReference: view.getUint32(body + 338, true) + view.getUint32(body + 342, true) * 2 ** 32,
+				version: view.getUint16(body + 346, true)
 			};
 		}
 		at += 8 + size + (size % 2);

@@ -4,6 +4,8 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBext } from '../../../src/lib/core/bwf.ts';
 import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
+import { pbcoreProblems } from '../../../src/lib/core/pbcore-check.ts';
+import { childrenNamed, parseXml, type XmlElement } from '../../../src/lib/core/xml.ts';
 import { questionsDocName } from '../../../src/lib/contracts/questions.ts';
 import { addMark, addQuestion, markAsked, setApproval } from '../../../src/lib/sync/question-doc.ts';
 import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
@@ -57,7 +59,8 @@ function validateBag(files: Record<string, Uint8Array>) {
 		'manifest-sha256.txt',
 		'data/metadata/pbcore.xml',
 		'data/metadata/metadata.json',
-		'data/metadata/chapters.vtt'
+		'data/metadata/chapters.vtt',
+		'data/metadata/ohms.xml'
 	]) {
 		expect(Object.keys(inBag), required).toContain(required);
 	}
@@ -69,17 +72,65 @@ function validateBag(files: Record<string, Uint8Array>) {
 		.map((line) => line.split(/\s+/) as [string, string]);
 	const payload = Object.keys(files).filter((name) => name.startsWith('data/'));
 	expect(manifest.map(([, name]) => name).sort()).toEqual(payload.sort());
-	for (const [sum, name] of manifest)
-		expect(
-			createHash('sha256')
-				.update(files[name] as Uint8Array)
-				.digest('hex'),
-			name
-		).toBe(sum);
+	for (const [sum, name] of manifest) expect(sha256(files[name] as Uint8Array), name).toBe(sum);
 	const oxum = /Payload-Oxum: (\d+)\.(\d+)/.exec(text('bag-info.txt'));
 	expect(Number(oxum?.[2])).toBe(payload.length);
 	expect(Number(oxum?.[1])).toBe(payload.reduce((sum, name) => sum + (files[name]?.length ?? 0), 0));
+	// The tag manifest covers the tag files, the payload manifest among them (RFC 8493 §2.2.1).
+	const tags = text('tagmanifest-sha256.txt')
+		.trim()
+		.split('\n')
+		.map((line) => line.split(/\s+/) as [string, string]);
+	expect(tags.map(([, name]) => name).sort()).toEqual(['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt']);
+	for (const [sum, name] of tags) expect(sha256(files[name] as Uint8Array), name).toBe(sum);
 	return files;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const textOf = (parent: XmlElement, name: string) => childrenNamed(parent, name).map((e) => e.text);
+
+/** What an archive's intake reads of pbcore.xml: the schema's structure, the rights, each file it names. */
+function checkPbcore(xml: string, files: Record<string, Uint8Array>) {
+	expect(pbcoreProblems(xml)).toEqual([]);
+	const doc = parseXml(xml);
+	expect(textOf(doc, 'pbcoreTitle')).toEqual(['Teacher & trucker']);
+	expect(textOf(doc, 'pbcoreDescription')).toEqual(['Schools <and> work.']);
+	const rights = childrenNamed(doc, 'pbcoreRightsSummary').map((r) => r.children[0]?.text ?? '');
+	for (const name of ['Ana', 'Ben'])
+		expect(rights.find((r) => r.startsWith(`${name} agreed`))).toContain(CONSENT_TEXT_VERSIONS.archive);
+	const instantiations = childrenNamed(doc, 'pbcoreInstantiation');
+	expect(instantiations.map((i) => textOf(i, 'instantiationDigital')[0])).toEqual([
+		'audio/wav',
+		'audio/wav',
+		'audio/ogg'
+	]);
+	for (const i of instantiations) {
+		const location = textOf(i, 'instantiationLocation')[0] ?? '';
+		expect(Object.keys(files), location).toContain(location);
+		expect(textOf(i, 'instantiationFileSize')).toEqual([String(files[location]?.length)]);
+	}
+	return instantiations;
+}
+
+/** What OHMS reads: the record, and one index point per chapter with its time in whole seconds. */
+function checkOhms(xml: string, chapters: { startMs: number; title: string }[]) {
+	const root = parseXml(xml);
+	expect(root.name).toBe('ROOT');
+	expect(root.attributes.xmlns).toBe('https://www.weareavp.com/nunncenter/ohms');
+	const [record] = childrenNamed(root, 'record');
+	expect(record?.attributes.id).toMatch(/^\d+$/);
+	expect(record?.attributes.dt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+	const index = childrenNamed(record as XmlElement, 'index')[0] as XmlElement;
+	const points = childrenNamed(index, 'point').map((p) => ({
+		time: Number(textOf(p, 'time')[0]),
+		title: textOf(p, 'title')[0],
+		synopsis: textOf(p, 'synopsis')[0]
+	}));
+	expect(points.map(({ time, title }) => ({ time, title }))).toEqual(
+		chapters.map((c) => ({ time: Math.floor(c.startMs / 1000), title: c.title }))
+	);
+	for (const p of points) expect(p.synopsis).toBeTruthy();
+	return record as XmlElement;
 }
 
 describe('archive package', () => {
@@ -143,13 +194,25 @@ describe('archive package', () => {
 		const wavs = Object.keys(files).filter((n) => n.endsWith('.wav'));
 		expect(wavs).toHaveLength(2);
 		expect(Object.keys(files)).toContain('data/audio/conversation-mix.opus');
-		const bext = readBext(files[wavs[0] as string] as Uint8Array);
-		expect(bext).toMatchObject({ originator: 'Common Ground', date: '2025-11-02' });
-		expect(bext?.description).toContain('Ana');
+		// FADGI's bext fields, read back from the bytes of each master.
+		const bexts = wavs.map((name) => readBext(files[name] as Uint8Array));
+		for (const [i, bext] of bexts.entries()) {
+			// A two-letter ISO 3166 country code first, as in FADGI's "US, NARA"; at most 32 characters.
+			expect(bext?.originator).toMatch(/^[A-Z]{2}, \S.{0,27}$/);
+			expect(bext?.originatorReference).toMatch(/^[\x21-\x7e]{1,32}$/);
+			expect(bext?.description.startsWith(`${bext?.originatorReference}, `)).toBe(true);
+			expect(bext?.description).toContain(id);
+			expect(bext?.description).toContain(['Ana', 'Ben'][i]);
+			expect(bext).toMatchObject({ date: '2025-11-02', time: '15:00:00', version: 1 });
+			// 15:00:00 UTC at 48 kHz: past 2^31, so both halves of the 64-bit count are read.
+			expect(bext?.timeReference).toBe(15 * 3600 * 48000);
+		}
+		expect(new Set(bexts.map((b) => b?.originatorReference)).size).toBe(2);
 		const metadata = JSON.parse(new TextDecoder().decode(files['data/metadata/metadata.json'])) as {
 			people: unknown[];
 			consents: unknown[];
 			audio: { lossless: boolean }[];
+			index: { startMs: number; title: string }[];
 		};
 		expect(metadata.people).toEqual([{ firstName: 'Ana' }, { firstName: 'Ben' }]);
 		const chapters = new TextDecoder().decode(files['data/metadata/chapters.vtt']);
@@ -160,9 +223,20 @@ describe('archive package', () => {
 		]);
 		expect(metadata.consents).toHaveLength(4);
 		expect(metadata.audio.map((a) => a.lossless)).toEqual([true, false]);
-		expect(new TextDecoder().decode(files['data/metadata/pbcore.xml'])).toContain(
-			'<pbcoreTitle>Teacher &amp; trucker</pbcoreTitle>'
+		const pbcore = new TextDecoder().decode(files['data/metadata/pbcore.xml']);
+		const instantiations = checkPbcore(pbcore, files);
+		expect(textOf(instantiations[0] as XmlElement, 'instantiationIdentifier')[0]).toBe(
+			bexts[0]?.originatorReference
 		);
+		const ohms = checkOhms(new TextDecoder().decode(files['data/metadata/ohms.xml']), metadata.index);
+		expect(metadata.index.map((c) => c.title)).toEqual([
+			'Where did you grow up?',
+			'Who taught you most?',
+			'Marked moment 1'
+		]);
+		expect(textOf(ohms, 'title')).toEqual(['Teacher & trucker']);
+		expect(textOf(ohms, 'file_name')).toEqual(['audio/conversation-mix.opus']);
+		expect(textOf(ohms, 'rights')[0]).toContain(CONSENT_TEXT_VERSIONS.archive);
 
 		await agree(ben, id, 'archive', 'withdrawn');
 		expect((await t.request(url, { cookie: coordinator.cookie })).status).toBe(403);
