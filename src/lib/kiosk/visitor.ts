@@ -1,6 +1,16 @@
 import { KIOSK_TOKEN_HEADER, KIOSK_VISITOR_HEADER } from '../contracts/kiosk';
 import { isEnrolledKiosk, kioskDb } from './device-db';
 
+/**
+ * On an enrolled kiosk, the device token, sent with a sign-up so the server credits it to the
+ * kiosk's partner organization (issue #14). Elsewhere: nothing.
+ */
+export async function kioskDeviceHeaders(): Promise<Record<string, string>> {
+	if (!(await isEnrolledKiosk())) return {};
+	const device = await kioskDb().device.get('device');
+	return device ? { [KIOSK_TOKEN_HEADER]: device.token } : {};
+}
+
 /** In sessionStorage, so it goes with the rest of the visitor's traces at Finish (kiosk/wipe.ts). */
 const KEY = 'cg-kiosk-visitor';
 

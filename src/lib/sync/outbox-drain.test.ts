@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KIOSK_TOKEN_HEADER } from '../contracts/kiosk';
 import { PARTICIPATION_AGREEMENT_VERSION, type Questionnaire } from '../contracts/questionnaire';
 import { openDb, type CommonGroundDb } from '../db/db';
 import { pendingCount, queueSignup } from '../db/outbox';
@@ -45,16 +46,19 @@ const json = (status: number, body: unknown) =>
 
 let db: CommonGroundDb;
 let sent: unknown[];
+let sentHeaders: Headers[];
 beforeEach(async () => {
 	db = openDb(`test-${crypto.randomUUID()}`);
 	await db.open();
 	sent = [];
+	sentHeaders = [];
 });
 afterEach(() => db.delete());
 
 function server(...answers: (Response | Error)[]): typeof fetch {
 	return async (_url, init) => {
 		sent.push(JSON.parse(String(init?.body)));
+		sentHeaders.push(new Headers(init?.headers));
 		const next = answers.shift() ?? new Error('no more answers');
 		if (next instanceof Error) throw next;
 		return next;
@@ -122,5 +126,21 @@ describe('drainOutbox', () => {
 		expect(await pendingCount(db)).toBe(0);
 		expect(await db.signups.get(id)).toMatchObject({ status: 'rejected', error });
 		expect((await db.drafts.get('signup'))?.answers.email).toBe('ada@example.org');
+	});
+
+	it("sends a sign-up with the kiosk's device token, for the server to credit its organization (issue #14)", async () => {
+		const id = await queueSignup(db, { questionnaire });
+		await drainOutbox({
+			db,
+			fetcher: server(json(200, { id, status: 'applied', result })),
+			signupHeaders: async () => ({ [KIOSK_TOKEN_HEADER]: 'device-token' })
+		});
+		expect(sentHeaders[0]?.get(KIOSK_TOKEN_HEADER)).toBe('device-token');
+	});
+
+	it('sends nothing of a kiosk from an ordinary device', async () => {
+		const id = await queueSignup(db, { questionnaire });
+		await drainOutbox({ db, fetcher: server(json(200, { id, status: 'applied', result })) });
+		expect([...sentHeaders[0]!.keys()]).toEqual(['content-type']);
 	});
 });

@@ -2,6 +2,7 @@ import { AnyMutationResponse } from '../contracts/mutations';
 import { retryDelay } from '../core/backoff';
 import type { CommonGroundDb } from '../db/db';
 import { dueEntries, markDelivered, markRejected, markRetry } from '../db/outbox';
+import { kioskDeviceHeaders } from '../kiosk/visitor';
 import { api } from './api';
 
 export type DrainReport = { delivered: number; rejected: number; retrying: number };
@@ -20,7 +21,8 @@ export async function drainOutbox({
 	fetcher = fetch,
 	now = Date.now,
 	random = Math.random,
-	force = false
+	force = false,
+	signupHeaders = kioskDeviceHeaders
 }: {
 	db: CommonGroundDb;
 	/** Ignore backoff: something changed (back online, page visible again, a new entry). */
@@ -28,6 +30,8 @@ export async function drainOutbox({
 	fetcher?: typeof fetch;
 	now?: () => number;
 	random?: () => number;
+	/** Sent with a sign-up: on an enrolled kiosk, its device token, so the partner is credited (issue #14). */
+	signupHeaders?: () => Promise<Record<string, string>>;
 }): Promise<DrainReport> {
 	const report: DrainReport = { delivered: 0, rejected: 0, retrying: 0 };
 	for (const entry of await dueEntries(db, force ? Infinity : now())) {
@@ -35,6 +39,7 @@ export async function drainOutbox({
 			method: 'POST',
 			body: entry.mutation,
 			schema: AnyMutationResponse,
+			headers: entry.mutation.type === 'signup' ? await signupHeaders() : {},
 			fetcher
 		});
 		if (answer.ok) {

@@ -76,3 +76,12 @@ export function deviceInfo(kiosk: KioskRecord, env: Env): KioskDevice {
 }
 
 export const kioskTokenHash = (token: string) => sha256(token);
+
+/** The enrolled kiosk a device token belongs to; undefined for no token, an unknown one, or a revoked kiosk. */
+export async function enrolledKioskOf(
+	store: Pick<Repos, 'kiosks'>,
+	token: string | undefined
+): Promise<KioskRecord | undefined> {
+	const kiosk = token ? await store.kiosks.findByToken(kioskTokenHash(token)) : undefined;
+	return kiosk?.status === 'enrolled' ? kiosk : undefined;
+}

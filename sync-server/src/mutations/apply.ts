@@ -5,7 +5,7 @@ import { randomToken, sha256 } from '../auth/tokens.ts';
 import type { AppDeps } from '../deps.ts';
 import { MESSAGES } from '../http/errors.ts';
 import { accept, reject, type Outcome } from '../outcome.ts';
-import type { Repos, SessionUser } from '../store/types.ts';
+import type { KioskRecord, Repos, SessionUser } from '../store/types.ts';
 import { applyConsent, applyReflection } from './consent.ts';
 import { payloadHash } from './payload-hash.ts';
 import { openResult, sealResult } from './sealed-result.ts';
@@ -24,6 +24,9 @@ const CONFLICT_MESSAGE =
 
 type Result = AnyMutationResponse['result'];
 
+/** The enrolled kiosk a mutation came through, authenticated by its device token (never the body). */
+export type MutationKiosk = Pick<KioskRecord, 'partnerOrganizationId'>;
+
 /** Writes the mutation's effect; returns who it belongs to and what to answer. */
 async function applyEffect(
 	repos: Repos,
@@ -31,8 +34,9 @@ async function applyEffect(
 		deps,
 		mutation,
 		user,
+		kiosk,
 		now
-	}: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; now: Date }
+	}: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; kiosk?: MutationKiosk; now: Date }
 ): Promise<Outcome<{ userId: string; result: Result; decoy?: true }>> {
 	if (mutation.type === 'signup') {
 		const mayMail = (email: string) => {
@@ -41,7 +45,13 @@ async function applyEffect(
 			deps.limiters.emailLink.recordFailure(key);
 			return true;
 		};
-		return applySignup(repos, { env: deps.env, payload: mutation.payload, now, mayMail });
+		return applySignup(repos, {
+			env: deps.env,
+			payload: mutation.payload,
+			now,
+			mayMail,
+			kioskOrganizationId: kiosk?.partnerOrganizationId
+		});
 	}
 	if (!user) return reject({ code: 'unauthenticated', message: MESSAGES.unauthenticated });
 	const applied =
@@ -58,7 +68,8 @@ async function applyEffect(
 export async function applyMutation(
 	deps: AppDeps,
 	mutation: Mutation,
-	user?: SessionUser
+	user?: SessionUser,
+	kiosk?: MutationKiosk
 ): Promise<Outcome<AppliedMutation>> {
 	const { store, clock, env } = deps;
 	const idHash = sha256(mutation.id);
@@ -83,7 +94,7 @@ export async function applyMutation(
 						: await createSession(repos, { userId: seen.userId, now, env });
 			return accept({ response: { id: mutation.id, status: 'replayed', result }, sessionId, fresh: false });
 		}
-		const applied = await applyEffect(repos, { deps, mutation, user, now });
+		const applied = await applyEffect(repos, { deps, mutation, user, kiosk, now });
 		if (!applied.ok) return applied;
 		const { userId, result, decoy } = applied.value;
 		await repos.mutations.record({

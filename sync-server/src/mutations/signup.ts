@@ -27,11 +27,17 @@ export async function applySignup(
 		env,
 		payload,
 		now,
-		mayMail = () => true
+		mayMail = () => true,
+		kioskOrganizationId = null
 	}: {
 		env: Env;
 		payload: Questionnaire;
 		now: Date;
+		/**
+		 * The partner organization of the enrolled kiosk the sign-up came from, known from its device
+		 * token, never from the body (issue #14). Credited when no invite code was given.
+		 */
+		kioskOrganizationId?: string | null;
 		/** Whether this address may get one more email now (the sign-in email's limit, shared). */
 		mayMail?: (email: string) => boolean;
 	}
@@ -49,6 +55,8 @@ export async function applySignup(
 				'This invite code does not match any partner organization. Check it with the organization, or leave it empty.';
 			return reject({ code: 'unknown_invite_code', message, fields: { inviteCode: message } });
 		}
+	} else if (kioskOrganizationId) {
+		organization = await repos.organizations.findById(kioskOrganizationId);
 	}
 	const owner = await repos.users.findByEmail(payload.email);
 	if (owner) return signedUpAgain(repos, { env, payload, owner, now, mayMail });

@@ -189,7 +189,7 @@ export function kioskDeviceRoutes(deps: AppDeps, sealer: () => Promise<Sealer>) 
 			const author = grant
 				? await grantedUser(deps, (await sealer()).grantSecret, grant, c.var.kiosk)
 				: undefined;
-			const { response } = unwrap(await applyMutation(deps, mutation, author));
+			const { response } = unwrap(await applyMutation(deps, mutation, author, c.var.kiosk));
 			return c.json(v.parse(AnyMutationResponse, response), response.status === 'applied' ? 201 : 200);
 		})
 		.post('/recordings', requireKiosk, async (c) => {

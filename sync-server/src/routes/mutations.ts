@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { KIOSK_TOKEN_HEADER } from '../../../src/lib/contracts/kiosk.ts';
 import { AnyMutationResponse, Mutation } from '../../../src/lib/contracts/mutations.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { unwrap } from '../http/errors.ts';
 import { currentUser, setSessionCookie } from '../http/session.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
+import { enrolledKioskOf } from '../kiosk/enrollment.ts';
 import { applyMutation } from '../mutations/apply.ts';
 
 export function mutationRoutes(deps: AppDeps) {
@@ -13,7 +15,13 @@ export function mutationRoutes(deps: AppDeps) {
 		const mutation = parseOrThrow(Mutation, await readJson(c), { fieldPrefix: 'payload' });
 		// Sign-up needs no session; consent and reflection answer for the signed-in person.
 		const user = mutation.type === 'signup' ? undefined : await currentUser(c);
-		const { response, sessionId, fresh } = unwrap(await applyMutation(deps, mutation, user));
+		// A sign-up at an enrolled kiosk is credited to the kiosk's partner organization (issue #14);
+		// an unknown or revoked token credits nobody and does not stop the sign-up.
+		const kiosk =
+			mutation.type === 'signup'
+				? await enrolledKioskOf(deps.store, c.req.header(KIOSK_TOKEN_HEADER))
+				: undefined;
+		const { response, sessionId, fresh } = unwrap(await applyMutation(deps, mutation, user, kiosk));
 		if (sessionId) setSessionCookie(c, sessionId);
 		if (fresh && mutation.type === 'consent') deps.media?.consentChanged(mutation.payload.conversationId);
 		return c.json(v.parse(AnyMutationResponse, response), response.status === 'applied' ? 201 : 200);
