@@ -5,7 +5,12 @@ import { retryDelay } from '../core/backoff';
 import { db } from '../db/db';
 import { KIOSK_DB_NAME, kioskDb, type DeviceRecord } from '../kiosk/device-db';
 import { drainKioskQueue, dropOrphanChunks } from '../kiosk/queue';
-import { fetchVisitorGrant, storedVisitorGrant } from '../kiosk/visitor-grant';
+import {
+	fetchVisitorGrant,
+	shouldAskForGrant,
+	storedVisitorGrant,
+	visitorSignedIn
+} from '../kiosk/visitor-grant';
 import { wipeVisitor } from '../kiosk/wipe';
 import { api, type ApiResult } from '../sync/api';
 
@@ -75,11 +80,19 @@ export class KioskState {
 
 	/**
 	 * While a visitor is signed in, the kiosk holds their grant, so a recording still unsent at the
-	 * end can be sealed as theirs even if the connection is gone by then. Asked at most every 15 s.
+	 * end can be sealed as theirs even if the connection is gone by then. Asked only once someone
+	 * signed in on this tab, at most every 15 s (issue #14).
 	 */
 	#askForGrant(token: string) {
-		if (storedVisitorGrant() || Date.now() - this.#grantAskedAt < 15_000) return;
-		this.#grantAskedAt = Date.now();
+		const now = Date.now();
+		const ask = shouldAskForGrant({
+			signedIn: visitorSignedIn(),
+			hasGrant: storedVisitorGrant() !== undefined,
+			lastAskedAt: this.#grantAskedAt,
+			now
+		});
+		if (!ask) return;
+		this.#grantAskedAt = now;
 		void fetchVisitorGrant(token);
 	}
 

@@ -3,6 +3,7 @@ import { retryDelay } from '../core/backoff';
 import type { CommonGroundDb } from '../db/db';
 import { dueEntries, markDelivered, markRejected, markRetry } from '../db/outbox';
 import { kioskDeviceHeaders } from '../kiosk/visitor';
+import { noteVisitorSignedIn } from '../kiosk/visitor-grant';
 import { api } from './api';
 
 export type DrainReport = { delivered: number; rejected: number; retrying: number };
@@ -44,6 +45,8 @@ export async function drainOutbox({
 		});
 		if (answer.ok) {
 			await markDelivered(db, { id: entry.id, result: answer.data.result });
+			// A sign-up's answer signs the person in (its cookie); a kiosk then asks for their grant.
+			if (entry.mutation.type === 'signup') noteVisitorSignedIn();
 			report.delivered += 1;
 		} else if (isTransient(answer.status)) {
 			const delayMs = retryDelay({ attempt: entry.attempts, random: random() });
