@@ -1,46 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './a11y';
-import { seedDemo, type DemoOutput } from './demo';
+import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
+import { addOwn, openList, partners, signedInPage, texts } from './question-list';
 import type { AppServer } from './server';
 
 /**
  * Issue #4 journeys, two browser contexts each: a live edit shows on the other side; offline and
  * online edits converge; a server restart loses nothing; a stranger cannot open the list.
  */
-
-async function signedInPage(browser: Browser, signInUrl: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(signInUrl);
-	await expect(page.getByTestId('signed-in')).toBeVisible();
-	return page;
-}
-
-async function openList(page: Page, app: AppServer, conversationId: string) {
-	await page.goto(`${app.url}/conversations/${conversationId}/questions`);
-	await expect(page.getByTestId('questions-sync-status')).toHaveText(/Synced/);
-}
-
-const texts = (page: Page) => page.getByTestId('question-text');
-
-async function partners(app: AppServer, browser: Browser) {
-	const demo: DemoOutput = seedDemo(app);
-	const conversation = demo.conversations[0]!;
-	const [ana, ben] = conversation.participantIds.map((id) => demo.participants.find((p) => p.id === id)!);
-	const anaPage = await signedInPage(browser, ana!.signInUrl);
-	const benPage = await signedInPage(browser, ben!.signInUrl);
-	await openList(anaPage, app, conversation.id);
-	await openList(benPage, app, conversation.id);
-	return { demo, conversation, ana: ana!, ben: ben!, anaPage, benPage };
-}
-
-async function addOwn(page: Page, text: string) {
-	await page.getByLabel('Your question').fill(text);
-	await page.getByRole('button', { name: 'Add question' }).click();
-}
 
 test('a live edit shows up on the other side, and both approvals make a question agreed', async ({
 	app,

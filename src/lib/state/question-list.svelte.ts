@@ -144,8 +144,9 @@ export class QuestionListState {
 		return problem(list.addQuestion(this.doc, { text, by: this.me, bankId: question.id }));
 	}
 
-	edit(id: string, text: string) {
-		return problem(list.editWording(this.doc, id, text));
+	/** Saves a wording edited from `base` (what the editor opened with), keeping a partner's save (issue #14). */
+	edit(id: string, text: string, base: string) {
+		return problem(list.editWording(this.doc, id, text, base));
 	}
 
 	move(id: string, toIndex: number) {
