@@ -12,7 +12,8 @@ import {
 	serverUploads,
 	remoteVoices,
 	signIn,
-	waitForElapsed
+	waitForElapsed,
+	stopRecording
 } from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
@@ -96,7 +97,7 @@ test('the call comes back after a network drop and a server restart, and the rec
 			expectSavedKeepsUp(adaPage, 'Ada after the drop'),
 			expectSavedKeepsUp(benPage, 'Ben after the drop')
 		]);
-		await benPage.getByRole('button', { name: 'Stop recording' }).click();
+		await stopRecording(benPage);
 		await expect(adaPage.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 
 		// The recording went on through the drop: never stopped, paused or recovered, its audio plus

@@ -325,3 +325,11 @@ export function serverUploads(dataDir: string): ServerUpload[] {
 			};
 		});
 }
+
+/** Stop, confirmed in the dialog that says it stops both people (issue #14). */
+export async function stopRecording(page: Page) {
+	await page.getByRole('button', { name: 'Stop recording' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Stop the recording for both of you?' });
+	await dialog.getByRole('button', { name: 'Stop for both of us' }).click();
+	await expect(dialog).toBeHidden();
+}

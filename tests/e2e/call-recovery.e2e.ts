@@ -9,7 +9,8 @@ import {
 	readTrack,
 	serverUploads,
 	signIn,
-	waitForElapsed
+	waitForElapsed,
+	stopRecording
 } from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
@@ -106,7 +107,7 @@ test('a browser killed 30 s into a recording loses at most 2 s, and the recordin
 	await ben.getByRole('button', { name: 'Resume' }).click();
 	await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
 	await Promise.all([expectSavedKeepsUp(ada.page, 'Ada'), expectSavedKeepsUp(ben, 'Ben')]);
-	await ben.getByRole('button', { name: 'Stop recording' }).click();
+	await stopRecording(ben);
 	await expect(ada.page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 	await expect.poll(async () => (await readTrack(ada.page, conversation.id))?.status).toBe('finished');
 	const finished = (await readTrack(ada.page, conversation.id))!;

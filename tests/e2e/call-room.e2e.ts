@@ -8,7 +8,8 @@ import {
 	recordedHere,
 	remoteVoices,
 	signIn,
-	waitForElapsed
+	waitForElapsed,
+	stopRecording
 } from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
@@ -105,7 +106,7 @@ test.describe('the room with agreed questions and a facilitator', () => {
 		await pages.ben.getByRole('button', { name: 'Mark this moment' }).click();
 		await expect(pages.ada.getByTestId('marks')).toContainText('Marked at');
 		await waitForElapsed(pages.ada, 5_000);
-		await pages.ben.getByRole('button', { name: 'Stop recording' }).click();
+		await stopRecording(pages.ben);
 		for (const who of ['ada', 'ben', 'fay'] as const) {
 			await expect(pages[who].getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 		}

@@ -1,5 +1,12 @@
 import type { Page } from '@playwright/test';
-import { expectSavedKeepsUp, joinRoom, launchWithMic, readTrack, signIn } from './call-helpers';
+import {
+	expectSavedKeepsUp,
+	joinRoom,
+	launchWithMic,
+	readTrack,
+	signIn,
+	stopRecording
+} from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
 import { speechWav } from './speech';
@@ -78,7 +85,7 @@ test('a recording whose capture stops is seen by both, repaired by itself, and i
 	await expectSavedKeepsUp(adaPage, 'Ada after the repair');
 	await expect(adaPage.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
 
-	await benPage.getByRole('button', { name: 'Stop recording' }).click();
+	await stopRecording(benPage);
 	await expect.poll(async () => (await readTrack(adaPage, conversation.id))?.status).toBe('finished');
 	const track = (await readTrack(adaPage, conversation.id))!;
 	// The stretch without sound is written down as a dropout, and the track still adds up to the clock.

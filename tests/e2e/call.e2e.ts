@@ -1,7 +1,15 @@
 import type { Browser, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './a11y';
 import { chunkedMatch, rmsEnvelope } from './audio-match';
-import { joinRoom, launchWithMic, readTrack, serverUploads, signIn, waitForElapsed } from './call-helpers';
+import {
+	joinRoom,
+	launchWithMic,
+	readTrack,
+	serverUploads,
+	signIn,
+	waitForElapsed,
+	stopRecording
+} from './call-helpers';
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
 import { localUploads } from './recorded-track';
@@ -87,7 +95,7 @@ test.describe('the conversation call', () => {
 
 		// Ada stops at 60 s; the stop reaches Ben over the data channel.
 		await waitForElapsed(pages.ada, RECORD_MS);
-		await pages.ada.getByRole('button', { name: 'Stop recording' }).click();
+		await stopRecording(pages.ada);
 		for (const page of Object.values(pages)) {
 			await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 		}

@@ -154,7 +154,14 @@ for (const lang of ['en', 'es'] as const) {
 		await expect(recording).toHaveAttribute('data-state', 'recording');
 
 		await press(page, page.getByRole('button', { name: t('call_stop') }));
+		// Stop ends the recording for both, so it asks first; the safe answer has the focus.
+		const stopDialog = page.getByRole('dialog', { name: t('call_stop_confirm_title') });
+		await expect(stopDialog).toBeVisible();
+		await expect(stopDialog.getByRole('button', { name: t('call_stop_keep') })).toBeFocused();
+		await expectNoAxeViolations(page, `the stop confirmation (${lang})`);
+		await press(page, stopDialog.getByRole('button', { name: t('call_stop_confirm') }));
 		await expect(recording).toHaveAttribute('data-state', 'stopped');
+		await expect(page.getByRole('button', { name: t('call_ready') })).toHaveCount(0);
 		await expect(page.getByRole('status').filter({ hasText: t('call_state_stopped') })).toBeVisible();
 		await expectNoAxeViolations(page, `the call after recording (${lang})`);
 

@@ -1,4 +1,5 @@
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import * as v from 'valibot';
 import type { CallMessage, RoomInfo, RoomMember } from '../contracts/call';
 import { CallSession, type LinkState } from '../call/peer-call';
 import { arrayPromptSource, type PromptCheck, type PromptSource } from '../call/prompts';
@@ -14,6 +15,7 @@ import {
 	type SharedRecording
 } from '../core/shared-recording';
 import { LocalRecording } from './recording.svelte';
+import { api } from '../sync/api';
 import type { LinkReading } from '../core/upload-pacing';
 
 export type RoomTexts = {
@@ -251,10 +253,26 @@ export class Room {
 		if (next !== this.shared) {
 			if (next?.id !== this.shared?.id) this.#given.clear();
 			if (next?.state === 'stopped') this.myReady = false;
+			if (next?.state === 'stopped' && this.shared?.state !== 'stopped' && this.isParticipant)
+				void this.#reportRecorded(elapsedAt(next, this.clock.now()));
 			this.shared = next;
 			this.elapsedMs = elapsedAt(next, this.clock.now());
 		}
 		if (this.isParticipant) this.recording.follow(next);
+	}
+
+	/**
+	 * Tells the server the conversation is recorded, so both people's pages and the coordinator's
+	 * count it at once (issue #14). Best effort: if it can't get through, the server marks it once
+	 * both share tracks are confirmed.
+	 */
+	async #reportRecorded(durationMs: number) {
+		if (durationMs < 1000) return;
+		await api(`/api/conversations/${encodeURIComponent(this.info.conversationId)}/recorded`, {
+			method: 'POST',
+			body: { durationMs: Math.round(durationMs) },
+			schema: v.unknown()
+		});
 	}
 
 	/** Applies a command, whether it came from this device or over the data channel. */

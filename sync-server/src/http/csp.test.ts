@@ -57,7 +57,10 @@ describe('the Content-Security-Policy header', () => {
 		writeFileSync(join(staticDir, '200.html'), SHELL);
 		mkdirSync(join(staticDir, '_app', 'immutable', 'entry'), { recursive: true });
 		writeFileSync(join(staticDir, '_app', 'x.js'), 'export {}');
-		writeFileSync(join(staticDir, '_app', 'immutable', 'entry', 'app.js'), `t(\`<div id="a" style="${ANNOUNCER}"></div>\`)`);
+		writeFileSync(
+			join(staticDir, '_app', 'immutable', 'entry', 'app.js'),
+			`t(\`<div id="a" style="${ANNOUNCER}"></div>\`)`
+		);
 		const t = await createTestApp({
 			env: { STATIC_DIR: staticDir, NODE_ENV: 'development', PUBLIC_URL: 'http://localhost:8080' },
 			log

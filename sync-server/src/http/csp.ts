@@ -69,7 +69,8 @@ export function builtStyleAttributes(staticDir: string): string[] {
 			const path = join(dir, entry.name);
 			if (entry.isDirectory()) visit(path);
 			else if (entry.name.endsWith('.js'))
-				for (const [, value = ''] of readFileSync(path, 'utf8').matchAll(/\bstyle="([^"<>]*)"/g)) found.add(value);
+				for (const [, value = ''] of readFileSync(path, 'utf8').matchAll(/\bstyle="([^"<>]*)"/g))
+					found.add(value);
 		}
 	};
 	const built = join(staticDir, '_app', 'immutable');
@@ -78,7 +79,13 @@ export function builtStyleAttributes(staticDir: string): string[] {
 }
 
 /** Sets the policy on every HTML answer: the app's shell and the development mailbox alike. */
-export function cspHeader({ publicUrl, staticDir }: { publicUrl: string; staticDir: string }): MiddlewareHandler {
+export function cspHeader({
+	publicUrl,
+	staticDir
+}: {
+	publicUrl: string;
+	staticDir: string;
+}): MiddlewareHandler {
 	const origin = new URL(publicUrl).origin;
 	let styleAttributes: string[] | undefined;
 	return async (c, next) => {
@@ -104,7 +111,8 @@ export function cspReports(log: Logger, now: () => number = Date.now): (body: un
 		if (current !== minute) [minute, logged] = [current, 0];
 		if (++logged > REPORTS_PER_MINUTE) return;
 		const report = (body as { 'csp-report'?: Record<string, unknown> } | null)?.['csp-report'] ?? {};
-		const field = (name: string) => (typeof report[name] === 'string' ? String(report[name]).slice(0, 200) : undefined);
+		const field = (name: string) =>
+			typeof report[name] === 'string' ? String(report[name]).slice(0, 200) : undefined;
 		log.warn('csp_violation', {
 			directive: field('effective-directive') ?? field('violated-directive'),
 			blocked: withoutQuery(field('blocked-uri')),

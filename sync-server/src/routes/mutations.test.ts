@@ -174,7 +174,7 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 			status: 400,
 			code: 'unknown_invite_code',
 			fields: ['inviteCode']
-		},
+		}
 	];
 
 	it.each(cases)('$name → $status $code', async ({ body, status, code, fields, setup }) => {
@@ -220,8 +220,6 @@ describe('POST /api/mutations rejects bad input without writing anything', () =>
 		});
 		expect(res.status).toBe(201);
 	});
-
-
 });
 
 describe('POST /api/mutations (sign-up with an email that has an account, issue #13)', () => {
@@ -238,7 +236,10 @@ describe('POST /api/mutations (sign-up with an email that has an account, issue 
 		expect(again.status).toBe(first.status);
 		const decoy = v.parse(MutationResponse, await again.json());
 		expect(Object.keys(decoy.result).sort()).toEqual(Object.keys(owner.result).sort());
-		expect(decoy).toMatchObject({ status: 'applied', result: { firstName: 'Mallory', emailSentTo: 'rosa@example.org' } });
+		expect(decoy).toMatchObject({
+			status: 'applied',
+			result: { firstName: 'Mallory', emailSentTo: 'rosa@example.org' }
+		});
 		expect(decoy.result.personalCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
 		expect(decoy.result.participantId).not.toBe(owner.result.participantId);
 		expect(again.headers.get('set-cookie')).toMatch(/HttpOnly/i);
@@ -258,7 +259,9 @@ describe('POST /api/mutations (sign-up with an email that has an account, issue 
 		const token = /signin\?token=([\w-]+)/.exec(notice?.text ?? '')?.[1] ?? '';
 		const signedIn = await t.request('/api/auth/link', { body: { token } });
 		expect(signedIn.status).toBe(200);
-		expect(v.parse(Me, await (await t.request('/api/me', { cookie: sessionCookie(signedIn) })).json())).toMatchObject({
+		expect(
+			v.parse(Me, await (await t.request('/api/me', { cookie: sessionCookie(signedIn) })).json())
+		).toMatchObject({
 			userId: owner.result.participantId
 		});
 	});
@@ -266,7 +269,10 @@ describe('POST /api/mutations (sign-up with an email that has an account, issue 
 	it('a replay of the decoy gives the same answer and still signs nobody in', async () => {
 		await signUp('ana@example.org');
 		const mutation = signupMutation({ communityId: t.community.id, email: 'ana@example.org' });
-		const first = v.parse(MutationResponse, await (await t.request('/api/mutations', { body: mutation })).json());
+		const first = v.parse(
+			MutationResponse,
+			await (await t.request('/api/mutations', { body: mutation })).json()
+		);
 		const replayed = await t.request('/api/mutations', { body: mutation });
 		expect(replayed.status).toBe(200);
 		expect(v.parse(MutationResponse, await replayed.json())).toEqual({ ...first, status: 'replayed' });
