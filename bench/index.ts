@@ -3,6 +3,7 @@ import { afterCallFigures } from './after-call';
 import { callAndRecording } from './call';
 import { firstVisit } from './first-visit';
 import { lighthouseScores } from './lighthouse';
+import { describeAudit } from './lighthouse-result';
 import { plainLanguage } from './plain-language';
 import { matchingFigures } from './matching';
 import { mediaFigures } from './media';
@@ -10,7 +11,8 @@ import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
 import { yjsRooms } from './yjs/rooms';
 
-export type Figure = { name: string; value: number; unit: string; goal?: string };
+/** `error`: the figure could not be measured (fully); its value is then partial or NaN. */
+export type Figure = { name: string; value: number; unit: string; goal?: string; error?: string };
 
 const json = process.argv.includes('--json');
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -33,10 +35,7 @@ try {
 	);
 	log('Auditing the main routes with Lighthouse…');
 	const audit = await lighthouseScores({ app: server.app });
-	for (const { route, accessibility, bestPractices, failed } of audit.details)
-		log(
-			`  ${route}: accessibility ${accessibility}, best practices ${bestPractices}${failed.length ? ` (failed: ${failed.join(', ')})` : ''}`
-		);
+	for (const row of audit.details) log(`  ${describeAudit(row)}`);
 	figures.push(...audit.figures);
 	figures.push(...plainLanguage());
 	log(
@@ -58,13 +57,17 @@ figures.push(...(await yjsRooms({ rooms: yjsRoomCount, log })));
 if (json) {
 	process.stdout.write(
 		`${JSON.stringify(
-			figures.map(({ name, value, unit }) => ({ name, value, unit })),
+			figures.map(({ name, value, unit, error }) => ({ name, value, unit, ...(error ? { error } : {}) })),
 			null,
 			2
 		)}\n`
 	);
 } else {
 	console.table(
-		Object.fromEntries(figures.map((f) => [f.name, { value: f.value, unit: f.unit, goal: f.goal ?? '' }]))
+		Object.fromEntries(
+			figures.map((f) => [f.name, { value: f.value, unit: f.unit, goal: f.goal ?? '', error: f.error ?? '' }])
+		)
 	);
 }
+// A figure that could not be measured fails the run, after everything else was printed.
+if (figures.some((f) => f.error)) process.exitCode = 1;

@@ -3,6 +3,7 @@ import lighthouse from 'lighthouse';
 import { seedDemo } from '../tests/e2e/demo';
 import type { AppServer } from '../tests/e2e/server';
 import type { Figure } from './index';
+import { lighthouseFigures, routeAudit, type RouteAudit } from './lighthouse-result';
 
 /** The main routes a person meets without an account (issue #8). */
 export const LIGHTHOUSE_ROUTES = ['/', '/signin', '/signup', '/welcome'];
@@ -21,8 +22,6 @@ export const SIGNED_IN_ROUTES: { route: string; as: Who }[] = [
 	{ route: '/coordinator', as: 'coordinator' },
 	{ route: '/kiosks', as: 'coordinator' }
 ];
-
-type Scores = { route: string; accessibility: number; bestPractices: number; failed: string[] };
 
 /** Signs in through the real API with an emailed link's token and returns the session cookie. */
 async function sessionCookie(url: string, signInUrl: string): Promise<string> {
@@ -66,7 +65,7 @@ export async function lighthouseScores({
 	app
 }: {
 	app: AppServer;
-}): Promise<{ figures: Figure[]; details: Scores[] }> {
+}): Promise<{ figures: Figure[]; details: RouteAudit[] }> {
 	const url = app.url;
 	const routes = [
 		...LIGHTHOUSE_ROUTES.map((route) => ({ route, label: route, headers: {} })),
@@ -84,47 +83,25 @@ export async function lighthouseScores({
 			'--no-first-run'
 		]
 	});
-	const details: Scores[] = [];
+	const details: RouteAudit[] = [];
 	try {
 		for (const { route, label, headers } of routes) {
-			const result = await lighthouse(`${url}${route}`, {
-				port: chrome.port,
-				extraHeaders: headers,
-				output: 'json',
-				logLevel: 'error',
-				onlyCategories: ['accessibility', 'best-practices']
-			});
-			if (!result) throw new Error(`Lighthouse returned nothing for ${route}.`);
-			const { categories, audits } = result.lhr;
-			const failed = Object.values(audits)
-				.filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative')
-				.map((a) => a.id);
-			details.push({
-				route: label,
-				accessibility: Math.round((categories.accessibility?.score ?? 0) * 100),
-				bestPractices: Math.round((categories['best-practices']?.score ?? 0) * 100),
-				failed
-			});
+			try {
+				const result = await lighthouse(`${url}${route}`, {
+					port: chrome.port,
+					extraHeaders: headers,
+					output: 'json',
+					logLevel: 'error',
+					onlyCategories: ['accessibility', 'best-practices']
+				});
+				details.push(routeAudit(label, result?.lhr));
+			} catch (error) {
+				// One page Lighthouse chokes on is that page's error; the other pages are still audited.
+				details.push({ route: label, error: (error as Error).message });
+			}
 		}
 	} finally {
 		await chrome.kill();
 	}
-	const min = (pick: (s: Scores) => number) => Math.min(...details.map(pick));
-	return {
-		details,
-		figures: [
-			{
-				name: 'lighthouse_accessibility_min',
-				value: min((s) => s.accessibility),
-				unit: 'score',
-				goal: '100'
-			},
-			{
-				name: 'lighthouse_best_practices_min',
-				value: min((s) => s.bestPractices),
-				unit: 'score',
-				goal: '≥ 95'
-			}
-		]
-	};
+	return { details, figures: lighthouseFigures(details) };
 }
