@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need when they are missing: Chromium for the journeys
-# (Playwright never downloads a browser here) and fonts so pages render as people see them.
+# Installs the Debian packages the tests and the bench need when they are missing: Chromium for the
+# journeys and the bench's browsers (Playwright never downloads a browser here), fonts so pages render
+# as people see them, espeak-ng and sox for the speech fixtures, ffmpeg for the audio probes.
+# Run by `npm test` (pretest) and `npm run bench` (prebench).
 set -euo pipefail
 
 missing=()
@@ -13,7 +15,7 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
-echo "Installing Debian packages the tests need: ${missing[*]}"
+echo "Installing Debian packages the tests and the bench need: ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
