@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { seedDemo, type DemoOutput } from './demo';
 import type { AppServer } from './server';
 
@@ -21,6 +21,9 @@ export async function createEnrollmentCode(
 	await page.getByRole('button', { name: 'Create an enrollment code' }).click();
 	const code = (await page.getByTestId('enrollment-code').textContent())?.trim() ?? '';
 	expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+	// Next to the code: where it goes on the device (issue #14).
+	await expect(page.getByTestId('enrollment-steps')).toContainText(`open ${app.url}/kiosk in its browser`);
+	await page.screenshot({ path: test.info().outputPath('kiosks-enrollment-code.png'), fullPage: true });
 	await expect(page.getByText(`${label} · ${host} – Waiting for setup`)).toBeVisible();
 	await staff.close();
 	return { code, demo };
