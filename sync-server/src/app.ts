@@ -16,7 +16,9 @@ import { silentLogger, type Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { createTranscoder, type Transcoder } from './media/ffmpeg.ts';
 import { createMediaJobs, type MediaJobs } from './media/jobs.ts';
+import { createLiveHub, type LiveHub } from './live/hub.ts';
 import { afterRoutes } from './routes/after.ts';
+import { eventRoutes } from './routes/events.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { reflectionRoutes } from './routes/reflections.ts';
 import { uploadRoutes } from './routes/uploads.ts';
@@ -53,6 +55,8 @@ export interface CreateAppOptions {
 	log?: Logger;
 	/** Mixing jobs; tests may pass their own. Default: system ffmpeg if present, else ffmpeg.wasm. */
 	media?: MediaJobs;
+	/** Shared with the media jobs, which say when a copy is ready. */
+	live?: LiveHub;
 	transcoder?: Transcoder;
 }
 
@@ -66,9 +70,18 @@ export function createApp({
 	log = silentLogger,
 	...options
 }: CreateAppOptions) {
+	const live = options.live ?? createLiveHub();
 	const media =
 		options.media ??
-		createMediaJobs({ env, store, mailer, clock, log, transcoder: options.transcoder ?? createTranscoder() });
+		createMediaJobs({
+			env,
+			store,
+			mailer,
+			clock,
+			log,
+			live,
+			transcoder: options.transcoder ?? createTranscoder()
+		});
 	const deps: AppDeps = {
 		env,
 		store,
@@ -76,6 +89,7 @@ export function createApp({
 		clock,
 		log,
 		media,
+		live,
 		limiters: {
 			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
 			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock }),
@@ -141,6 +155,7 @@ export function createApp({
 	app.route('/api/questions', questionRoutes(deps));
 	app.route('/api/conversations', roomRoutes(deps));
 	app.route('/api/time', timeRoutes(deps));
+	app.route('/api/events', eventRoutes(deps, live));
 	// Issue #3: matching, the partner's profile and scheduling.
 	app.route('/api/conversations', conversationRoutes(deps));
 	app.route('/api/participation', participationRoutes(deps));

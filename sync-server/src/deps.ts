@@ -1,6 +1,7 @@
 import type { RateLimiter } from './auth/rate-limit.ts';
 import type { Clock } from './clock.ts';
 import type { Env } from './env.ts';
+import type { LiveHub } from './live/hub.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { MediaJobs } from './media/jobs.ts';
@@ -15,6 +16,8 @@ export interface AppDeps {
 	log: Logger;
 	/** Mixing and copy notifications (issue #6). */
 	media: MediaJobs;
+	/** Tells each person's open pages what changed (issue #14, GET /api/events). */
+	live: LiveHub;
 	limiters: {
 		/** Failed personal-code attempts, keyed per client address and per code. */
 		codeSignIn: RateLimiter;

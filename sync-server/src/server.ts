@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createTranscoder } from './media/ffmpeg.ts';
+import { createLiveHub } from './live/hub.ts';
 import { createMediaJobs } from './media/jobs.ts';
 import { createApp, type App } from './app.ts';
 import { createUpgradeRouter } from './http/upgrade.ts';
@@ -61,10 +62,11 @@ export async function startServer({
 	// The shared question lists (issue #4): y-websocket protocol at /yjs/:doc.
 	const yjs = createYjsService({ env: boundEnv, store, clock, log });
 	upgrades.route('/yjs/', yjs.handleUpgrade);
-	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, transcoder: createTranscoder() });
+	const live = createLiveHub();
+	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, live, transcoder: createTranscoder() });
 	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
 	void media.resumeInterrupted();
-	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media });
+	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media, live });
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);
 

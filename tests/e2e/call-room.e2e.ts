@@ -110,6 +110,16 @@ test.describe('the room with agreed questions and a facilitator', () => {
 		for (const who of ['ada', 'ben', 'fay'] as const) {
 			await expect(pages[who].getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 		}
+		// Stop made the conversation recorded on the server at once (issue #14), and the room says what is next.
+		await expect
+			.poll(
+				() =>
+					app.query<{ status: string }>('select status from conversations where id = ?', conversation.id)[0]
+						?.status
+			)
+			.toBe('recorded');
+		await expect(pages.ada.getByTestId('after-stop')).toBeVisible();
+		await expect(pages.ada.getByRole('button', { name: 'I’m ready to record' })).toHaveCount(0);
 
 		// Both tracks hold the check-off and the mark in their time-coded index, at one server time.
 		const askedAt = new Set<number>();

@@ -76,16 +76,19 @@ test('issue #3 journey: the coordinator matches, both partners meet on paper, ag
 	await expect(pa.page.getByText(`Waiting for ${b.first_name} to answer`)).toBeVisible();
 	await pb.page.getByRole('button', { name: 'Accept', exact: true }).click();
 	await expect(pb.page.getByRole('heading', { name: 'Pick a time together' })).toBeVisible();
-	await pb.page
-		.getByRole('group', { name: /Times you are both free/ })
-		.getByRole('button')
-		.first()
-		.click();
+	await expect(pa.page.getByRole('heading', { name: 'Pick a time together' })).toBeVisible();
+	const times = pb.page.getByRole('group', { name: /Times you are both free/ }).getByRole('button');
+	await times.first().click();
 	await expect(pb.page.getByText(/You proposed/)).toBeVisible();
-	await pa.page.reload();
+	// The chosen time looks chosen (issue #14), to the eye as well as to a screen reader.
+	await expect(times.first()).toHaveAttribute('aria-pressed', 'true');
+	await expect(times.nth(1)).toHaveAttribute('aria-pressed', 'false');
+	const fill = (i: number) => times.nth(i).evaluate((el) => getComputedStyle(el).backgroundColor);
+	expect(await fill(0)).not.toBe(await fill(1));
+	await pb.page.screenshot({ path: test.info().outputPath('chosen-time.png') });
+	// No reload from here on (issue #14): each page hears of the other's step through /api/events.
 	await pa.page.getByRole('button', { name: 'Confirm this time' }).click();
 	await expect(pa.page.getByTestId('agreed-time')).toContainText('We agreed on a time');
-	await pb.page.reload();
 	await expect(pb.page.getByTestId('agreed-time')).toContainText('We agreed on a time');
 	await expectNoAxeViolations(pa.page, 'agreed time');
 
@@ -117,6 +120,48 @@ test('issue #3 journey: the coordinator matches, both partners meet on paper, ag
 			})
 			.toContain(`${app.url}/conversations/${conversationId}/room`);
 	}
+
+	// 5. The talk happens and Stop says it is recorded (issue #14; the call journeys press the real
+	// Stop). Both open pages show what comes next without a reload: no more scheduling or cancel.
+	const stopped = await pb.page.evaluate(
+		async (id) =>
+			(
+				await fetch(`/api/conversations/${id}/recorded`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ durationMs: 40 * 60_000 })
+				})
+			).status,
+		conversationId
+	);
+	expect(stopped).toBe(200);
+	for (const { page } of [pa, pb]) {
+		await expect(page.getByTestId('recorded-next')).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Cancel the conversation' })).toHaveCount(0);
+		await expect(page.getByTestId('agreed-time')).toHaveCount(0);
+	}
+	await expectNoAxeViolations(pa.page, 'a recorded conversation');
+	await expect(coordinator.getByTestId('calendar-recorded')).toHaveCount(0);
+	await coordinator.reload();
+	await expect(coordinator.getByTestId('calendar-recorded')).toContainText(a.first_name);
+
+	// Home names the same next step; the header leads to the conversations, and out.
+	await pa.page.getByRole('link', { name: 'Home' }).click();
+	await expect(pa.page.getByTestId('next-step')).toHaveAttribute('data-step', 'after_recording');
+	await expect(pa.page.getByRole('link', { name: 'Sign up' })).toHaveCount(0);
+	await pa.page
+		.getByRole('navigation', { name: 'Main' })
+		.getByRole('link', { name: 'My conversations' })
+		.click();
+	await expect(pa.page.getByTestId('recorded-next')).toBeVisible();
+	await pa.page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(pa.page.getByTestId('signed-out')).toBeVisible();
+	await expect(pa.page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+	await pa.page.goto(`${app.url}/conversation`);
+	await expect(pa.page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+	await pa.page.goto(`${app.url}/no/such/page`);
+	await expect(pa.page.getByTestId('error-page')).toHaveAttribute('data-status', '404');
+	await expect(pa.page.getByRole('link', { name: 'Go to the home page' })).toBeVisible();
 });
 
 test('orientation: the ground rules and a tech check with the fake microphone, then the person is in the pool', async ({
@@ -128,7 +173,8 @@ test('orientation: the ground rules and a tech check with the fake microphone, t
 	const newcomer = demo.participants[4]!;
 	const page = await (await browser.newContext({ permissions: ['microphone'] })).newPage();
 	await page.goto(newcomer.signInUrl);
-	await page.getByRole('link', { name: 'See your conversation' }).click();
+	// The home page names the step a newcomer is at (issue #14): the orientation comes first.
+	await expect(page.getByTestId('next-step')).toHaveAttribute('data-step', 'orientation');
 	await page.getByRole('link', { name: 'Start the orientation' }).click();
 	await expect(page.getByRole('heading', { name: 'Ground rules' })).toBeVisible();
 	await expect(page.getByText('It is not a debate.')).toBeVisible();

@@ -1,6 +1,10 @@
 import * as v from 'valibot';
 import { MyMatching, Slots, type MyConversation } from '$lib/contracts/matching';
 import { api } from '$lib/sync/api';
+import { liveEvents } from '$lib/sync/live-events';
+
+/** The last view the server gave, so the page still shows where things stand offline (issue #14). */
+const CACHE_KEY = 'cg-my-conversations';
 
 /**
  * The participant's matches (issue #3): the partner's profile, accept/decline and agreeing on a time.
@@ -9,6 +13,8 @@ import { api } from '$lib/sync/api';
 export class MyConversations {
 	view = $state<MyMatching | undefined>();
 	problem = $state<string | undefined>();
+	/** The session ended (or never was): the page links to sign-in. */
+	signedOut = $state(false);
 	/** The last thing that happened, read out by a live region. */
 	notice = $state<string | undefined>();
 	busy = $state(false);
@@ -16,8 +22,23 @@ export class MyConversations {
 
 	async load() {
 		const answer = await api('/api/conversations/mine', { schema: MyMatching });
-		if (answer.ok) this.view = answer.data;
-		else this.problem = answer.error.message;
+		if (answer.ok) {
+			this.view = answer.data;
+			this.problem = undefined;
+			localStorage.setItem(CACHE_KEY, JSON.stringify(answer.data));
+			return;
+		}
+		this.problem = answer.error.message;
+		this.signedOut = answer.status === 401;
+		if (answer.status === 0 && !this.view) this.view = cached();
+	}
+
+	/** Loads now, and again whenever one of this person's conversations changes; returns how to stop. */
+	follow(): () => void {
+		void this.load();
+		return liveEvents.on((signal) => {
+			if (signal.topic === 'resync' || signal.topic === 'conversation') void this.load();
+		});
 	}
 
 	async loadSlots(conversation: MyConversation) {
@@ -54,4 +75,9 @@ export class MyConversations {
 		if (!answer.ok) this.problem = answer.error.message;
 		return answer.ok;
 	}
+}
+
+function cached(): MyMatching | undefined {
+	const parsed = v.safeParse(MyMatching, JSON.parse(localStorage.getItem(CACHE_KEY) ?? 'null'));
+	return parsed.success ? parsed.output : undefined;
 }

@@ -4,6 +4,7 @@ import { sharingAllowed } from '../../../src/lib/core/consent.ts';
 import type { Clock } from '../clock.ts';
 import { recordingMade } from '../conversations/lifecycle.ts';
 import type { Env } from '../env.ts';
+import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../log.ts';
 import { copyReadyEmail } from '../mail/templates.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -32,7 +33,16 @@ export interface MediaJobs {
 	readonly transcoder: Transcoder;
 }
 
-type Deps = { env: Env; store: Store; mailer: Mailer; clock: Clock; log: Logger; transcoder: Transcoder };
+type Deps = {
+	env: Env;
+	store: Store;
+	mailer: Mailer;
+	clock: Clock;
+	log: Logger;
+	transcoder: Transcoder;
+	/** Tells both people's open pages when the conversation is recorded and when the copy is ready. */
+	live?: LiveHub;
+};
 
 export function createMediaJobs(deps: Deps): MediaJobs {
 	let queue: Promise<void> = Promise.resolve();
@@ -84,8 +94,10 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 	const tracks = shareTracksInOrder(conversation, await store.trackFiles.listForConversation(conversationId));
 	if (!tracks) return;
 	// Both voices are on the server: the conversation is recorded, if Stop had not said so already.
-	if (conversation.status !== 'recorded')
+	if (conversation.status !== 'recorded') {
 		await store.transaction((repos) => recordingMade(repos, { conversationId, env, now: clock() }));
+		deps.live?.publish(conversation.participantIds, { topic: 'conversation', conversationId });
+	}
 	const existing = await store.copies.find(conversationId);
 	const newest =
 		tracks
@@ -110,6 +122,7 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 			tracks
 		);
 		await store.copies.save({ conversationId, status: 'ready', ...blank, ...copy, now: clock() });
+		deps.live?.publish(conversation.participantIds, { topic: 'copy', conversationId });
 		log.info('copy mixed', {
 			conversationId,
 			ms: Date.now() - started,

@@ -25,6 +25,11 @@ const fullName = (u: { firstName: string; lastName: string } | undefined) =>
 
 /** The coordinator console: participants, matching runs, the calendar, facilitators, no-shows, funnels. */
 export function coordinatorMatchingRoutes(deps: AppDeps) {
+	// Both people's open pages show their new match at once (issue #14).
+	const announce = (made: readonly ConversationRecord[]) => {
+		for (const c of made)
+			deps.live.publish(c.participantIds, { topic: 'conversation', conversationId: c.id });
+	};
 	const { store, clock, env } = deps;
 
 	const community = async (c: AppContext, id = c.req.query('communityId') ?? c.req.param('communityId')) => {
@@ -124,6 +129,7 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 				)
 			);
 			void deps.mailer.flush();
+			announce(made);
 			return c.json({ created: made.length });
 		})
 		.post('/runs/:runId/discard', async (c) => {
@@ -143,6 +149,7 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 				)
 			);
 			void deps.mailer.flush();
+			announce(made);
 			return c.json({ created: made.length }, 201);
 		})
 		.get('/conversations', async (c) => {

@@ -23,7 +23,12 @@ export function mutationRoutes(deps: AppDeps) {
 				: undefined;
 		const { response, sessionId, fresh } = unwrap(await applyMutation(deps, mutation, user, kiosk));
 		if (sessionId) setSessionCookie(c, sessionId);
-		if (fresh && mutation.type === 'consent') deps.media?.consentChanged(mutation.payload.conversationId);
+		if (fresh && mutation.type === 'consent') {
+			const { conversationId } = mutation.payload;
+			deps.media?.consentChanged(conversationId);
+			const conversation = await deps.store.conversations.findById(conversationId);
+			if (conversation) deps.live.publish(conversation.participantIds, { topic: 'consent', conversationId });
+		}
 		return c.json(v.parse(AnyMutationResponse, response), response.status === 'applied' ? 201 : 200);
 	});
 }

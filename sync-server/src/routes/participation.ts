@@ -68,7 +68,7 @@ export function participationRoutes(deps: AppDeps) {
 		.post('/shortlist/choose', async (c) => {
 			const { personId } = parseOrThrow(ChooseBody, await readJson(c));
 			const { userId } = signedInUser(c);
-			unwrap(
+			const chosen = unwrap(
 				await store.transaction(async (repos) => {
 					const { community, options } = await myShortlist(repos, userId);
 					if (!options.some((o) => o.id === personId))
@@ -91,6 +91,7 @@ export function participationRoutes(deps: AppDeps) {
 				})
 			);
 			void deps.mailer.flush();
+			deps.live.publish(chosen.participantIds, { topic: 'conversation', conversationId: chosen.id });
 			return c.json(await myMatching(store, { userId, env }));
 		});
 }

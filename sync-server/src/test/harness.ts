@@ -10,6 +10,7 @@ import { sessionCookieName } from '../http/session.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createTranscoder } from '../media/ffmpeg.ts';
+import { createLiveHub } from '../live/hub.ts';
 import { createMediaJobs } from '../media/jobs.ts';
 import { ensureDefaultCommunity } from '../store/default-community.ts';
 import { openStore } from '../store/sqlite.ts';
@@ -56,8 +57,9 @@ export async function createTestApp({
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: time() });
 	const mailer = createMailer({ env, store, log: silentLogger, clock: time });
 	const transcoder = createTranscoder({ prefer: transcoderKind });
-	const media = createMediaJobs({ env, store, mailer, clock: time, log: silentLogger, transcoder });
-	const app = createApp({ env, store, mailer, clock: time, media, log });
+	const live = createLiveHub();
+	const media = createMediaJobs({ env, store, mailer, clock: time, log: silentLogger, transcoder, live });
+	const app = createApp({ env, store, mailer, clock: time, media, log, live });
 	const [community] = await store.communities.list();
 	if (!community) throw new Error('no default community');
 
@@ -69,6 +71,7 @@ export async function createTestApp({
 		community,
 		clock: time,
 		media,
+		live,
 		/** JSON request as the client sends it; pass `cookie` to act as a signed-in person. */
 		request(
 			path: string,

@@ -1,0 +1,33 @@
+import type { LiveEvent } from '../../../src/lib/contracts/live.ts';
+
+type Listener = (event: LiveEvent) => void;
+
+/**
+ * Who is listening for what changed (issue #14): one set of open event streams per person. In one
+ * process; several instances would relay through Redis behind the same two calls (issue #17).
+ */
+export interface LiveHub {
+	publish(userIds: readonly string[], event: LiveEvent): void;
+	/** Returns how to stop listening. */
+	subscribe(userId: string, listener: Listener): () => void;
+	/** How many streams this person has open now (a cap against a runaway tab or a hostile client). */
+	listeners(userId: string): number;
+}
+
+export function createLiveHub(): LiveHub {
+	const byUser = new Map<string, Set<Listener>>();
+	return {
+		publish(userIds, event) {
+			for (const userId of new Set(userIds)) for (const listener of byUser.get(userId) ?? []) listener(event);
+		},
+		subscribe(userId, listener) {
+			const set = byUser.get(userId) ?? new Set();
+			byUser.set(userId, set.add(listener));
+			return () => {
+				set.delete(listener);
+				if (set.size === 0) byUser.delete(userId);
+			};
+		},
+		listeners: (userId) => byUser.get(userId)?.size ?? 0
+	};
+}
