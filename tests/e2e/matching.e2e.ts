@@ -85,7 +85,7 @@ test('issue #3 journey: the coordinator matches, both partners meet on paper, ag
 	await expect(times.nth(1)).toHaveAttribute('aria-pressed', 'false');
 	const fill = (i: number) => times.nth(i).evaluate((el) => getComputedStyle(el).backgroundColor);
 	expect(await fill(0)).not.toBe(await fill(1));
-	await pb.page.screenshot({ path: test.info().outputPath('chosen-time.png') });
+	await pb.page.screenshot({ path: test.info().outputPath('chosen-time.png'), fullPage: true });
 	// No reload from here on (issue #14): each page hears of the other's step through /api/events.
 	await pa.page.getByRole('button', { name: 'Confirm this time' }).click();
 	await expect(pa.page.getByTestId('agreed-time')).toContainText('We agreed on a time');
