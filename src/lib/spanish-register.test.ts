@@ -11,8 +11,7 @@ import { QUESTION_BANK } from './core/questions/bank';
 const TUTEO =
 	/(?<![\p{L}])(tú|tu|tus|ti|te|contigo|tuyo|tuya|tuyos|tuyas|cuéntame|dime|puedes|tienes|quieres|sientes|eres|estás|has|hayas)(?![\p{L}])/iu;
 // «Conversa», «Vuelve», «Escucha» are also «usted» forms; at the start of a sentence they read as orders to «tú».
-const TUTEO_ORDER =
-	/(^|[.!?:]\s+)(Conversa|Vuelve|Escucha|Mira|Elige|Escribe|Pulsa|Toca|Sigue)(?![\p{L}])/u;
+const TUTEO_ORDER = /(^|[.!?:]\s+)(Conversa|Vuelve|Escucha|Mira|Elige|Escribe|Pulsa|Toca|Sigue)(?![\p{L}])/u;
 const ROMANTIC = /(?<![\p{L}])(su|tu|una|la|esta|nueva|próxima|tener) pareja(?![\p{L}])/iu;
 
 const spanishMessages: Record<string, string> = JSON.parse(
