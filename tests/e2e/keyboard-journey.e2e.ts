@@ -167,21 +167,34 @@ for (const lang of ['en', 'es'] as const) {
 
 		// 4. Consent, after the conversation: a copy yes, the archive no.
 		await press(page, page.getByRole('link', { name: t('consent_next_link') }));
-		const form = page.locator('form[aria-labelledby="consent-heading"]');
-		const copyGroup = form.getByRole('group', { name: t('consent_copy_legend') });
-		const archiveGroup = form.getByRole('group', { name: t('consent_archive_legend') });
+		// Each answer has its own form and Save (issue #14).
+		const copyForm = page.getByTestId('consent-copy');
+		const archiveForm = page.getByTestId('consent-archive');
+		const copyGroup = copyForm.getByRole('group', { name: t('consent_copy_legend') });
+		const archiveGroup = archiveForm.getByRole('group', { name: t('consent_archive_legend') });
 		await expect(copyGroup).toBeVisible();
+		// Nothing is consented yet, so there is nothing to withdraw.
+		await expect(page.getByRole('button', { name: t('consent_withdraw') })).toHaveCount(0);
 		await expectNoAxeViolations(page, `the consent form (${lang})`);
 		await press(page, copyGroup.getByRole('radio', { name: t('consent_yes') }), 'Space');
 		await expect(copyGroup.getByRole('radio', { name: t('consent_yes') })).toBeChecked();
+		await press(page, copyForm.getByRole('button', { name: t('consent_save_answer') }));
+		const saved = new RegExp(`${escape(t('consent_saved'))}|${escape(t('consent_waiting_sync'))}`);
+		await expect(copyForm.getByRole('status')).toHaveText(saved);
 		// Tab enters the archive group on "Yes"; the down arrow moves the choice to "No".
 		await tabTo(page, archiveGroup.getByRole('radio', { name: t('consent_yes') }));
 		await page.keyboard.press('ArrowDown');
 		await expect(archiveGroup.getByRole('radio', { name: t('consent_no') })).toBeChecked();
-		await press(page, form.getByRole('button', { name: t('consent_save') }));
-		await expect(form.getByRole('status')).toHaveText(
-			new RegExp(`${escape(t('consent_saved'))}|${escape(t('consent_waiting_sync'))}`)
-		);
+		await press(page, archiveForm.getByRole('button', { name: t('consent_save_answer') }));
+		await expect(archiveForm.getByRole('status')).toHaveText(saved);
+		// A yes to take back now: the withdrawal asks first, and "keep" (focused) changes nothing.
+		await press(page, page.getByRole('button', { name: t('consent_withdraw') }));
+		const confirm = page.getByRole('group', { name: t('consent_withdraw_confirm_title') });
+		await expect(confirm.getByRole('button', { name: t('consent_withdraw_keep') })).toBeFocused();
+		await expectNoAxeViolations(page, `the withdrawal confirmation (${lang})`);
+		await page.keyboard.press('Enter');
+		await expect(confirm).toHaveCount(0);
+		await expect(page.getByRole('button', { name: t('consent_withdraw') })).toBeFocused();
 		// The upload's progress is announced as it goes (a live region per track).
 		await expect(page.getByTestId('upload-share').getByRole('status')).not.toBeEmpty({ timeout: 30_000 });
 		await expectNoAxeViolations(page, `the consent form, saved (${lang})`);

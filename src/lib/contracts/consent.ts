@@ -28,21 +28,20 @@ export const ArchiveFieldsSchema = v.strictObject({
 
 export const ConsentAnswerSchema = v.picklist(['yes', 'no', 'withdrawn']);
 
-export const ConsentPayload = v.pipe(
-	v.strictObject({
-		conversationId,
-		kind: v.picklist(CONSENT_KINDS),
-		answer: ConsentAnswerSchema,
-		textVersion: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
-		language: v.picklist(['en', 'es']),
-		decidedAt: isoTime,
-		archiveFields: v.optional(v.nullable(ArchiveFieldsSchema))
-	}),
-	v.check(
-		(p) => p.kind !== 'archive' || p.answer !== 'yes' || !!p.archiveFields,
-		'A yes to the archive needs a title, a short summary, keywords and a place.'
-	)
-);
+/**
+ * One answer, saved on its own (issue #14). A yes to the archive may come without its description:
+ * the title, summary, keywords and place are needed to produce the archive package, not to record
+ * consent, so the person writes them after (a later yes that carries them).
+ */
+export const ConsentPayload = v.strictObject({
+	conversationId,
+	kind: v.picklist(CONSENT_KINDS),
+	answer: ConsentAnswerSchema,
+	textVersion: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+	language: v.picklist(['en', 'es']),
+	decidedAt: isoTime,
+	archiveFields: v.optional(v.nullable(ArchiveFieldsSchema))
+});
 export type ConsentPayload = v.InferOutput<typeof ConsentPayload>;
 
 export const ReflectionPayload = v.strictObject({

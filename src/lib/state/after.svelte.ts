@@ -17,7 +17,7 @@ type ArchiveFields = v.InferOutput<typeof ArchiveFieldsSchema>;
  */
 export class AfterConversation {
 	view = $state.raw<AfterView | undefined>();
-	problem = $state<{ message: string; signIn: boolean } | undefined>();
+	problem = $state<{ message: string; signIn: boolean; offline: boolean } | undefined>();
 	local = $state.raw<LocalConsent[]>([]);
 	kept = $state.raw<KeptCopy | undefined>();
 	readonly conversationId: string;
@@ -53,7 +53,11 @@ export class AfterConversation {
 			// A copy kept for offline listening goes as soon as either person withdraws.
 			if (answer.data.copy.state !== 'allowed' && this.kept) await this.forgetKept();
 		} else if (answer.status !== 0 || !this.view) {
-			this.problem = { message: answer.error.message, signIn: answer.status === 401 };
+			this.problem = {
+				message: answer.error.message,
+				signIn: answer.status === 401,
+				offline: answer.status === 0
+			};
 		}
 	}
 
@@ -66,9 +70,37 @@ export class AfterConversation {
 
 	waitingToSend = $derived(this.local.some((c) => c.status === 'waiting'));
 
-	async answer(kind: ConsentKind, choice: 'yes' | 'no', archiveFields?: ArchiveFields): Promise<void> {
+	/** One answer, saved on its own (issue #14): the copy's never waits for the archive's description. */
+	async answer(kind: ConsentKind, choice: 'yes' | 'no'): Promise<void> {
 		if (this.mine(kind) === choice) return;
-		const answer = answerFor(this.mine(kind) ?? undefined, choice);
+		await this.#queue(kind, answerFor(this.mine(kind) ?? undefined, choice), null);
+	}
+
+	/**
+	 * The archive package's description, given after a yes to the archive: a new yes that carries it,
+	 * so the package takes the latest one (core/consent mergedArchiveFields).
+	 */
+	async describeArchive(fields: ArchiveFields): Promise<void> {
+		if (this.mine('archive') !== 'yes') return;
+		await this.#queue('archive', 'yes', fields);
+	}
+
+	/** The description this person last gave on this device, if any. */
+	archiveDescription = $derived(
+		this.local.filter((c) => c.payload.kind === 'archive' && c.status !== 'rejected').at(-1)?.payload
+			.archiveFields ?? undefined
+	);
+
+	/** There is a yes to take back (a withdrawal of nothing is not offered). */
+	canWithdraw = $derived(this.mine('copy') === 'yes' || this.mine('archive') === 'yes');
+
+	/** Withdraw every yes at once; a kind never agreed to is left as it is. */
+	async withdraw(): Promise<void> {
+		for (const kind of ['copy', 'archive'] as const)
+			if (this.mine(kind) === 'yes') await this.answer(kind, 'no');
+	}
+
+	async #queue(kind: ConsentKind, answer: ConsentAnswer, archiveFields: ArchiveFields | null) {
 		await queueConsent(db(), {
 			payload: {
 				conversationId: this.conversationId,
@@ -77,17 +109,12 @@ export class AfterConversation {
 				textVersion: CONSENT_TEXT_VERSIONS[kind],
 				language: getLocale() === 'es' ? 'es' : 'en',
 				decidedAt: isoNow(),
-				archiveFields: choice === 'yes' && kind === 'archive' ? archiveFields : null
+				archiveFields
 			}
 		});
 		connectivity.sync();
 		// A yes to the archive may release the lossless master for upload.
 		uploads.kick();
-	}
-
-	/** Withdraw everything at once: both kinds become "withdrawn" (or "no" if never agreed). */
-	async withdraw(): Promise<void> {
-		for (const kind of ['copy', 'archive'] as const) await this.answer(kind, 'no');
 	}
 
 	async keepOffline(): Promise<boolean> {
