@@ -87,18 +87,26 @@ async function recordConversation(a: Person, b: Person, conversationId: string) 
 	});
 }
 
+/** Each answer has its own form and Save (issue #14); the archive's description is asked after its yes. */
 async function consent(page: Page, { copy, archive }: { copy: 'Yes' | 'No'; archive: 'Yes' | 'No' }) {
-	const form = page.locator('form[aria-labelledby="consent-heading"]');
-	await form.getByRole('group', { name: 'A copy for both of you' }).getByLabel(copy).check();
-	await form.getByRole('group', { name: 'The public archive' }).getByLabel(archive).check();
+	for (const [kind, choice] of [
+		['copy', copy],
+		['archive', archive]
+	] as const) {
+		const form = page.getByTestId(`consent-${kind}`);
+		await form.getByLabel(choice, { exact: true }).check();
+		await form.getByRole('button', { name: 'Save this answer' }).click();
+		await expect(form.getByRole('status')).toContainText('saved', { timeout: 30_000 });
+	}
 	if (archive === 'Yes') {
+		const form = page.getByTestId('archive-description');
 		await form.getByLabel('Title').fill('Teacher and trucker');
 		await form.getByLabel('Short summary').fill('Two neighbours talk about school, work and faith.');
 		await form.getByLabel('Keywords').fill('schools, work, faith');
 		await form.getByLabel('Place').fill('Birmingham, AL');
+		await form.getByRole('button', { name: 'Save the description' }).click();
+		await expect(form.getByRole('status')).toContainText('saved', { timeout: 30_000 });
 	}
-	await form.getByRole('button', { name: 'Save my choices' }).click();
-	await expect(form.getByRole('status')).toContainText('saved', { timeout: 30_000 });
 }
 
 test('both consent, the tracks upload and the copy holds both voices aligned; withdrawal and strangers get 403', async ({
@@ -158,12 +166,37 @@ test('both consent, the tracks upload and the copy holds both voices aligned; wi
 		expect((await a.page.request.get(`${app.url}/uploads/${upload_id}`)).status()).toBe(403);
 	}
 
+	// The kept copy plays offline after a reload, as the page promises (issue #14).
+	// The service worker (installed with the app's files at the first visit) serves the page offline.
+	await a.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+	await a.page.getByRole('button', { name: 'Keep it on this device' }).click();
+	await expect(a.page.getByTestId('kept-copy')).toBeVisible({ timeout: 30_000 });
+	await a.context.setOffline(true);
+	await a.page.reload();
+	const kept = a.page.getByTestId('kept-copy');
+	await expect(kept).toBeVisible({ timeout: 30_000 });
+	await expect(a.page.getByText('No connection right now')).toHaveCount(0);
+	expect(await kept.getAttribute('src')).toMatch(/^blob:/);
+	// Playable: the browser read the file's length from the blob, with no connection.
+	await expect
+		.poll(() => kept.evaluate((el: HTMLAudioElement) => (el.readyState >= 1 ? el.duration : 0)))
+		.toBeGreaterThan(60);
+	await a.context.setOffline(false);
+
+	// Withdrawing asks first, saying what stops and for whom; "keep" changes nothing.
 	await b.page.getByRole('button', { name: 'Withdraw all my consent' }).click();
+	const confirm = b.page.getByTestId('withdraw-confirm');
+	await expect(confirm).toContainText('The copy stops being available to both of you');
+	await expect(confirm.getByRole('button', { name: 'Keep my consent' })).toBeFocused();
+	await confirm.getByRole('button', { name: 'Yes, take it back' }).click();
 	await expect(b.page.getByTestId('withdrawn-notice')).toBeVisible();
+	await expect(b.page.getByRole('button', { name: 'Withdraw all my consent' })).toHaveCount(0);
 	await expect(b.page.getByTestId('connectivity')).toContainText('all saved', { timeout: 30_000 });
 	expect((await a.page.request.get(copyUrl)).status()).toBe(403);
 	expect((await b.page.request.get(copyUrl)).status()).toBe(403);
 	await expect(a.page.getByTestId('copy-link')).toBeHidden({ timeout: 30_000 });
+	// The copy A kept on this device goes too, once the page sees the withdrawal.
+	await expect(a.page.getByTestId('kept-copy')).toBeHidden({ timeout: 30_000 });
 });
 
 test('an upload cut off at half way by going offline and a server restart resumes, resends at most one chunk, and the checksum matches', async ({
