@@ -186,7 +186,7 @@ test('both consent, the tracks upload and the copy holds both voices aligned; wi
 	// Withdrawing asks first, saying what stops and for whom; "keep" changes nothing.
 	await b.page.getByRole('button', { name: 'Withdraw all my consent' }).click();
 	const confirm = b.page.getByTestId('withdraw-confirm');
-	await expect(confirm).toContainText('The copy stops being available to both of you');
+	await expect(confirm).toContainText('The copy stops for both of you.');
 	await expect(confirm.getByRole('button', { name: 'Keep my consent' })).toBeFocused();
 	await confirm.getByRole('button', { name: 'Yes, take it back' }).click();
 	await expect(b.page.getByTestId('withdrawn-notice')).toBeVisible();

@@ -85,6 +85,20 @@ export const ConfirmedTrack = v.strictObject({
 export type ConfirmedTrack = v.InferOutput<typeof ConfirmedTrack>;
 
 /** GET /api/conversations/:id/after: what a participant sees after hanging up. */
+/** A recorded conversation's archive package: whether it can be made, and what it holds (issue #14). */
+export const ArchivePackageInfo = v.strictObject({
+	readiness: v.picklist(['withheld', 'needs_description', 'waiting_for_recordings', 'ready']),
+	files: v.array(
+		v.strictObject({
+			path: v.string(),
+			kind: v.picklist(['voice', 'mix', 'pbcore', 'metadata', 'chapters', 'ohms', 'bag']),
+			firstName: v.optional(v.string())
+		})
+	),
+	downloadUrl: v.nullable(v.string())
+});
+export type ArchivePackageInfo = v.InferOutput<typeof ArchivePackageInfo>;
+
 export const AfterView = v.strictObject({
 	conversationId: v.string(),
 	partnerFirstName: v.string(),
@@ -95,7 +109,9 @@ export const AfterView = v.strictObject({
 	copyStatus: v.picklist(['none', 'mixing', 'ready', 'failed']),
 	/** Set only when the copy is ready and both consented to copies. */
 	copyUrl: v.nullable(v.string()),
-	reflected: v.boolean()
+	reflected: v.boolean(),
+	/** What the archive package holds; only coordinators download it (downloadUrl is null here). */
+	archivePackage: v.optional(ArchivePackageInfo)
 });
 export type AfterView = v.InferOutput<typeof AfterView>;
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ArchivePackageInfo } from './consent';
 import { noControlCharacters } from './text';
 import { CONVERSATION_STATUSES } from '../core/conversation-state';
 
@@ -216,7 +217,9 @@ export const CalendarEntry = v.strictObject({
 	scheduledStart: v.nullable(v.string()),
 	participants: v.array(Person),
 	facilitator: v.nullable(Person),
-	noShow: v.nullable(v.strictObject({ reportedBy: v.string(), absent: v.string() }))
+	noShow: v.nullable(v.strictObject({ reportedBy: v.string(), absent: v.string() })),
+	/** A recorded conversation's archive package: whether it can be made, and what it holds (issue #14). */
+	archive: v.optional(ArchivePackageInfo)
 });
 export type CalendarEntry = v.InferOutput<typeof CalendarEntry>;
 export const FacilitatorBody = v.strictObject({ facilitatorId: v.nullable(id) });

@@ -4,6 +4,7 @@ import {
 	type ConsentKind,
 	type ConsentRecord
 } from '../../../src/lib/core/consent.ts';
+import { archivePackageInfo } from '../media/archive-info.ts';
 import type { AfterView, SharingView } from '../../../src/lib/contracts/consent.ts';
 import { MESSAGES } from '../http/errors.ts';
 import { accept, reject, type Outcome } from '../outcome.ts';
@@ -79,6 +80,7 @@ export async function afterView(
 			})),
 		copyStatus: copy?.status ?? 'none',
 		copyUrl: ready && copyView.state === 'allowed' ? `/api/conversations/${conversation.id}/copy` : null,
-		reflected: !!reflection
+		reflected: !!reflection,
+		archivePackage: { ...(await archivePackageInfo(store, conversation)), downloadUrl: null }
 	};
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CalendarEntry } from '../../../src/lib/contracts/matching.ts';
 import { readBext } from '../../../src/lib/core/bwf.ts';
 import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
 import { pbcoreProblems } from '../../../src/lib/core/pbcore-check.ts';
@@ -139,6 +140,14 @@ describe('archive package', () => {
 		const { ana, ben, coordinator, conversation } = await recordedConversation(t);
 		const id = conversation.id;
 		const url = `/api/conversations/${id}/archive-package`;
+		// The coordinator's console says what the package holds, and whether it can be had (issue #14).
+		const listed = async () => {
+			const res = await t.request(`/api/coordinator/conversations?communityId=${t.community.id}`, {
+				cookie: coordinator.cookie
+			});
+			return ((await res.json()) as CalendarEntry[]).find((e) => e.id === id)?.archive;
+		};
+		expect(await listed()).toMatchObject({ readiness: 'withheld', downloadUrl: null });
 		for (const who of [ana, ben]) await agree(who, id, 'archive', 'yes');
 		for (const who of [ana, ben]) await agree(who, id, 'copy', 'yes');
 		const shares = [
@@ -191,6 +200,14 @@ describe('archive package', () => {
 		const res = await t.request(url, { cookie: coordinator.cookie });
 		expect(res.status).toBe(200);
 		const files = validateBag(unzipSync(new Uint8Array(await res.arrayBuffer())));
+		const inConsole = await listed();
+		expect(inConsole).toMatchObject({ readiness: 'ready', downloadUrl: url });
+		const listedData = inConsole!.files.map((f) => f.path).filter((p) => p.startsWith('data/'));
+		expect(listedData.sort()).toEqual(
+			Object.keys(files)
+				.filter((n) => n.startsWith('data/'))
+				.sort()
+		);
 		const wavs = Object.keys(files).filter((n) => n.endsWith('.wav'));
 		expect(wavs).toHaveLength(2);
 		expect(Object.keys(files)).toContain('data/audio/conversation-mix.opus');

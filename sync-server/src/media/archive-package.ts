@@ -5,6 +5,7 @@ import { zipSync } from 'fflate';
 import { broadcastWav } from '../../../src/lib/core/bwf.ts';
 import { chaptersFrom, chaptersVtt, type IndexPointIn } from '../../../src/lib/core/chapters.ts';
 import { archiveRights } from '../../../src/lib/core/archive-rights.ts';
+import { MIX_PATH, voicePath } from '../../../src/lib/core/archive-contents.ts';
 import { mergedArchiveFields } from '../../../src/lib/core/consent.ts';
 import { ohmsXml } from '../../../src/lib/core/ohms.ts';
 import { pbcoreXml, type PbcoreInstantiation } from '../../../src/lib/core/pbcore.ts';
@@ -33,11 +34,6 @@ export type PackageInput = {
 };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const slug = (s: string) =>
-	s
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-|-$/g, '') || 'person';
 
 /**
  * FADGI's Originator: a two-letter ISO 3166 country code, a comma and the archiving entity. The
@@ -45,7 +41,7 @@ const slug = (s: string) =>
  */
 const ORIGINATOR = 'US, Common Ground';
 const SOURCE = 'Common Ground';
-const MIX = 'data/audio/conversation-mix.opus';
+const MIX = MIX_PATH;
 
 /**
  * The file's principal identifier, at most 32 characters (FADGI): the conversation's id without
@@ -94,7 +90,7 @@ async function masterWav(
 		sampleRate: 48000
 	});
 	return {
-		name: `data/audio/${index + 1}-${slug(person.firstName)}.wav`,
+		name: voicePath(index, person.firstName),
 		wav,
 		lossless: !!master,
 		durationMs: source.durationMs,

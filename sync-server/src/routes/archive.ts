@@ -36,6 +36,12 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 			now: clock(),
 			index: await loadTimeCodedIndex(store, conversation.id)
 		});
+		if (!zip && tracks.length > 0) {
+			throw new AppError(
+				'not_ready',
+				'Both people agreed to the archive, but the title and summary are not written yet. Either of them can add it on the conversation’s page.'
+			);
+		}
 		if (!zip || tracks.length === 0) {
 			throw new AppError(
 				'not_ready',
