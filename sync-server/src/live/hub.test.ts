@@ -18,4 +18,16 @@ describe('the live hub', () => {
 		expect(got.at(-1)).toBe('ana2:copy');
 		expect(got).toHaveLength(3);
 	});
+
+	it('a stream stopped twice does not cut off a stream opened in between', () => {
+		const hub = createLiveHub();
+		const got: string[] = [];
+		const stopOld = hub.subscribe('ana', () => got.push('old'));
+		stopOld();
+		hub.subscribe('ana', (e) => got.push(`new:${e.topic}`));
+		stopOld();
+		hub.publish(['ana'], { topic: 'consent', conversationId: 'c1' });
+		expect(got).toEqual(['new:consent']);
+		expect(hub.listeners('ana')).toBe(1);
+	});
 });

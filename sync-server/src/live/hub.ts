@@ -25,7 +25,9 @@ export function createLiveHub(): LiveHub {
 			byUser.set(userId, set.add(listener));
 			return () => {
 				set.delete(listener);
-				if (set.size === 0) byUser.delete(userId);
+				// Only this person's current set: a stream stopped twice (on abort, then as its loop
+				// ends) must not drop the set a newer stream has been added to since.
+				if (set.size === 0 && byUser.get(userId) === set) byUser.delete(userId);
 			};
 		},
 		listeners: (userId) => byUser.get(userId)?.size ?? 0
