@@ -63,7 +63,15 @@ export async function startServer({
 	const yjs = createYjsService({ env: boundEnv, store, clock, log });
 	upgrades.route('/yjs/', yjs.handleUpgrade);
 	const live = createLiveHub();
-	const media = createMediaJobs({ env: boundEnv, store, mailer, clock, log, live, transcoder: createTranscoder() });
+	const media = createMediaJobs({
+		env: boundEnv,
+		store,
+		mailer,
+		clock,
+		log,
+		live,
+		transcoder: createTranscoder()
+	});
 	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
 	void media.resumeInterrupted();
 	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media, live });

@@ -17,7 +17,9 @@ test('every page is served with a strict Content-Security-Policy, and what it bl
 	const refused = await page.evaluate(
 		() =>
 			new Promise<string>((resolve) => {
-				document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+				document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), {
+					once: true
+				});
 				const script = document.createElement('script');
 				script.textContent = 'window.injected = true';
 				document.body.append(script);

@@ -11,7 +11,10 @@ export const test = base.extend<{ app: AppServer; endsEverything: void }>({
 			await use();
 			await endEverything();
 			// Every journey runs under the app's Content-Security-Policy; nothing it needs may be blocked.
-			expect(takeCspViolations({ endOfTest: true }), 'The Content-Security-Policy blocked part of the app').toEqual([]);
+			expect(
+				takeCspViolations({ endOfTest: true }),
+				'The Content-Security-Policy blocked part of the app'
+			).toEqual([]);
 		},
 		{ auto: true }
 	],
