@@ -118,8 +118,7 @@ test.describe('the lifecycle', () => {
 			await expect(page.getByTestId('agreed-time')).toContainText('We agreed on a time');
 		}
 		await expectStaffSees(staff, rosaName, 'Scheduled');
-		// The console's calendar does not follow the push channel either: it shows after a reload.
-		await coordinator.reload();
+		// The coordinator's open console follows the push channel too: the agreed time shows by itself.
 		await expect(coordinator.getByTestId('calendar-entry').filter({ hasText: rosaName })).toContainText(
 			benInfo.firstName
 		);
@@ -297,31 +296,29 @@ async function expectCopyPlays(page: Page) {
 	await player.evaluate((a: HTMLAudioElement) => a.pause());
 }
 
-/** Through the console's download link if it has one, else the route itself with the coordinator's cookies. */
+/**
+ * Through the console's download link, which it shows once the package is ready (both masters on
+ * the server). The console hears of the copy, not of each master, so it is reloaded while waiting.
+ */
 async function downloadArchivePackage(
 	coordinator: Page,
-	app: AppServer,
+	_app: AppServer,
 	conversationId: string
 ): Promise<Buffer> {
 	const path = `/api/conversations/${conversationId}/archive-package`;
-	await coordinator.reload();
 	const link = coordinator.locator(`a[href$="${path}"]`);
-	if ((await link.count()) > 0) {
-		const download = coordinator.waitForEvent('download');
-		await link.first().click();
-		const file = await (await download).path();
-		return readFileSync(file);
-	}
-	let body: Buffer = Buffer.alloc(0);
 	await expect
 		.poll(
 			async () => {
-				const response = await coordinator.request.get(`${app.url}${path}`);
-				if (response.ok()) body = await response.body();
-				return `${response.status()} ${response.headers()['content-type']}`;
+				await coordinator.reload();
+				await coordinator.getByTestId('calendar-recorded').first().waitFor();
+				return link.count();
 			},
 			{ timeout: 60_000 }
 		)
-		.toBe('200 application/zip');
-	return body;
+		.toBeGreaterThan(0);
+	await expect(coordinator.getByTestId('archive-package').first()).toHaveAttribute('data-readiness', 'ready');
+	const download = coordinator.waitForEvent('download');
+	await link.first().click();
+	return readFileSync((await (await download).path())!);
 }

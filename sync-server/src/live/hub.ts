@@ -33,3 +33,11 @@ export function createLiveHub(): LiveHub {
 		listeners: (userId) => byUser.get(userId)?.size ?? 0
 	};
 }
+
+/** Every coordinator's open console listens here too: conversations are what they run (issue #14). */
+export const COORDINATORS = 'role:coordinator';
+
+/** The people a conversation's change concerns: its two participants and the coordinators. */
+export function concerned(participantIds: readonly string[]): string[] {
+	return [...participantIds, COORDINATORS];
+}

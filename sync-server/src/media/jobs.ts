@@ -4,7 +4,7 @@ import { sharingAllowed } from '../../../src/lib/core/consent.ts';
 import type { Clock } from '../clock.ts';
 import { recordingMade } from '../conversations/lifecycle.ts';
 import type { Env } from '../env.ts';
-import type { LiveHub } from '../live/hub.ts';
+import { concerned, type LiveHub } from '../live/hub.ts';
 import type { Logger } from '../log.ts';
 import { copyReadyEmail } from '../mail/templates.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -96,7 +96,7 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 	// Both voices are on the server: the conversation is recorded, if Stop had not said so already.
 	if (conversation.status !== 'recorded') {
 		await store.transaction((repos) => recordingMade(repos, { conversationId, env, now: clock() }));
-		deps.live?.publish(conversation.participantIds, { topic: 'conversation', conversationId });
+		deps.live?.publish(concerned(conversation.participantIds), { topic: 'conversation', conversationId });
 	}
 	const existing = await store.copies.find(conversationId);
 	const newest =
@@ -122,7 +122,7 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 			tracks
 		);
 		await store.copies.save({ conversationId, status: 'ready', ...blank, ...copy, now: clock() });
-		deps.live?.publish(conversation.participantIds, { topic: 'copy', conversationId });
+		deps.live?.publish(concerned(conversation.participantIds), { topic: 'copy', conversationId });
 		log.info('copy mixed', {
 			conversationId,
 			ms: Date.now() - started,

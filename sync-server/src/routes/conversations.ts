@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { concerned } from '../live/hub.ts';
 import * as v from 'valibot';
 import { DeclineBody, PickTimeBody, RecordingStopped, Slots } from '../../../src/lib/contracts/matching.ts';
 import type { ConversationAction } from '../../../src/lib/core/conversation-state.ts';
@@ -29,7 +30,10 @@ export function conversationRoutes(deps: AppDeps) {
 			)
 		);
 		void deps.mailer.flush();
-		deps.live.publish(changed.participantIds, { topic: 'conversation', conversationId: changed.id });
+		deps.live.publish(concerned(changed.participantIds), {
+			topic: 'conversation',
+			conversationId: changed.id
+		});
 		const view = await myMatching(store, { userId: user.userId, env });
 		return c.json(view);
 	};

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { concerned } from '../live/hub.ts';
 import * as v from 'valibot';
 import {
 	CalendarEntry,
@@ -29,7 +30,7 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 	// Both people's open pages show their new match at once (issue #14).
 	const announce = (made: readonly ConversationRecord[]) => {
 		for (const c of made)
-			deps.live.publish(c.participantIds, { topic: 'conversation', conversationId: c.id });
+			deps.live.publish(concerned(c.participantIds), { topic: 'conversation', conversationId: c.id });
 	};
 	const { store, clock, env } = deps;
 

@@ -49,6 +49,7 @@ describe('GET /api/events (issue #14)', () => {
 		const eve = await signInAs(t, 'participant', 'Eve');
 		const coordinator = await signInAs(t, 'coordinator');
 		const rosaStream = await listen(rosa.cookie);
+		const consoleStream = await listen(coordinator);
 		const eveStream = await listen(eve);
 		expect(rosaStream.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
 		await rosaStream.until(1);
@@ -80,6 +81,14 @@ describe('GET /api/events (issue #14)', () => {
 			event: 'change',
 			data: { topic: 'conversation', conversationId: id }
 		});
+
+		// The coordinator's console hears of both changes too: conversations are what it runs.
+		await expect
+			.poll(() => consoleStream.events.filter((e) => e.event === 'change').map((e) => e.data))
+			.toEqual([
+				{ topic: 'conversation', conversationId: id },
+				{ topic: 'conversation', conversationId: id }
+			]);
 
 		// Eve, signed in but not in it, heard nothing but her own stream's start.
 		expect(eveStream.events.map((e) => e.event)).toEqual(['ready']);

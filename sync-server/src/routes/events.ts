@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { requireRole, sessionIdFrom, signedInUser } from '../http/session.ts';
-import type { LiveHub } from '../live/hub.ts';
+import { COORDINATORS, type LiveHub } from '../live/hub.ts';
 
 /** A comment line this often keeps proxies from closing a quiet stream, and notices a sign-out. */
 export const KEEPALIVE_MS = 25_000;
@@ -39,7 +39,9 @@ export function eventRoutes({ store, clock }: AppDeps, live: LiveHub) {
 					stream.writeSSE({ event: LIVE_EVENT_NAME, data: JSON.stringify(v.parse(LiveEvent, event)) })
 				);
 			};
-			const stop = live.subscribe(user.userId, send);
+			const stops = [live.subscribe(user.userId, send)];
+			if (user.role === 'coordinator') stops.push(live.subscribe(COORDINATORS, send));
+			const stop = () => stops.forEach((end) => end());
 			stream.onAbort(stop);
 			await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
 			while (!stream.aborted) {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { concerned } from '../live/hub.ts';
 import * as v from 'valibot';
 import { KIOSK_TOKEN_HEADER } from '../../../src/lib/contracts/kiosk.ts';
 import { AnyMutationResponse, Mutation } from '../../../src/lib/contracts/mutations.ts';
@@ -27,7 +28,8 @@ export function mutationRoutes(deps: AppDeps) {
 			const { conversationId } = mutation.payload;
 			deps.media?.consentChanged(conversationId);
 			const conversation = await deps.store.conversations.findById(conversationId);
-			if (conversation) deps.live.publish(conversation.participantIds, { topic: 'consent', conversationId });
+			if (conversation)
+				deps.live.publish(concerned(conversation.participantIds), { topic: 'consent', conversationId });
 		}
 		return c.json(v.parse(AnyMutationResponse, response), response.status === 'applied' ? 201 : 200);
 	});

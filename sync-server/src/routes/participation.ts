@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { concerned } from '../live/hub.ts';
 import * as v from 'valibot';
 import { ChooseBody, OrientationBody, Shortlist } from '../../../src/lib/contracts/matching.ts';
 import { actOnConversation } from '../conversations/lifecycle.ts';
@@ -91,7 +92,10 @@ export function participationRoutes(deps: AppDeps) {
 				})
 			);
 			void deps.mailer.flush();
-			deps.live.publish(chosen.participantIds, { topic: 'conversation', conversationId: chosen.id });
+			deps.live.publish(concerned(chosen.participantIds), {
+				topic: 'conversation',
+				conversationId: chosen.id
+			});
 			return c.json(await myMatching(store, { userId, env }));
 		});
 }
