@@ -1,4 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { MATCHING_MODES, POLITICAL_BACKGROUNDS } from '../../../src/lib/contracts/matching.ts';
+import type { ConversationStatus } from '../../../src/lib/core/conversation-state.ts';
+
+// One source per enum: the values live beside the contracts and the core, and the tables take their types.
+export type { ConversationStatus };
 
 /** Kysely table types. Timestamps are ISO-8601 UTC strings, so they sort and compare as text. */
 export interface Database {
@@ -33,10 +38,7 @@ export interface CommunitiesTable {
 	matching_mode: WithDefault<MatchingMode>;
 }
 
-export const MATCHING_MODES = ['optimal', 'shortlist'] as const;
 export type MatchingMode = (typeof MATCHING_MODES)[number];
-
-export const POLITICAL_BACKGROUNDS = ['left', 'center', 'right', 'nonpartisan'] as const;
 export type PoliticalBackground = (typeof POLITICAL_BACKGROUNDS)[number];
 
 export interface PartnerOrganizationsTable {
@@ -116,9 +118,6 @@ export interface MailOutboxTable {
 	cancel_key: ColumnType<string | null, string | null | undefined, string | null>;
 	attachments_json: ColumnType<string | null, string | null | undefined, string | null>;
 }
-
-export type ConversationStatus =
-	'proposed' | 'accepted' | 'scheduled' | 'recorded' | 'declined' | 'cancelled' | 'no_show';
 
 export interface ConversationsTable {
 	id: string;
