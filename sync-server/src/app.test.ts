@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Community, Health, InviteInfo } from '../../src/lib/contracts/auth.ts';
 import { ApiError } from '../../src/lib/contracts/errors.ts';
+import { openStore } from './store/sqlite.ts';
 import { signupMutation } from './test/factories.ts';
 import { createTestApp, tempDir, type TestApp } from './test/harness.ts';
 
@@ -181,5 +182,53 @@ describe('static SPA', () => {
 		const res = await t.request('/', { headers: { accept: 'text/html' } });
 		expect(res.status).toBe(503);
 		expect(await res.text()).toMatch(/npm run build/);
+	});
+});
+
+describe('close()', () => {
+	it('waits for the work a request started after answering, then closes the store and refuses requests', async () => {
+		const dataDir = tempDir();
+		const errors: string[] = [];
+		t = await createTestApp({
+			dataDir,
+			keepDataDir: true,
+			log: { info() {}, warn() {}, error: (message) => errors.push(message) }
+		});
+		const email = 'closing@example.org';
+		await t.store.users.create({
+			role: 'participant',
+			email,
+			firstName: 'Cleo',
+			lastName: 'Example',
+			phone: null,
+			language: 'en',
+			partnerOrganizationId: null,
+			personalCodeHash: null,
+			now: t.clock()
+		});
+		// Hold the lookup the sign-in link waits on: the answer comes first, the mail is queued after.
+		let release: () => void = () => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const transaction = t.store.transaction.bind(t.store);
+		t.store.transaction = (async (work: Parameters<typeof transaction>[0]) => {
+			await gate;
+			return transaction(work);
+		}) as typeof t.store.transaction;
+		expect((await t.request('/api/auth/email-link', { body: { email } })).status).toBe(202);
+
+		let closed = false;
+		const closing = t.app.close().then(() => (closed = true));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(closed).toBe(false);
+		expect((await t.request('/api/health')).status).toBe(503);
+		release();
+		await closing;
+		expect(errors).toEqual([]);
+
+		// The mail reached the store before it closed.
+		const reopened = await openStore({ dataDir });
+		expect(await reopened.mail.list({ limit: 10, to: email })).toHaveLength(1);
+		await reopened.close();
+		rmSync(dataDir, { recursive: true, force: true });
 	});
 });

@@ -70,6 +70,16 @@ export function createApp({
 	log = silentLogger,
 	...options
 }: CreateAppOptions) {
+	// What close() waits for: requests being answered, and work they started without waiting.
+	const inFlight = new Set<Promise<unknown>>();
+	const background = <T>(work: Promise<T>): Promise<T> => {
+		inFlight.add(work);
+		const done = () => inFlight.delete(work);
+		work.then(done, done);
+		return work;
+	};
+	let closing: Promise<void> | undefined;
+
 	const live = options.live ?? createLiveHub();
 	const media =
 		options.media ??
@@ -90,6 +100,7 @@ export function createApp({
 		log,
 		media,
 		live,
+		background,
 		limiters: {
 			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
 			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock }),
@@ -102,6 +113,10 @@ export function createApp({
 	app.onError(createErrorHandler(log));
 	app.notFound(notFound);
 
+	app.use(async (c, next) => {
+		if (closing) return c.text('The server is shutting down. Try again in a moment.', 503);
+		await background(next());
+	});
 	app.use(requestId());
 	app.use(async (c, next) => {
 		c.set('deps', deps);
@@ -149,7 +164,8 @@ export function createApp({
 	app.route('/api/session', sessionRoutes());
 	app.route('/api/kiosks', kioskAdminRoutes(deps));
 	let sealer: Promise<Sealer> | undefined;
-	const sealerOnce = () => (sealer ??= loadSealer(env.dataDir));
+	// The first kiosk request makes the key (seconds) and writes it to DATA_DIR; close() waits for that.
+	const sealerOnce = () => (sealer ??= background(loadSealer(env.dataDir)));
 	app.route('/api/kiosk/visitor-grant', kioskVisitorRoutes(deps, sealerOnce));
 	app.route('/api/kiosk', kioskDeviceRoutes(deps, sealerOnce));
 	app.route('/api/questions', questionRoutes(deps));
@@ -174,7 +190,22 @@ export function createApp({
 	}
 
 	app.use(spa({ staticDir: env.staticDir }));
-	return app;
+
+	/**
+	 * Stops the app and everything it was given, in order: new requests are answered 503, the ones
+	 * being answered and the work they started finish, then the media jobs, the mailer and the
+	 * store close. Once it resolves nothing writes to DATA_DIR, so it can be removed. Idempotent.
+	 */
+	function close(): Promise<void> {
+		closing ??= (async () => {
+			while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+			await media.close();
+			await mailer.close();
+			await store.close();
+		})();
+		return closing;
+	}
+	return Object.assign(app, { close });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -18,6 +18,11 @@ export interface AppDeps {
 	media: MediaJobs;
 	/** Tells each person's open pages what changed (issue #14, GET /api/events). */
 	live: LiveHub;
+	/**
+	 * Work a route starts but does not wait for (it answers first). The app's close() waits for it,
+	 * so nothing writes to the store or DATA_DIR after they are closed. Resolves as `work` does.
+	 */
+	background<T>(work: Promise<T>): Promise<T>;
 	limiters: {
 		/** Failed personal-code attempts, keyed per client address and per code. */
 		codeSignIn: RateLimiter;

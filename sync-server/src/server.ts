@@ -74,7 +74,8 @@ export async function startServer({
 	});
 	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
 	void media.resumeInterrupted();
-	ready.app = createApp({ env: boundEnv, store, mailer, clock, log, media, live });
+	const app = createApp({ env: boundEnv, store, mailer, clock, log, media, live });
+	ready.app = app;
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);
 
@@ -108,9 +109,8 @@ export async function startServer({
 				await yjs.close();
 				signaling.close();
 				await stopListening(server);
-				await media.close();
-				await mailer.close();
-				await store.close();
+				// The app waits for its requests and background work, then closes the jobs, mailer and store.
+				await app.close();
 			})();
 			return closing;
 		}

@@ -92,9 +92,8 @@ export async function createTestApp({
 			});
 		},
 		async close() {
-			await media.close();
-			await mailer.close();
-			await store.close();
+			// Waits for requests in flight and the work they started, then the jobs, mailer and store.
+			await app.close();
 			if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 		}
 	};
