@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../../src/lib/contracts/auth.ts';
 import type { AppEnv } from '../http/context.ts';
 import { requireRole } from '../http/session.ts';
@@ -8,10 +8,24 @@ import { createTestApp, signInAs, testClock, type TestApp } from '../test/harnes
 type Actor = 'anonymous' | Role;
 const ACTORS: Actor[] = ['anonymous', ...ROLES];
 
-let t: TestApp;
-afterEach(() => t.close());
+/**
+ * One app per describe block, shared by its rows: each row still signs in its own new person (or
+ * nobody) and sends its own request, and no row here changes what another row sees.
+ */
+function sharedApp(options?: Parameters<typeof createTestApp>[0], setup?: (t: TestApp) => void) {
+	const shared: { t?: TestApp } = {};
+	beforeAll(async () => {
+		shared.t = await createTestApp(options);
+		setup?.(shared.t);
+	});
+	afterAll(() => shared.t?.close());
+	return () => {
+		if (!shared.t) throw new Error('the shared app did not start');
+		return shared.t;
+	};
+}
 
-async function cookieFor(actor: Actor) {
+async function cookieFor(t: TestApp, actor: Actor) {
 	return actor === 'anonymous' ? undefined : signInAs(t, actor);
 }
 
@@ -114,12 +128,13 @@ const table: {
 ];
 
 describe.each(table)('$action ($method $path)', ({ method, path, production, expect: expected }) => {
+	const app = sharedApp({ env: production ? { NODE_ENV: 'production' } : {} });
 	it.each(ACTORS)('%s', async (actor) => {
-		t = await createTestApp({ env: production ? { NODE_ENV: 'production' } : {} });
+		const t = app();
 		const res = await t.request(path, {
 			method,
 			body: method === 'POST' ? {} : undefined,
-			cookie: await cookieFor(actor)
+			cookie: await cookieFor(t, actor)
 		});
 		expect(res.status).toBe(expected[actor]);
 	});
@@ -150,10 +165,10 @@ describe('requireRole()', () => {
 	];
 
 	describe.each(cases)('$path', ({ path, expect: expected }) => {
+		const app = sharedApp({}, guarded);
 		it.each(ACTORS)('%s', async (actor) => {
-			t = await createTestApp();
-			guarded(t);
-			const res = await t.request(path, { cookie: await cookieFor(actor) });
+			const t = app();
+			const res = await t.request(path, { cookie: await cookieFor(t, actor) });
 			expect(res.status).toBe(expected[actor]);
 			if (res.status >= 400)
 				expect((await res.json()) as object).toMatchObject({
@@ -164,11 +179,15 @@ describe('requireRole()', () => {
 
 	it('rejects an expired session', async () => {
 		const time = testClock();
-		t = await createTestApp({ clock: time.clock, env: { SESSION_TTL_DAYS: '1' } });
-		guarded(t);
-		const cookie = await signInAs(t, 'coordinator');
-		expect((await t.request('/api/test/coordinators', { cookie })).status).toBe(200);
-		time.advanceMinutes(24 * 60 + 1);
-		expect((await t.request('/api/test/coordinators', { cookie })).status).toBe(401);
+		const t = await createTestApp({ clock: time.clock, env: { SESSION_TTL_DAYS: '1' } });
+		try {
+			guarded(t);
+			const cookie = await signInAs(t, 'coordinator');
+			expect((await t.request('/api/test/coordinators', { cookie })).status).toBe(200);
+			time.advanceMinutes(24 * 60 + 1);
+			expect((await t.request('/api/test/coordinators', { cookie })).status).toBe(401);
+		} finally {
+			await t.close();
+		}
 	});
 });
