@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createTranscoder } from './media/ffmpeg.ts';
 import { createLiveHub } from './live/hub.ts';
+import { docChangesToLive } from './live/doc-changes.ts';
 import { createMediaJobs } from './media/jobs.ts';
 import { createApp, type App } from './app.ts';
 import { createUpgradeRouter } from './http/upgrade.ts';
@@ -60,9 +61,15 @@ export async function startServer({
 	const boundEnv = withBoundPort(env, port);
 	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
 	// The shared question lists (issue #4): y-websocket protocol at /yjs/:doc.
-	const yjs = createYjsService({ env: boundEnv, store, clock, log });
-	upgrades.route('/yjs/', yjs.handleUpgrade);
 	const live = createLiveHub();
+	const yjs = createYjsService({
+		env: boundEnv,
+		store,
+		clock,
+		log,
+		onStored: docChangesToLive({ store, live, log })
+	});
+	upgrades.route('/yjs/', yjs.handleUpgrade);
 	const media = createMediaJobs({
 		env: boundEnv,
 		store,

@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { joinRoom, launchWithMic, signIn, stopRecording, waitForElapsed } from './call-helpers';
@@ -191,12 +192,26 @@ test.describe('the lifecycle', () => {
 			.click({ timeout: 60_000 });
 		await expectStaffSees(staff, rosaName, 'Recorded');
 
-		// 9. Consent: Rosa says yes to both (and describes it for the archive); Ben sees her answers
+		// 9. Consent: Rosa says yes to both (and writes part of the archive's description); Ben sees her answers
 		// arrive on his open page, then says yes to both.
 		for (const page of [rosa, ben]) await expect(page.getByTestId('consent-copy')).toBeVisible();
-		await consent(rosa, { describe: true });
+		await consent(rosa, {
+			title: 'A school-bus driver and her neighbor',
+			summary: 'Two neighbours talk about what a good neighbor does.'
+		});
 		await expect(ben.getByTestId('sharing-A copy for both of you')).toHaveText('Please make your choice.');
-		await consent(ben, { describe: false });
+		// The description is written by both: Ben's form shows Rosa's words as they arrive, he adds
+		// the keywords and the place, and Rosa's open form shows his.
+		await consent(ben, { keywords: 'neighbors, work', place: 'Birmingham, AL' });
+		const benForm = ben.getByTestId('archive-description');
+		await expect(benForm.getByLabel('Title')).toHaveValue('A school-bus driver and her neighbor');
+		await expect(benForm.getByTestId('archive-description-by')).toHaveText('Last changed by you.');
+		const rosaForm = rosa.getByTestId('archive-description');
+		await expect(rosaForm.getByLabel('Place')).toHaveValue('Birmingham, AL');
+		await expect(rosaForm.getByLabel('Keywords')).toHaveValue('neighbors, work');
+		await expect(rosaForm.getByTestId('archive-description-by')).toHaveText(
+			`Last changed by ${benInfo.firstName}.`
+		);
 		for (const page of [rosa, ben]) {
 			// Within the 10 s expect timeout, so the page's 30 s look cannot stand in for the push.
 			await expect(page.getByTestId('sharing-A copy for both of you')).toHaveText('You both said yes.');
@@ -230,6 +245,15 @@ test.describe('the lifecycle', () => {
 		const zip = await downloadArchivePackage(coordinator, app, conversationId);
 		expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
 		expect(zip.includes(Buffer.from('bagit.txt'))).toBe(true);
+		// Its description holds both partners' parts.
+		const files = unzipSync(new Uint8Array(zip));
+		const metadataPath = Object.keys(files).find((name) => name.endsWith('data/metadata/metadata.json'));
+		expect(JSON.parse(Buffer.from(files[metadataPath ?? '']!).toString('utf8'))).toMatchObject({
+			title: 'A school-bus driver and her neighbor',
+			summary: 'Two neighbours talk about what a good neighbor does.',
+			keywords: ['neighbors', 'work'],
+			place: 'Birmingham, AL'
+		});
 	});
 });
 
@@ -265,22 +289,24 @@ async function expectStaffSees(staff: Page, name: string, stage: string) {
 	}).toPass({ timeout: 30_000 });
 }
 
-/** Yes to the copy and to the archive, each with its own Save; the archive's description if asked. */
-async function consent(page: Page, { describe }: { describe: boolean }) {
+/** Yes to the copy and to the archive, each with its own Save; then this person's part of the shared description. */
+async function consent(
+	page: Page,
+	part: { title?: string; summary?: string; keywords?: string; place?: string }
+) {
 	for (const kind of ['copy', 'archive'] as const) {
 		const form = page.getByTestId(`consent-${kind}`);
 		await form.getByLabel('Yes', { exact: true }).check();
 		await form.getByRole('button', { name: 'Save this answer' }).click();
 		await expect(form.getByRole('status')).toContainText('saved', { timeout: 30_000 });
 	}
-	if (!describe) return;
 	const form = page.getByTestId('archive-description');
-	await form.getByLabel('Title').fill('A school-bus driver and her neighbor');
-	await form.getByLabel('Short summary').fill('Two neighbours talk about what a good neighbor does.');
-	await form.getByLabel('Keywords').fill('neighbors, work');
-	await form.getByLabel('Place').fill('Birmingham, AL');
+	const labels = { title: 'Title', summary: 'Short summary', keywords: 'Keywords', place: 'Place' } as const;
+	for (const [field, value] of Object.entries(part)) {
+		await form.getByLabel(labels[field as keyof typeof labels]).fill(value);
+	}
 	await form.getByRole('button', { name: 'Save the description' }).click();
-	await expect(form.getByRole('status')).toContainText('saved', { timeout: 30_000 });
+	await expect(form.getByRole('status')).toContainText('saved and shared', { timeout: 30_000 });
 }
 
 /** The copy's player loads it and its time moves when played. */

@@ -15,16 +15,37 @@ const line = (max: number, what: string, { multiline = false } = {}) =>
 		noControlCharacters({ multiline })
 	);
 
+/** How long each part of the archive description may be: the form, the shared draft and the package agree. */
+export const ARCHIVE_FIELD_LIMITS = {
+	title: 120,
+	summary: 1000,
+	place: 120,
+	keyword: 40,
+	keywords: 12
+} as const;
+
 export const ArchiveFieldsSchema = v.strictObject({
-	title: line(120, 'title'),
-	summary: line(1000, 'short summary', { multiline: true }),
+	title: line(ARCHIVE_FIELD_LIMITS.title, 'title'),
+	summary: line(ARCHIVE_FIELD_LIMITS.summary, 'short summary', { multiline: true }),
 	keywords: v.pipe(
-		v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40), noControlCharacters())),
+		v.array(
+			v.pipe(
+				v.string(),
+				v.trim(),
+				v.minLength(1),
+				v.maxLength(ARCHIVE_FIELD_LIMITS.keyword, 'A keyword is too long.'),
+				noControlCharacters()
+			)
+		),
 		v.minLength(1, 'Please give at least one keyword.'),
-		v.maxLength(12, 'Please give at most 12 keywords.')
+		v.maxLength(
+			ARCHIVE_FIELD_LIMITS.keywords,
+			`Please give at most ${ARCHIVE_FIELD_LIMITS.keywords} keywords.`
+		)
 	),
-	place: line(120, 'place')
+	place: line(ARCHIVE_FIELD_LIMITS.place, 'place')
 });
+export type ArchiveFields = v.InferOutput<typeof ArchiveFieldsSchema>;
 
 export const ConsentAnswerSchema = v.picklist(['yes', 'no', 'withdrawn']);
 

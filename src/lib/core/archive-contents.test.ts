@@ -2,15 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { archiveReadiness, packageContents } from './archive-contents';
 import { CONSENT_TEXT_VERSIONS, type ConsentRecord } from './consent';
 
-const yes = (userId: string, described = false): ConsentRecord => ({
+const yes = (userId: string): ConsentRecord => ({
 	userId,
 	kind: 'archive',
 	answer: 'yes',
 	textVersion: CONSENT_TEXT_VERSIONS.archive,
-	decidedAt: '2026-11-30T18:00:00.000Z',
-	archiveFields: described
-		? { title: 'Two neighbors', summary: 'On schools.', keywords: [], place: 'Birmingham' }
-		: null
+	decidedAt: '2026-11-30T18:00:00.000Z'
 });
 const people = ['ana', 'ben'] as const;
 
@@ -33,14 +30,14 @@ describe('the archive package', () => {
 	});
 
 	it('is withheld without both yeses, then needs a description, the voices, and is ready', () => {
-		const state = (consents: ConsentRecord[], voicesOnServer = 2) =>
-			archiveReadiness({ consents, participantIds: people, voicesOnServer });
+		const state = (consents: ConsentRecord[], { described = true, voicesOnServer = 2 } = {}) =>
+			archiveReadiness({ consents, participantIds: people, described, voicesOnServer });
 		expect(state([])).toBe('withheld');
-		expect(state([yes('ana', true)])).toBe('withheld');
-		expect(state([yes('ana'), yes('ben')])).toBe('needs_description');
-		expect(state([yes('ana', true), yes('ben')], 1)).toBe('waiting_for_recordings');
-		expect(state([yes('ana', true), yes('ben')])).toBe('ready');
+		expect(state([yes('ana')])).toBe('withheld');
+		expect(state([yes('ana'), yes('ben')], { described: false })).toBe('needs_description');
+		expect(state([yes('ana'), yes('ben')], { voicesOnServer: 1 })).toBe('waiting_for_recordings');
+		expect(state([yes('ana'), yes('ben')])).toBe('ready');
 		const withdrawn = { ...yes('ben'), answer: 'withdrawn' as const, decidedAt: '2026-11-30T19:00:00.000Z' };
-		expect(state([yes('ana', true), yes('ben'), withdrawn])).toBe('withheld');
+		expect(state([yes('ana'), yes('ben'), withdrawn])).toBe('withheld');
 	});
 });

@@ -1,4 +1,4 @@
-import { mergedArchiveFields, sharingState, type ConsentRecord } from './consent';
+import { sharingState, type ConsentRecord } from './consent';
 
 /**
  * What the archive package of a conversation holds and whether it can be made (issue #14): the
@@ -45,7 +45,7 @@ export function packageContents({
 
 /**
  * `withheld`: not both said yes to the archive (or one took it back); `needs_description`: the
- * title and summary are not written yet; `waiting_for_recordings`: a voice has not reached the
+ * title, summary, keywords and place the partners write together are not all there yet; `waiting_for_recordings`: a voice has not reached the
  * server; `ready`: it can be downloaded now.
  */
 export type ArchiveReadiness = 'withheld' | 'needs_description' | 'waiting_for_recordings' | 'ready';
@@ -53,14 +53,17 @@ export type ArchiveReadiness = 'withheld' | 'needs_description' | 'waiting_for_r
 export function archiveReadiness({
 	consents,
 	participantIds,
+	described,
 	voicesOnServer
 }: {
 	consents: readonly ConsentRecord[];
 	participantIds: readonly [string, string];
+	/** The partners' shared description is complete and valid (sync-server/src/media/question-doc.ts). */
+	described: boolean;
 	voicesOnServer: number;
 }): ArchiveReadiness {
 	if (sharingState(consents, participantIds, 'archive').status !== 'allowed') return 'withheld';
-	if (!mergedArchiveFields(consents, participantIds)) return 'needs_description';
+	if (!described) return 'needs_description';
 	if (voicesOnServer < participantIds.length) return 'waiting_for_recordings';
 	return 'ready';
 }

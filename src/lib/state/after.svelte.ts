@@ -1,15 +1,12 @@
 import { liveQuery } from 'dexie';
-import { AfterView, type ArchiveFieldsSchema } from '../contracts/consent';
+import { AfterView } from '../contracts/consent';
 import { answerFor, CONSENT_TEXT_VERSIONS, type ConsentAnswer, type ConsentKind } from '../core/consent';
-import type * as v from 'valibot';
 import { db } from '../db/db';
 import { consentsOf, isoNow, queueConsent, type KeptCopy, type LocalConsent } from '../db/after';
 import { getLocale } from '../paraglide/runtime.js';
 import { api } from '../sync/api';
 import { connectivity } from './connectivity.svelte';
 import { uploads } from './uploads.svelte';
-
-type ArchiveFields = v.InferOutput<typeof ArchiveFieldsSchema>;
 
 /**
  * One conversation after hanging up: the person's consent answers (written to this device first,
@@ -73,23 +70,8 @@ export class AfterConversation {
 	/** One answer, saved on its own (issue #14): the copy's never waits for the archive's description. */
 	async answer(kind: ConsentKind, choice: 'yes' | 'no'): Promise<void> {
 		if (this.mine(kind) === choice) return;
-		await this.#queue(kind, answerFor(this.mine(kind) ?? undefined, choice), null);
+		await this.#queue(kind, answerFor(this.mine(kind) ?? undefined, choice));
 	}
-
-	/**
-	 * The archive package's description, given after a yes to the archive: a new yes that carries it,
-	 * so the package takes the latest one (core/consent mergedArchiveFields).
-	 */
-	async describeArchive(fields: ArchiveFields): Promise<void> {
-		if (this.mine('archive') !== 'yes') return;
-		await this.#queue('archive', 'yes', fields);
-	}
-
-	/** The description this person last gave on this device, if any. */
-	archiveDescription = $derived(
-		this.local.filter((c) => c.payload.kind === 'archive' && c.status !== 'rejected').at(-1)?.payload
-			.archiveFields ?? undefined
-	);
 
 	/** There is a yes to take back (a withdrawal of nothing is not offered). */
 	canWithdraw = $derived(this.mine('copy') === 'yes' || this.mine('archive') === 'yes');
@@ -100,7 +82,7 @@ export class AfterConversation {
 			if (this.mine(kind) === 'yes') await this.answer(kind, 'no');
 	}
 
-	async #queue(kind: ConsentKind, answer: ConsentAnswer, archiveFields: ArchiveFields | null) {
+	async #queue(kind: ConsentKind, answer: ConsentAnswer) {
 		await queueConsent(db(), {
 			payload: {
 				conversationId: this.conversationId,
@@ -108,8 +90,7 @@ export class AfterConversation {
 				answer,
 				textVersion: CONSENT_TEXT_VERSIONS[kind],
 				language: getLocale() === 'es' ? 'es' : 'en',
-				decidedAt: isoNow(),
-				archiveFields
+				decidedAt: isoNow()
 			}
 		});
 		connectivity.sync();

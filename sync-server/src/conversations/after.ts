@@ -59,7 +59,8 @@ export async function afterView(
 		store.reflections.find(conversation.id, user.userId)
 	]);
 	const partnerId = conversation.participantIds.find((id) => id !== user.userId) ?? '';
-	const partner = await store.users.findById(partnerId);
+	const people = await Promise.all(conversation.participantIds.map((id) => store.users.findById(id)));
+	const partner = people[conversation.participantIds.indexOf(partnerId)];
 	const copyView = sharingView(consents, conversation, user.userId, 'copy');
 	const ready = copy?.status === 'ready';
 	return {
@@ -81,6 +82,14 @@ export async function afterView(
 		copyStatus: copy?.status ?? 'none',
 		copyUrl: ready && copyView.state === 'allowed' ? `/api/conversations/${conversation.id}/copy` : null,
 		reflected: !!reflection,
-		archivePackage: { ...(await archivePackageInfo(store, conversation)), downloadUrl: null }
+		archivePackage: {
+			...(await archivePackageInfo(store, conversation, {
+				consents,
+				tracks,
+				copy,
+				firstNames: people.map((p) => p?.firstName ?? '')
+			})),
+			downloadUrl: null
+		}
 	};
 }

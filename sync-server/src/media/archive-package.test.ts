@@ -9,6 +9,11 @@ import { pbcoreProblems } from '../../../src/lib/core/pbcore-check.ts';
 import { childrenNamed, parseXml, type XmlElement } from '../../../src/lib/core/xml.ts';
 import { questionsDocName } from '../../../src/lib/contracts/questions.ts';
 import { addMark, addQuestion, markAsked, setApproval } from '../../../src/lib/sync/question-doc.ts';
+import {
+	EMPTY_DRAFT,
+	readDescription,
+	saveDescription
+} from '../../../src/lib/contracts/archive-description-doc.ts';
 import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
 import { recordedConversation, type Person } from '../test/conversation.ts';
 import { createTestApp, type TestApp } from '../test/harness.ts';
@@ -21,7 +26,8 @@ async function agree(
 	who: Person,
 	conversationId: string,
 	kind: 'copy' | 'archive',
-	answer: 'yes' | 'withdrawn'
+	answer: 'yes' | 'withdrawn',
+	{ withFields = true } = {}
 ) {
 	const payload = {
 		conversationId,
@@ -31,7 +37,7 @@ async function agree(
 		language: 'en',
 		decidedAt: t.clock().toISOString(),
 		archiveFields:
-			kind === 'archive' && answer === 'yes'
+			kind === 'archive' && answer === 'yes' && withFields
 				? {
 						title: 'Teacher & trucker',
 						summary: 'Schools <and> work.',
@@ -257,5 +263,85 @@ describe('archive package', () => {
 
 		await agree(ben, id, 'archive', 'withdrawn');
 		expect((await t.request(url, { cookie: coordinator.cookie })).status).toBe(403);
+	}, 120_000);
+
+	it('takes the description both partners wrote in the shared document, and waits while it is incomplete', async () => {
+		t = await createTestApp();
+		const { ana, ben, coordinator, conversation } = await recordedConversation(t);
+		const id = conversation.id;
+		const url = `/api/conversations/${id}/archive-package`;
+		const readiness = async () => {
+			const res = await t.request(`/api/coordinator/conversations?communityId=${t.community.id}`, {
+				cookie: coordinator.cookie
+			});
+			return ((await res.json()) as CalendarEntry[]).find((e) => e.id === id)?.archive?.readiness;
+		};
+		for (const who of [ana, ben]) await agree(who, id, 'archive', 'yes', { withFields: false });
+		for (const [i, who] of [ana, ben].entries()) {
+			const bytes = await encode(t.media.transcoder, tonePcm({ seconds: 2, hz: 220 + 110 * i }), 'opus');
+			const meta = {
+				conversationId: id,
+				trackId: `r_${who.userId}`,
+				kind: 'share',
+				sha256: sha256Hex(bytes),
+				durationMs: '2000',
+				startedAtServerMs: '1762095600000',
+				samplesPerSecond: '48000'
+			};
+			expect((await tusUpload(t, who.cookie, bytes, meta)).last.status).toBe(204);
+		}
+		await t.media.idle();
+		expect(await readiness()).toBe('needs_description');
+
+		// Each partner's device writes its part, offline from the other; the server stores both updates.
+		const store = async (doc: Y.Doc) =>
+			t.store.yjsDocs.append(
+				[{ docName: questionsDocName(id), update: Y.encodeStateAsUpdate(doc) }],
+				new Date()
+			);
+		const anaDoc = new Y.Doc();
+		saveDescription(anaDoc, {
+			next: { ...EMPTY_DRAFT, title: 'Teacher & trucker', keywords: ['Schools'] },
+			base: EMPTY_DRAFT,
+			by: ana.userId,
+			at: 1
+		});
+		await store(anaDoc);
+		expect(await readiness()).toBe('needs_description');
+		const refused = await t.request(url, { cookie: coordinator.cookie });
+		expect(refused.status).toBe(409);
+		expect(((await refused.json()) as { message: string }).message).toContain(
+			'description they write together'
+		);
+
+		const benDoc = new Y.Doc();
+		saveDescription(benDoc, {
+			next: {
+				title: '',
+				summary: 'On schools and work.',
+				keywords: ['schools', 'work'],
+				place: 'Birmingham, AL'
+			},
+			base: EMPTY_DRAFT,
+			by: ben.userId,
+			at: 2
+		});
+		await store(benDoc);
+		expect(await readiness()).toBe('ready');
+		const res = await t.request(url, { cookie: coordinator.cookie });
+		expect(res.status).toBe(200);
+		const files = validateBag(unzipSync(new Uint8Array(await res.arrayBuffer())));
+		const metadata = JSON.parse(new TextDecoder().decode(files['data/metadata/metadata.json'])) as Record<
+			string,
+			unknown
+		>;
+		Y.applyUpdate(anaDoc, Y.encodeStateAsUpdate(benDoc));
+		expect(metadata).toMatchObject({
+			title: 'Teacher & trucker',
+			summary: 'On schools and work.',
+			place: 'Birmingham, AL'
+		});
+		expect(metadata.keywords).toEqual(readDescription(anaDoc).keywords);
+		expect((metadata.keywords as string[]).map((k) => k.toLowerCase()).sort()).toEqual(['schools', 'work']);
 	}, 120_000);
 });

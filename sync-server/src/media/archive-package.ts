@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
+import type { ArchiveFields } from '../../../src/lib/contracts/consent.ts';
 import { broadcastWav } from '../../../src/lib/core/bwf.ts';
 import { chaptersFrom, chaptersVtt, type IndexPointIn } from '../../../src/lib/core/chapters.ts';
 import { archiveRights } from '../../../src/lib/core/archive-rights.ts';
 import { MIX_PATH, voicePath } from '../../../src/lib/core/archive-contents.ts';
-import { mergedArchiveFields } from '../../../src/lib/core/consent.ts';
 import { ohmsXml } from '../../../src/lib/core/ohms.ts';
 import { pbcoreXml, type PbcoreInstantiation } from '../../../src/lib/core/pbcore.ts';
 import type { ConversationRecord, CopyRecord, StoredConsent, TrackFile } from '../store/types.ts';
@@ -31,6 +31,8 @@ export type PackageInput = {
 	now: Date;
 	/** Questions checked off and moments marked, with server-synced times (question-doc.ts). */
 	index: IndexPointIn[];
+	/** The description both partners wrote, checked by the archive's schema (media/question-doc.ts). */
+	description: ArchiveFields;
 };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -144,10 +146,9 @@ function instantiations(
 	];
 }
 
-/** Builds the zipped bag; undefined when the archive fields are missing (nobody said yes with them). */
-export async function buildArchivePackage(input: PackageInput): Promise<Uint8Array | undefined> {
-	const fields = mergedArchiveFields(input.consents, input.conversation.participantIds);
-	if (!fields) return undefined;
+/** Builds the zipped bag. */
+export async function buildArchivePackage(input: PackageInput): Promise<Uint8Array> {
+	const fields = input.description;
 	const payload: Record<string, Uint8Array> = {};
 	const masters: Master[] = [];
 	for (const [i, person] of input.people.entries()) {

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/context.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
 import { requireRole } from '../http/session.ts';
 import { buildArchivePackage } from '../media/archive-package.ts';
-import { loadTimeCodedIndex } from '../media/time-coded-index.ts';
+import { loadArchiveDocFacts } from '../media/question-doc.ts';
 
 const WITHHELD =
 	'The archive package is withheld: both people must agree to the archive, and one of them has not, or has taken it back.';
@@ -20,6 +20,20 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 			throw new AppError('consent_missing', WITHHELD);
 		}
 		const tracks = await store.trackFiles.listForConversation(conversation.id);
+		const { index, description } = await loadArchiveDocFacts(store, conversation, consents);
+		if (!description) {
+			throw new AppError(
+				'not_ready',
+				'Both people agreed to the archive, but the description they write together (title, summary, keywords and place) is not complete yet. Either of them can finish it on the conversation’s page.'
+			);
+		}
+		const voices = new Set(tracks.filter((t) => t.kind === 'share').map((t) => t.userId));
+		if (conversation.participantIds.some((id) => !voices.has(id))) {
+			throw new AppError(
+				'not_ready',
+				'The recordings have not all reached the server yet. Try again once they have.'
+			);
+		}
 		const users = await Promise.all(conversation.participantIds.map((id) => store.users.findById(id)));
 		const people = users.map((u, i) => ({
 			userId: conversation.participantIds[i] ?? '',
@@ -34,20 +48,9 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 			dataDir: env.dataDir,
 			transcoder: media.transcoder,
 			now: clock(),
-			index: await loadTimeCodedIndex(store, conversation.id)
+			index,
+			description
 		});
-		if (!zip && tracks.length > 0) {
-			throw new AppError(
-				'not_ready',
-				'Both people agreed to the archive, but the title and summary are not written yet. Either of them can add it on the conversation’s page.'
-			);
-		}
-		if (!zip || tracks.length === 0) {
-			throw new AppError(
-				'not_ready',
-				'The recordings have not all reached the server yet. Try again once they have.'
-			);
-		}
 		return new Response(zip as Uint8Array<ArrayBuffer>, {
 			headers: {
 				'Content-Type': 'application/zip',

@@ -18,7 +18,7 @@ import { requireRole, signedInUser } from '../http/session.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
 import type { CommunityMatching } from '../matching/engine.ts';
 import { approvePairs, previewRun } from '../matching/runs.ts';
-import { archivePackageInfo } from '../media/archive-info.ts';
+import { loadArchivePackageInfo } from '../media/archive-info.ts';
 import { funnelOf, progressOf } from '../reports/progress.ts';
 import type { ConversationRecord, Repos } from '../store/types.ts';
 
@@ -74,7 +74,8 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 							absent: (await person(store, conversation.noShowUserId)).name
 						}
 					: null,
-			archive: conversation.status === 'recorded' ? await archivePackageInfo(store, conversation) : undefined
+			archive:
+				conversation.status === 'recorded' ? await loadArchivePackageInfo(store, conversation) : undefined
 		});
 
 	return new Hono<AppEnv>()

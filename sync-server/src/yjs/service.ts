@@ -17,7 +17,8 @@ export function createYjsService({
 	log,
 	limits = DEFAULT_YJS_LIMITS,
 	persistence = workerPersistence({ store, dataDir: env.dataDir }),
-	authorize = authorizeDocs({ env, store, clock })
+	authorize = authorizeDocs({ env, store, clock }),
+	onStored
 }: {
 	env: Env;
 	store: Store;
@@ -26,10 +27,24 @@ export function createYjsService({
 	limits?: YjsLimits;
 	persistence?: DocPersistence;
 	authorize?: Authorize;
+	/** Told after an update of a document is on disk (for the push channel: the pages showing it look again). */
+	onStored?: (docName: string) => void;
 }) {
+	const stored: DocPersistence = onStored
+		? {
+				load: (name) => persistence.load(name),
+				compact: (name, state, throughId) => persistence.compact(name, state, throughId),
+				close: persistence.close && (() => persistence.close!()),
+				async append(docName, update) {
+					const id = await persistence.append(docName, update);
+					onStored(docName);
+					return id;
+				}
+			}
+		: persistence;
 	const sockets: { closeRoom?: (name: string, code: number, reason: string) => void } = {};
 	const registry = createDocRegistry({
-		persistence,
+		persistence: stored,
 		limits,
 		log,
 		onFailure: (room) =>
