@@ -181,7 +181,7 @@ export function createApp({
 	app.route('/api/conversations', afterRoutes(deps));
 	app.route('/api/conversations', archiveRoutes(deps));
 	app.route('/api/reflections', reflectionRoutes(deps));
-	const tus = createTusServer(deps, (conversationId) => media.trackConfirmed(conversationId));
+	const tus = createTusServer(deps);
 	app.route('/uploads', uploadRoutes(deps, tus));
 	app.route(KIOSK_CHUNKS_PATH, kioskChunkRoutes(deps));
 	if (env.devMailbox) {

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
 import { openStore } from './store/sqlite.ts';
+import { finishStrandedUploads } from './uploads/confirm.ts';
 import { sweepAbandonedUploads } from './uploads/sweep.ts';
 import { createYjsService } from './yjs/service.ts';
 import { createSignaling, PEERJS_PATH } from './signaling/peer-server.ts';
@@ -83,6 +84,15 @@ export async function startServer({
 	void media.resumeInterrupted();
 	const app = createApp({ env: boundEnv, store, mailer, clock, log, media, live });
 	ready.app = app;
+	// An upload whose bytes all arrived but whose track was never filed (the server stopped, or its
+	// database write failed, during the last PATCH) is finished now, not when its device comes back
+	// (issue #16). close() waits for it, so it never races the store shutting down.
+	const uploadsFinished = finishStrandedUploads({ env: boundEnv, store, clock, log, media })
+		.then(({ confirmed, refused, failed }) => {
+			if (confirmed.length + refused.length + failed.length > 0)
+				log.info('whole uploads finished at boot', { confirmed, refused, failed });
+		})
+		.catch((error: unknown) => log.error('finishing uploads at boot failed', { error }));
 	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
 	upgrades.route(PEERJS_PATH, signaling.handle);
 
@@ -116,6 +126,7 @@ export async function startServer({
 				await yjs.close();
 				signaling.close();
 				await stopListening(server);
+				await uploadsFinished;
 				// The app waits for its requests and background work, then closes the jobs, mailer and store.
 				await app.close();
 			})();

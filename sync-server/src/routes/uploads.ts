@@ -3,15 +3,18 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import { LiveUploadMetadata, UploadDeclaration, UploadMetadata } from '../../../src/lib/contracts/consent.ts';
+import { CONFIRMED_CHECKSUM_HEADER, type UploadFinished } from '../../../src/lib/contracts/uploads.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
 import { isOwnTrackId } from '../../../src/lib/core/track-id.ts';
 import { conversationAccess } from '../conversations/access.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
+import { csrfGuard } from '../http/csrf.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
 import { requireRole, signedInUser } from '../http/session.ts';
 import type { SessionUser } from '../store/types.ts';
 import { declareUpload, parseUploadMetadata, UPLOADS_PATH, USER_HEADER } from '../uploads/tus.ts';
+import { confirmTrack, type Confirmation } from '../uploads/confirm.ts';
 import { asAppError } from '../uploads/tus-errors.ts';
 import { openUploadsOf } from '../uploads/sweep.ts';
 import { parseOrThrow, readJson } from '../http/validate.ts';
@@ -64,6 +67,21 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 			}
 			return c.body(null, 204);
 		})
+		.post('/:id/finish', csrfGuard({ publicUrl: deps.env.publicUrl }), requireRole(), async (c) => {
+			// The device saw every byte arrive but no confirmation (issue #16): finish it now, or say why not.
+			const id = c.req.param('id');
+			if (!UPLOAD_ID.test(id)) throw new AppError('not_found', MESSAGES.notFound);
+			await authorizeOwner(tus, signedInUser(c), id);
+			const confirmation = await confirmTrack(deps, id);
+			if (!confirmation.ok) throw refusalError(confirmation);
+			c.header(CONFIRMED_CHECKSUM_HEADER, confirmation.sha256);
+			const body: UploadFinished = {
+				trackId: confirmation.trackId,
+				kind: confirmation.kind,
+				sha256: confirmation.sha256
+			};
+			return c.json(body, 200);
+		})
 		.all('*', requireRole(), async (c) => {
 			const user = signedInUser(c);
 			const method = c.req.method;
@@ -74,14 +92,24 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 			if (method === 'POST' || method === 'OPTIONS') {
 				if (target.id !== undefined) throw new AppError('not_found', MESSAGES.notFound);
 			} else if (target.id === undefined) throw new AppError('not_found', MESSAGES.notFound);
+			let confirmed: string | undefined;
 			if (method === 'POST') {
 				const deferred = c.req.header('upload-defer-length') === '1';
 				await authorizeNewUpload(deps, user, c.req.header('upload-metadata'), deferred);
 			} else if (method !== 'OPTIONS') {
 				const upload = await authorizeOwner(tus, user, target.id!);
+				const whole = !upload.sizeIsDeferred && upload.offset === upload.size;
 				// A complete upload is the recording's copy on the server: nobody ends it through tus.
-				if (method === 'DELETE' && !upload.sizeIsDeferred && upload.offset === upload.size)
+				if (method === 'DELETE' && whole)
 					throw new AppError('wrong_state', 'This upload is complete and kept. It can’t be deleted.');
+				// Every byte is here: the answer says whether it is confirmed, finishing it first if it
+				// never was (issue #16). A file that fails its checks is removed, so tus answers 404 and
+				// the device starts afresh; a failure on our side is logged, and the HEAD answers without
+				// the checksum, so the device asks POST …/finish, which answers it as the app's error.
+				if (method === 'HEAD' && whole) {
+					const confirmation = await confirmTrack(deps, target.id!).catch(() => undefined);
+					if (confirmation?.ok) confirmed = confirmation.sha256;
+				}
 			}
 			const headers = new Headers(c.req.raw.headers);
 			headers.set(USER_HEADER, user.userId);
@@ -94,7 +122,9 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 				// @ts-expect-error Node's fetch needs `duplex` to stream a request body; the DOM types lack it.
 				duplex: 'half'
 			});
-			return asAppError(c, await tus.handleWeb(request), deps.log);
+			const answer = await asAppError(c, await tus.handleWeb(request), deps.log);
+			if (confirmed && answer.ok) answer.headers.set(CONFIRMED_CHECKSUM_HEADER, confirmed);
+			return answer;
 		});
 }
 
@@ -170,6 +200,32 @@ async function authorizeOwner(tus: Server, user: SessionUser, uploadId: string) 
 		);
 	if (upload.metadata?.userId !== user.userId) throw new AppError('forbidden', NOT_YOURS);
 	return upload;
+}
+
+/** POST …/finish when the file can't be confirmed: the device uploads it again from the first byte. */
+function refusalError(refused: Extract<Confirmation, { ok: false }>): AppError {
+	switch (refused.refusal) {
+		case 'gone':
+			return new AppError(
+				'not_found',
+				'This upload is not on the server any more. The app will start it again.'
+			);
+		case 'incomplete':
+			return new AppError(
+				'wrong_state',
+				'Not every byte of this upload has arrived. The app sends it again.'
+			);
+		case 'checksum':
+			return new AppError(
+				'checksum_mismatch',
+				'The file on the server is not the one the app sent. It will be sent again from the start.'
+			);
+		case 'undeclared':
+		case 'not_audio':
+			return new AppError('validation_failed', `${refused.reason} It will be sent again from the start.`);
+		case 'unowned':
+			return new AppError('forbidden', NOT_YOURS);
+	}
 }
 
 function withoutNulls(record: Record<string, string | null>): Record<string, string> {

@@ -5,14 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server, type ServerOptions } from '@tus/server';
-import { ERRORS, Metadata, type Upload } from '@tus/utils';
+import { ERRORS, Metadata } from '@tus/utils';
 import * as v from 'valibot';
-import { UploadMetadata, type UploadDeclaration } from '../../../src/lib/contracts/consent.ts';
+import type { UploadDeclaration } from '../../../src/lib/contracts/consent.ts';
+import { CONFIRMED_CHECKSUM_HEADER } from '../../../src/lib/contracts/uploads.ts';
 import type { AppDeps } from '../deps.ts';
-import { verifyUpload } from './verify.ts';
+import { confirmTrack, type Confirmation } from './confirm.ts';
+import { UPLOADS_DIR, UPLOADS_PATH } from './paths.ts';
 
-export const UPLOADS_PATH = '/uploads';
-export const UPLOADS_DIR = 'uploads';
+export { UPLOADS_DIR, UPLOADS_PATH } from './paths.ts';
 /** Set by our own middleware from the session, never by the client (it is overwritten on every request). */
 export const USER_HEADER = 'x-cg-user-id';
 /** A 40-minute FLAC master is about 150 MB; leave room, refuse anything absurd. */
@@ -24,13 +25,32 @@ const fail = (status_code: number, message: string): Fail => ({
 	body: JSON.stringify({ code: status_code === 460 ? 'checksum_mismatch' : 'not_audio', message })
 });
 
+/** A refusal as tus answers it on the last PATCH (tus-errors.ts then gives it the app's shape). */
+function refusalAnswer(refused: Extract<Confirmation, { ok: false }>): Fail {
+	switch (refused.refusal) {
+		case 'undeclared':
+			return fail(422, 'The app did not say which file this is. It will be made and sent again.');
+		case 'checksum':
+			return fail(460, 'The file arrived changed on the way. It will be sent again from the start.');
+		case 'not_audio':
+			return fail(422, `${refused.reason} It will be made and sent again.`);
+		case 'gone':
+			return fail(404, 'This upload is not on the server any more. The app will start it again.');
+		case 'incomplete':
+			return fail(409, 'Not every byte of this upload has arrived yet. The app asks and goes on.');
+		case 'unowned':
+			return fail(403, 'This upload has no owner.');
+	}
+}
+
 /**
  * tus resumable uploads (issue #6) with a file store in DATA_DIR/uploads. The Hono middleware in
- * routes/uploads.ts authorizes every request first; here the finished file is checked before the
- * final PATCH is answered, so "204" to the client means "the server has every byte, verified".
+ * routes/uploads.ts authorizes every request first; here the finished file is confirmed
+ * (confirm.ts) before the final PATCH is answered, so "204" with the checksum header to the client
+ * means "the server has every byte, verified and filed as the track".
  */
-export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: string) => void) {
-	const { env, store, clock, log } = deps;
+export function createTusServer(deps: AppDeps) {
+	const { env, log } = deps;
 	const directory = join(env.dataDir, UPLOADS_DIR);
 	const datastore = new CausedFileStore({ directory }, log);
 	const options: ConstructorParameters<typeof Server>[0] = {
@@ -51,47 +71,10 @@ export function createTusServer(deps: AppDeps, onConfirmed: (conversationId: str
 			return { metadata: { ...upload.metadata, userId: req.headers.get(USER_HEADER) } };
 		},
 		async onUploadFinish(_req, upload): ReturnType<NonNullable<ServerOptions['onUploadFinish']>> {
-			const parsed = v.safeParse(UploadMetadata, withoutUser(upload));
-			if (!parsed.success) {
-				// Made during the call and never told what the whole file is (routes/uploads.ts, declaration).
-				await datastore.remove(upload.id);
-				throw fail(422, 'The app did not say which file this is. It will be made and sent again.');
-			}
-			const meta = parsed.output;
-			const userId = upload.metadata?.userId;
-			if (!userId) throw fail(500, 'This upload has no owner.');
-			const path = join(directory, upload.id);
-			const verified = await verifyUpload(path, meta);
-			if (!verified.ok) {
-				await datastore.remove(upload.id);
-				log.warn('upload refused', { uploadId: upload.id, reason: verified.reason });
-				throw verified.reason === 'checksum'
-					? fail(460, 'The file arrived changed on the way. It will be sent again from the start.')
-					: fail(
-							422,
-							`This is not the recording we expected (${verified.reason}). It will be made and sent again.`
-						);
-			}
-			await store.transaction((repos) =>
-				repos.trackFiles.save({
-					id: `${meta.trackId}:${meta.kind}`,
-					conversationId: meta.conversationId,
-					userId,
-					trackId: meta.trackId,
-					kind: meta.kind,
-					uploadId: upload.id,
-					filePath: join(UPLOADS_DIR, upload.id),
-					sha256: verified.sha256,
-					bytes: verified.bytes,
-					codec: verified.info.codec,
-					durationMs: Math.round(verified.info.durationMs),
-					startedAtServerMs: meta.startedAtServerMs,
-					samplesPerSecond: meta.samplesPerSecond,
-					confirmedAt: clock().toISOString()
-				})
-			);
-			onConfirmed(meta.conversationId);
-			return { headers: { 'Upload-Checksum-Sha256': verified.sha256 } };
+			// Also reached by a PATCH of no bytes on an upload already whole: it finishes it (issue #16).
+			const confirmation = await confirmTrack(deps, upload.id);
+			if (confirmation.ok) return { headers: { [CONFIRMED_CHECKSUM_HEADER]: confirmation.sha256 } };
+			throw refusalAnswer(confirmation);
 		}
 	};
 	return new Server(options);
@@ -155,13 +138,6 @@ export async function declareUpload(
 	file.metadata = { ...file.metadata, ...declared };
 	await store.configstore.set(id, file);
 	return 'declared';
-}
-
-function withoutUser(upload: Upload): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const [key, value] of Object.entries(upload.metadata ?? {}))
-		if (key !== 'userId' && value !== null) out[key] = value;
-	return out;
 }
 
 /** Parses the client's Upload-Metadata header (comma-separated "key base64value" pairs). */
