@@ -3,85 +3,60 @@ import { mailText, type MailCatalog } from './catalog.ts';
 
 /** Plain language, in the recipient's stored language (`catalog.ts`). */
 
-export function welcomeEmail(input: {
-	to: string;
-	firstName: string;
-	communityName: string;
-	signInUrl: string;
-	personalCode: string;
-	linkTtlMinutes: number;
-	language: string;
-	/** The orientation, the step before anyone can be matched (issue #14). */
-	orientationUrl: string;
-}): NewOutboxMessage {
-	const t = mailText(input.language);
-	const validity = describeDuration(input.linkTtlMinutes, t);
-	const text = [
-		t.hi(input.firstName),
-		'',
-		t.welcome_thanks(input.communityName),
-		'',
-		t.welcome_link(validity),
-		input.signInUrl,
-		'',
-		t.welcome_code(input.personalCode),
-		t.welcome_keep_code,
-		'',
-		t.welcome_next,
-		input.orientationUrl,
-		'',
-		t.welcome_ignore,
-		'',
-		t.signature
-	].join('\n');
-	return { to: input.to, subject: t.welcome_subject, text, html: textToHtml(text) };
+/** Every email: the greeting, paragraphs (each a few lines kept together), the signature. */
+function letter(
+	t: MailCatalog,
+	{ to, firstName, subject }: { to: string; firstName: string; subject: string },
+	paragraphs: string[][]
+): NewOutboxMessage {
+	const text = [[t.hi(firstName)], ...paragraphs, [t.signature]].map((p) => p.join('\n')).join('\n\n');
+	return { to, subject, text, html: textToHtml(text) };
 }
 
-export function signInLinkEmail(input: {
+/** A personal email with a sign-in link in it. */
+type LinkLetter = {
 	to: string;
 	firstName: string;
 	signInUrl: string;
 	linkTtlMinutes: number;
 	language: string;
-}): NewOutboxMessage {
+};
+
+export function welcomeEmail(
+	input: LinkLetter & {
+		communityName: string;
+		personalCode: string;
+		/** The orientation, the step before anyone can be matched (issue #14). */
+		orientationUrl: string;
+	}
+): NewOutboxMessage {
 	const t = mailText(input.language);
-	const text = [
-		t.hi(input.firstName),
-		'',
-		t.signin_link(describeDuration(input.linkTtlMinutes, t)),
-		input.signInUrl,
-		'',
-		t.signin_ignore,
-		'',
-		t.signature
-	].join('\n');
-	return { to: input.to, subject: t.signin_subject, text, html: textToHtml(text) };
+	return letter(t, { ...input, subject: t.welcome_subject }, [
+		[t.welcome_thanks(input.communityName)],
+		[t.welcome_link(describeDuration(input.linkTtlMinutes, t)), input.signInUrl],
+		[t.welcome_code(input.personalCode), t.welcome_keep_code],
+		[t.welcome_next, input.orientationUrl],
+		[t.welcome_ignore]
+	]);
+}
+
+export function signInLinkEmail(input: LinkLetter): NewOutboxMessage {
+	const t = mailText(input.language);
+	return letter(t, { ...input, subject: t.signin_subject }, [
+		[t.signin_link(describeDuration(input.linkTtlMinutes, t)), input.signInUrl],
+		[t.signin_ignore]
+	]);
 }
 
 /** To the owner of an email someone signed up with again (issue #13: sign-up does not tell who has an account). */
-export function alreadySignedUpEmail(input: {
-	to: string;
-	firstName: string;
-	signInUrl: string;
-	linkTtlMinutes: number;
-	language: string;
-}): NewOutboxMessage {
+export function alreadySignedUpEmail(input: LinkLetter): NewOutboxMessage {
 	const t = mailText(input.language);
-	const text = [
-		t.hi(input.firstName),
-		'',
-		t.again_intro,
-		'',
-		t.again_link(describeDuration(input.linkTtlMinutes, t)),
-		input.signInUrl,
-		'',
-		t.again_code,
-		'',
-		t.again_ignore,
-		'',
-		t.signature
-	].join('\n');
-	return { to: input.to, subject: t.again_subject, text, html: textToHtml(text) };
+	return letter(t, { ...input, subject: t.again_subject }, [
+		[t.again_intro],
+		[t.again_link(describeDuration(input.linkTtlMinutes, t)), input.signInUrl],
+		[t.again_code],
+		[t.again_ignore]
+	]);
 }
 
 export function describeDuration(minutes: number, t: MailCatalog = mailText('en')): string {
