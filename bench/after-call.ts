@@ -2,7 +2,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { seedDemo, type DemoOutput } from '../tests/e2e/demo';
 import { localUploads, speechPcm, storeFinishedTrack, type LocalUpload } from '../tests/e2e/recorded-track';
 import { startAppServer, type AppServer } from '../tests/e2e/server';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 /** Issue #6: "a 10-minute conversation". */
 const SECONDS = Number(process.env.BENCH_AFTER_CALL_SECONDS ?? 600);

@@ -4,7 +4,7 @@ import { seedDemo } from '../tests/e2e/demo';
 import type { AppServer } from '../tests/e2e/server';
 import { speechWav } from '../tests/e2e/speech';
 import { consent, LINK, until } from './after-call';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 const MINUTES = Number(process.env.BENCH_RECORDING_MINUTES ?? 10);
 const CALL_GOAL_KBPS = 40;

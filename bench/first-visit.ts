@@ -1,5 +1,5 @@
 import { chromium } from 'playwright-core';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 const BUDGET_KB = 100;
 

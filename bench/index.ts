@@ -10,9 +10,7 @@ import { mediaFigures } from './media';
 import { signupThroughput } from './signup-throughput';
 import { startBenchServer } from './server';
 import { yjsRooms } from './yjs/rooms';
-
-/** `error`: the figure could not be measured (fully); its value is then partial or NaN. */
-export type Figure = { name: string; value: number; unit: string; goal?: string; error?: string };
+import type { Figure } from './figure';
 
 const json = process.argv.includes('--json');
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);

@@ -1,4 +1,4 @@
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 /** One route's audit: its scores, or why it could not be audited. */
 export type RouteAudit =

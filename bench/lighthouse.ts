@@ -2,7 +2,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { seedDemo } from '../tests/e2e/demo';
 import type { AppServer } from '../tests/e2e/server';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 import { lighthouseFigures, routeAudit, type RouteAudit } from './lighthouse-result';
 
 /** The main routes a person meets without an account (issue #8). */

@@ -1,6 +1,6 @@
 import { matchCommunity } from '../sync-server/src/matching/engine.ts';
 import { syntheticCommunity } from '../sync-server/src/matching/population.ts';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 const COMMUNITIES = 10;
 const PER_COMMUNITY = 1_000;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createTranscoder } from '../sync-server/src/media/ffmpeg.ts';
 import { produceCopy } from '../sync-server/src/media/copy-job.ts';
 import type { TrackFile } from '../sync-server/src/store/types.ts';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 const SECONDS = 60;
 

@@ -5,7 +5,7 @@ import {
 	spanishEaseOf,
 	type PlainLanguageSet
 } from '../src/lib/plain-language';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 
 /**
  * Each set of texts that issue #8 holds to about US grade 8: the Flesch–Kincaid grade of the English

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { Figure } from './index';
+import type { Figure } from './figure';
 import { validQuestionnaire } from './questionnaire';
 
 const DURATION_S = 8;

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Figure } from '../index';
+import type { Figure } from '../figure';
 import { connectClient, type BenchClient, type Framing } from './load';
 
 /**

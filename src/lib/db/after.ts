@@ -1,51 +1,7 @@
 import type { ConsentPayload } from '../contracts/consent';
-import type { UploadKind, UploadStage } from '../core/upload-plan';
-import type { CommonGroundDb } from './db';
+import type { CommonGroundDb, LocalConsent, UploadRecord } from './records';
 
-/**
- * After the conversation (issue #6), on this device: each encoded file with its tus upload URL (so
- * an upload resumes after a reload or a browser restart), consent answers on their way to the
- * server, and copies kept for listening offline.
- */
-export type UploadRecord = {
-	/** `${trackId}:${kind}` */
-	id: string;
-	trackId: string;
-	conversationId: string;
-	kind: UploadKind;
-	stage: UploadStage;
-	/** The encoded file; dropped once the server confirmed it by checksum. */
-	blob?: Blob;
-	sha256?: string;
-	bytes?: number;
-	durationMs?: number;
-	startedAtServerMs?: number;
-	samplesPerSecond?: number;
-	/** Which encoder made the file and how long it took (diagnostics; `npm run bench` reads them). */
-	encoder?: 'webcodecs' | 'ffmpeg.wasm';
-	encodeMs?: number;
-	/** The tus upload URL, as soon as the server has created the upload. */
-	uploadUrl?: string;
-	/** The share track is going up during the call (sync/live-upload); no whole file yet. */
-	live?: boolean;
-	/** The upload was made during the call without a length: the queue declares it, and the checksum, at the end. */
-	deferredLength?: boolean;
-	/** 0–1 for the stage in progress. */
-	progress: number;
-	error?: string;
-	updatedAt: number;
-};
-
-export type LocalConsent = {
-	/** The outbox mutation id. */
-	id: string;
-	conversationId: string;
-	payload: ConsentPayload;
-	status: 'waiting' | 'sent' | 'rejected';
-	createdAt: number;
-};
-
-export type KeptCopy = { conversationId: string; blob: Blob; savedAt: number };
+export type { KeptCopy, LocalConsent, UploadRecord } from './records';
 
 export async function queueConsent(
 	db: CommonGroundDb,

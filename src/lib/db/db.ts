@@ -1,57 +1,17 @@
-import Dexie, { type EntityTable } from 'dexie';
-import type { Community } from '../contracts/auth';
-import type { MutationInput, SignupResult } from '../contracts/mutations';
-import type { QuestionListSummary } from '../contracts/questions';
-import type { SignupDraft } from '../core/signup-steps';
-import type { SegmentRecord, TrackRecord } from './recordings';
-import type { KeptCopy, LocalConsent, UploadRecord } from './after';
+import Dexie from 'dexie';
+import type { CommonGroundDb, OutboxEntry } from './records';
 
-/** The questionnaire being filled in. One per device (kiosk sessions wipe it, issue #7). */
-export type DraftRecord = { id: 'signup'; answers: SignupDraft; stepIndex: number; updatedAt: number };
-
-export type OutboxStatus = 'pending' | 'rejected';
-/** A mutation waiting for the server. Its id is the mutation id the server deduplicates on. */
-export type OutboxEntry = {
-	id: string;
-	mutation: MutationInput;
-	status: OutboxStatus;
-	createdAt: number;
-	attempts: number;
-	nextAttemptAt: number;
-	lastError?: string;
-};
-
-export type SignupStatus = 'waiting' | 'sent' | 'rejected';
-/** This device's record of a sign-up, written with its outbox entry in one transaction. */
-export type SignupRecord = {
-	id: string;
-	firstName: string;
-	status: SignupStatus;
-	createdAt: number;
-	result?: SignupResult;
-	error?: { code: string; message: string; fields?: Record<string, string> };
-};
-
-/** One Yjs update of a shared document, kept on this device (issue #4: offline edits survive reloads). */
-export type YjsUpdateRecord = { id?: number; doc: string; update: Uint8Array };
-/** What a question-list page needs to open offline, saved the last time it was opened online. */
-export type QuestionListRecord = { conversationId: string; summary: QuestionListSummary; savedAt: number };
-
-export type CacheRecord = { key: 'communities'; value: Community[]; updatedAt: number };
-
-export type CommonGroundDb = Dexie & {
-	drafts: EntityTable<DraftRecord, 'id'>;
-	outbox: EntityTable<OutboxEntry, 'id'>;
-	signups: EntityTable<SignupRecord, 'id'>;
-	cache: EntityTable<CacheRecord, 'key'>;
-	yjsUpdates: EntityTable<YjsUpdateRecord, 'id'>;
-	questionLists: EntityTable<QuestionListRecord, 'conversationId'>;
-	tracks: EntityTable<TrackRecord, 'id'>;
-	segments: Dexie.Table<SegmentRecord, [string, number]>;
-	uploads: EntityTable<UploadRecord, 'id'>;
-	consents: EntityTable<LocalConsent, 'id'>;
-	keptCopies: EntityTable<KeptCopy, 'conversationId'>;
-};
+export type {
+	CacheRecord,
+	CommonGroundDb,
+	DraftRecord,
+	OutboxEntry,
+	OutboxStatus,
+	QuestionListRecord,
+	SignupRecord,
+	SignupStatus,
+	YjsUpdateRecord
+} from './records';
 
 export const DB_NAME = 'common-ground';
 

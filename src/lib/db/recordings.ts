@@ -1,59 +1,7 @@
 import Dexie from 'dexie';
-import type { Dropout } from '../core/recording-timeline';
-import type { CommonGroundDb } from './db';
+import type { CommonGroundDb, SegmentRecord, TrackRecord } from './records';
 
-/**
- * The local recording (issue #5): one track per device (this participant's voice only), stored as
- * segments of at most 1 s as it is captured, so a crash loses at most the segment being filled.
- * The upload (issue #6) reads a track's metadata and its segments in order, and deletes nothing
- * until the server has confirmed every byte.
- */
-export type IndexEntry =
-	| { kind: 'question'; promptId: string; text: string; asked: boolean; atSample: number; atServerMs: number }
-	| { kind: 'mark'; markId: string; atSample: number; atServerMs: number };
-
-export type TrackStatus = 'recording' | 'paused' | 'finished';
-
-export type TrackRecord = {
-	id: string;
-	/** Shared by both devices' tracks of one recording (sent in the start command). */
-	recordingId: string;
-	conversationId: string;
-	userId: string;
-	format: 'pcm_s16le';
-	sampleRate: number;
-	channels: 1;
-	status: TrackStatus;
-	/** Server-synced time (ms since the epoch) of sample 0. */
-	startedAtServerMs: number;
-	sampleCount: number;
-	segmentCount: number;
-	/** Server-synced time just after the last saved sample. */
-	endServerMs: number;
-	dropouts: Dropout[];
-	pauses: { atSample: number; atServerMs: number; resumedAtServerMs?: number }[];
-	/** Questions asked and moments marked: the archive's time-coded index. */
-	index: IndexEntry[];
-	/** The latest clock estimate used to stamp segments. */
-	clock: { offsetMs: number; uncertaintyMs: number } | null;
-	/** How often this track was picked up again after the app closed mid-recording. */
-	recoveries: number;
-	createdAt: number;
-	updatedAt: number;
-	finishedAt?: number;
-};
-
-export type SegmentRecord = {
-	trackId: string;
-	seq: number;
-	/** Index of this segment's first sample in the track. */
-	startSample: number;
-	sampleCount: number;
-	/** Server-synced time of this segment's first sample. */
-	serverTimeMs: number;
-	/** 16-bit little-endian mono PCM. */
-	pcm: ArrayBuffer;
-};
+export type { IndexEntry, SegmentRecord, TrackRecord, TrackStatus } from './records';
 
 export type NewTrack = Pick<
 	TrackRecord,

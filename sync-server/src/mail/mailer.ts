@@ -3,23 +3,9 @@ import type { Env } from '../env.ts';
 import type { Logger } from '../log.ts';
 import type { OutboxMessage, Store } from '../store/types.ts';
 import { createSmtpTransport } from './smtp.ts';
+import type { Mailer, MailTransport } from './types.ts';
 
-/**
- * Mail is queued in the mail_outbox table inside the transaction that causes it, so a sign-up and
- * its welcome email commit together. The Mailer then delivers what is queued.
- */
-export interface Mailer {
-	/** Delivers queued messages. Never rejects: a failure is recorded on the message and retried later. */
-	flush(): Promise<void>;
-	close(): Promise<void>;
-}
-
-export interface MailTransport {
-	/** SMTP hands messages to a real mail server; `log` leaves them in the outbox (the dev mailbox). */
-	readonly kind: 'smtp' | 'log';
-	send(message: OutboxMessage): Promise<void>;
-	close(): void;
-}
+export type { Mailer, MailTransport } from './types.ts';
 
 const BATCH = 100;
 const MAX_ATTEMPTS = 5;

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { MailTransport } from './mailer.ts';
+import type { MailTransport } from './types.ts';
 
 export function createSmtpTransport({ smtpUrl, from }: { smtpUrl: string; from: string }): MailTransport {
 	const transporter = nodemailer.createTransport(smtpUrl);
