@@ -5,6 +5,8 @@ import type { CommonGroundDb } from '../db/db';
 import { saveUpload, uploadsOf, type UploadRecord } from '../db/after';
 import { eachSegment, tracksOf, type TrackRecord } from '../db/recordings';
 import * as v from 'valibot';
+import type { FileReader, HttpStack } from 'tus-js-client';
+import { CONFIRMED_CHECKSUM_HEADER, UploadFinished } from '../contracts/uploads';
 import { api } from './api';
 import { settleLiveUpload } from './live-upload';
 
@@ -134,25 +136,67 @@ async function ensureEncoded(
 	return record;
 }
 
-async function upload(db: CommonGroundDb, given: UploadRecord): Promise<void> {
-	const { Upload } = await import('tus-js-client');
+/** Where tus-js-client sends its requests and reads the file (tests give their own; the browser's by default). */
+export type TusIo = {
+	httpStack?: HttpStack;
+	fileReader?: FileReader;
+	/** For POST …/finish and the declaration. */
+	fetcher?: typeof fetch;
+};
+
+/**
+ * Sends one encoded file over tus and resolves with whether the server confirmed it, by this
+ * file's checksum (issue #16). "Every byte arrived" is not that: tus-js-client reports success
+ * without sending anything when the server already has the whole file, even one it never filed as
+ * the track (the server died, or its database write failed, during the last PATCH). Then the
+ * server is asked to finish the upload; if it can't (its copy is gone or bad), the file goes again
+ * as a new upload, from the first byte.
+ */
+export async function upload(
+	db: CommonGroundDb,
+	given: UploadRecord,
+	io: TusIo = {}
+): Promise<'confirmed' | 'not_confirmed'> {
 	let record = given;
 	const blob = record.blob;
-	if (!blob || !record.sha256) return;
+	if (!blob || !record.sha256) return 'not_confirmed';
 	await saveUpload(db, record.id, { stage: 'uploading', error: undefined });
 	if (record.deferredLength && record.uploadUrl) {
-		const declared = await declare(record.uploadUrl, record);
+		const declared = await declare(record.uploadUrl, record, io.fetcher);
 		if (declared === 'offline') {
 			await saveUpload(db, record.id, { stage: 'failed', error: 'offline' });
-			return;
+			return 'not_confirmed';
 		}
-		if (declared === 'gone') {
-			// The server no longer has the part sent during the call: send the whole file afresh.
-			record = { ...record, uploadUrl: undefined, deferredLength: undefined };
-			await saveUpload(db, record.id, { uploadUrl: undefined, deferredLength: undefined });
-		}
+		if (declared === 'gone') record = await startAfresh(db, record);
 	}
-	await new Promise<void>((resolve) => {
+	let sent = await sendOverTus(db, record, blob, io);
+	if (sent.ok && sent.checksum !== record.sha256 && sent.url) {
+		const finished = await finish(sent.url, record, io.fetcher);
+		if (finished === 'confirmed') sent = { ...sent, checksum: record.sha256 };
+		else if (finished === 'again') sent = await sendOverTus(db, await startAfresh(db, record), blob, io);
+	}
+	if (!sent.ok) return 'not_confirmed';
+	if (sent.checksum !== record.sha256) {
+		// Every byte is there but not filed yet (the server says so): the runner asks again later.
+		await saveUpload(db, record.id, { stage: 'failed', error: 'not_confirmed' });
+		return 'not_confirmed';
+	}
+	await saveUpload(db, record.id, { stage: 'confirmed', progress: 1, blob: undefined, error: undefined });
+	return 'confirmed';
+}
+
+/** The server no longer has a usable copy of this upload: the next one is new, from the first byte. */
+async function startAfresh(db: CommonGroundDb, record: UploadRecord): Promise<UploadRecord> {
+	await saveUpload(db, record.id, { uploadUrl: undefined, deferredLength: undefined });
+	return { ...record, uploadUrl: undefined, deferredLength: undefined };
+}
+
+type Sent = { ok: true; checksum: string | undefined; url: string | undefined } | { ok: false };
+
+/** One tus upload: resolves when tus-js-client is done, with the checksum the server confirmed, if it said one. */
+async function sendOverTus(db: CommonGroundDb, record: UploadRecord, blob: Blob, io: TusIo): Promise<Sent> {
+	const { Upload } = await import('tus-js-client');
+	return new Promise<Sent>((resolve) => {
 		const tus: InstanceType<typeof Upload> = new Upload(blob, {
 			endpoint: '/uploads',
 			uploadUrl: record.uploadUrl ?? null,
@@ -160,6 +204,8 @@ async function upload(db: CommonGroundDb, given: UploadRecord): Promise<void> {
 			chunkSize: CHUNK_BYTES,
 			retryDelays: [0, 1000, 3000, 5000],
 			storeFingerprintForResuming: false,
+			...(io.httpStack ? { httpStack: io.httpStack } : {}),
+			...(io.fileReader ? { fileReader: io.fileReader } : {}),
 			metadata: {
 				conversationId: record.conversationId,
 				trackId: record.trackId,
@@ -174,7 +220,13 @@ async function upload(db: CommonGroundDb, given: UploadRecord): Promise<void> {
 				const of = total || record.bytes;
 				void saveUpload(db, record.id, { progress: of ? sent / of : 0 });
 			},
-			onSuccess: () => resolve(),
+			// The last PATCH's answer, or the HEAD's when the server already had every byte.
+			onSuccess: ({ lastResponse }) =>
+				resolve({
+					ok: true,
+					checksum: lastResponse.getHeader(CONFIRMED_CHECKSUM_HEADER) ?? undefined,
+					url: tus.url ?? undefined
+				}),
 			onError: (error) => {
 				const status = 'originalResponse' in error ? error.originalResponse?.getStatus() : undefined;
 				// The server refused the file itself (changed on the way, or not audio): make and send it afresh.
@@ -185,7 +237,7 @@ async function upload(db: CommonGroundDb, given: UploadRecord): Promise<void> {
 					...(startOver
 						? { uploadUrl: undefined, blob: undefined, sha256: undefined, deferredLength: undefined }
 						: {})
-				}).then(() => resolve());
+				}).then(() => resolve({ ok: false }));
 			}
 		});
 		tus.start();
@@ -193,13 +245,39 @@ async function upload(db: CommonGroundDb, given: UploadRecord): Promise<void> {
 }
 
 /**
+ * Asks the server to finish an upload that has every byte but no confirmation. 'again': it can't
+ * (the upload is gone, incomplete, or its bytes fail the checks, and it was removed), so the file
+ * goes again from the first byte; 'later': offline, signed out, or the server failed (it says so
+ * and logs it), so the runner asks again.
+ */
+async function finish(
+	uploadUrl: string,
+	record: UploadRecord,
+	fetcher?: typeof fetch
+): Promise<'confirmed' | 'again' | 'later'> {
+	const answer = await api(`${uploadUrl}/finish`, {
+		method: 'POST',
+		body: {},
+		schema: UploadFinished,
+		fetcher
+	});
+	if (answer.ok) return answer.data.sha256 === record.sha256 ? 'confirmed' : 'again';
+	return [400, 404, 409, 410, 422].includes(answer.status) ? 'again' : 'later';
+}
+
+/**
  * Tells the server, before the last bytes of an upload made during the call, what the whole file
  * is: its checksum and length of audio, which its checks need and the start of the upload could
  * not yet say. 'gone': the server has no such upload any more.
  */
-async function declare(uploadUrl: string, record: UploadRecord): Promise<'ok' | 'gone' | 'offline'> {
+async function declare(
+	uploadUrl: string,
+	record: UploadRecord,
+	fetcher?: typeof fetch
+): Promise<'ok' | 'gone' | 'offline'> {
 	const answer = await api(`${uploadUrl}/declaration`, {
 		method: 'PUT',
+		fetcher,
 		schema: v.null(),
 		body: {
 			sha256: record.sha256,
