@@ -10,8 +10,8 @@ import { speechWav } from './speech';
 
 // Issue #14: the whole lifecycle, with four screens open side by side: Rosa (signs up through a
 // partner organization's invite link), Ben (a demo participant waiting for a match), the coordinator,
-// and the staff member of Rosa's partner organization. The participants' pages are never reloaded:
-// what the other one did arrives through the push channel (/api/events).
+// and the staff member of Rosa's partner organization. The participants' pages and the partner's
+// dashboard are never reloaded: what the others did arrives through the push channel (/api/events).
 // No trace: its screencast competes with the real-time audio threads (see call.e2e.ts).
 test.use({ trace: 'off' });
 
@@ -48,6 +48,9 @@ test.describe('the lifecycle', () => {
 		await staff.getByRole('link', { name: "See your organization's people" }).click();
 		await expect(staff.getByRole('heading', { name: 'Partner organization dashboard' })).toBeVisible();
 		await expect(staffPerson(staff, rosaName)).toHaveCount(0);
+		const recordedBefore = Number(await staffRecorded(staff, organization.name).textContent());
+		// A mark on the dashboard's window: a reload would wipe it.
+		await staff.evaluate(() => ((window as { notReloaded?: boolean }).notReloaded = true));
 
 		// 1. Sign-up: Rosa follows the organization's invite link through the real questionnaire,
 		// free all week so that she and Ben share times, then signs in with her personal code.
@@ -63,7 +66,7 @@ test.describe('the lifecycle', () => {
 		await rosa.getByRole('button', { name: 'Sign in' }).click();
 		await expect(rosa.getByTestId('signed-in')).toContainText(`Signed in as ${who.firstName}`);
 		await expect(rosa.getByTestId('next-step')).toHaveAttribute('data-step', 'orientation');
-		// The partner dashboard does not follow the push channel: it shows a new stage after a reload.
+		// The partner's open dashboard hears of her sign-up through its invite link, and each stage after.
 		await expectStaffSees(staff, rosaName, 'Signed up');
 
 		// 2. Orientation: ground rules and the microphone check; then she waits for a match.
@@ -191,6 +194,8 @@ test.describe('the lifecycle', () => {
 			.getByRole('link', { name: 'Next: choose what happens with the recording' })
 			.click({ timeout: 60_000 });
 		await expectStaffSees(staff, rosaName, 'Recorded');
+		await expect(staffRecorded(staff, organization.name)).toHaveText(String(recordedBefore + 1));
+		expect(await staff.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
 		// 9. Consent: Rosa says yes to both (and writes part of the archive's description); Ben sees her answers
 		// arrive on his open page, then says yes to both.
@@ -281,12 +286,14 @@ function staffPerson(staff: Page, name: string) {
 	return staff.getByRole('region', { name: 'Your people' }).getByRole('listitem').filter({ hasText: name });
 }
 
-/** The partner dashboard (no push channel there): reloads, then reads the person's stage. */
+/** The partner dashboard, never reloaded: the push channel brings the person's new stage. */
 async function expectStaffSees(staff: Page, name: string, stage: string) {
-	await expect(async () => {
-		await staff.reload();
-		await expect(staffPerson(staff, name)).toHaveText(`${name}: ${stage}`, { timeout: 5_000 });
-	}).toPass({ timeout: 30_000 });
+	await expect(staffPerson(staff, name)).toHaveText(`${name}: ${stage}`);
+}
+
+/** The "Recorded" count in the organization's row of the dashboard's funnel (the row's last cell). */
+function staffRecorded(staff: Page, organizationName: string) {
+	return staff.getByRole('row').filter({ hasText: organizationName }).getByRole('cell').last();
 }
 
 /** Yes to the copy and to the archive, each with its own Save; then this person's part of the shared description. */

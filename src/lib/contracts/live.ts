@@ -6,10 +6,16 @@ import * as v from 'valibot';
  * the push channel can't leak what the routes would not show.
  */
 export const LIVE_TOPICS = ['conversation', 'consent', 'copy'] as const;
-export const LiveEvent = v.strictObject({
-	topic: v.picklist(LIVE_TOPICS),
-	conversationId: v.string()
-});
+export const LiveEvent = v.union([
+	v.strictObject({
+		topic: v.picklist(LIVE_TOPICS),
+		conversationId: v.string()
+	}),
+	// A partner organization's people moved on (signed up, oriented, matched, scheduled, recorded):
+	// its open dashboard looks again. It names no person and no conversation, which the staff's
+	// routes would not show them either.
+	v.strictObject({ topic: v.literal('progress') })
+]);
 export type LiveEvent = v.InferOutput<typeof LiveEvent>;
 
 /** The SSE event name the server sends changes under. */

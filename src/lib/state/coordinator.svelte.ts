@@ -27,8 +27,6 @@ export class CoordinatorConsole {
 	pairs = $state<Pair[]>([]);
 	search = $state('');
 	problem = $state<string | undefined>();
-	/** Nobody (or no coordinator) is signed in: the page offers sign-in instead of the console. */
-	signedOut = $state(false);
 	notice = $state<string | undefined>();
 	busy = $state(false);
 
@@ -41,7 +39,6 @@ export class CoordinatorConsole {
 		const answer = await api(path, { ...init, schema });
 		if (!answer.ok) {
 			this.problem = answer.error.message;
-			if (answer.status === 401) this.signedOut = true;
 			return undefined;
 		}
 		return answer.data;

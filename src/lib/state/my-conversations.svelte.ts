@@ -13,8 +13,6 @@ const CACHE_KEY = 'cg-my-conversations';
 export class MyConversations {
 	view = $state<MyMatching | undefined>();
 	problem = $state<string | undefined>();
-	/** The session ended (or never was): the page links to sign-in. */
-	signedOut = $state(false);
 	/** The last thing that happened, read out by a live region. */
 	notice = $state<string | undefined>();
 	busy = $state(false);
@@ -29,7 +27,6 @@ export class MyConversations {
 			return;
 		}
 		this.problem = answer.error.message;
-		this.signedOut = answer.status === 401;
 		if (answer.status === 0 && !this.view) this.view = cached();
 	}
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { Me, Session } from '$lib/contracts/auth';
-import { api } from '$lib/sync/api';
+import { Me, Session, type Role } from '$lib/contracts/auth';
+import { api, onSessionEnded } from '$lib/sync/api';
 
 /** Kept so an offline reload still knows whose app this is; cleared at sign-out (issue #14). */
 const CACHE_KEY = 'cg-me';
@@ -14,6 +14,23 @@ const PERSONAL_KEYS = [CACHE_KEY, 'cg-my-conversations'];
 class SessionState {
 	me = $state<Me | null | undefined>();
 	problem = $state<string | undefined>();
+
+	constructor() {
+		// Any route answering "sign in first" means the session is gone (expired, or signed out in
+		// another tab): known here at once, not only at the next navigation.
+		onSessionEnded(() => (this.me = null));
+	}
+
+	/**
+	 * A page for `roles` needs someone else signed in: nobody is, or the person who is has another
+	 * role (the server would refuse them too). Such a page links to sign-in instead of offering a
+	 * form that can't work (issue #14); this is the one place that decides it. While nobody knows
+	 * yet (`undefined`), it does not.
+	 */
+	signInNeeded(...roles: Role[]): boolean {
+		if (this.me === null) return true;
+		return this.me !== undefined && !roles.includes(this.me.role);
+	}
 
 	async load() {
 		const answer = await api('/api/session', { schema: Session });

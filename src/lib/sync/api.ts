@@ -14,6 +14,17 @@ export type ApiResult<T> =
 export const OFFLINE_MESSAGE =
 	'No connection right now. Your work is saved on this device and will be sent later.';
 
+const sessionEndedListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` whenever an answer says nobody is signed in (the session ended, or never was).
+ * The session state listens, so every page learns it from the one place (issue #14).
+ */
+export function onSessionEnded(listener: () => void): () => void {
+	sessionEndedListeners.add(listener);
+	return () => sessionEndedListeners.delete(listener);
+}
+
 export async function api<T>(
 	path: string,
 	{
@@ -55,6 +66,8 @@ export async function api<T>(
 		};
 	}
 	const error = v.safeParse(ApiError, json);
+	if (error.success && error.output.code === 'unauthenticated')
+		for (const listener of sessionEndedListeners) listener();
 	return {
 		ok: false,
 		status: response.status,

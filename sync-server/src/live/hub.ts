@@ -37,6 +37,14 @@ export function createLiveHub(): LiveHub {
 /** Every coordinator's open console listens here too: conversations are what they run (issue #14). */
 export const COORDINATORS = 'role:coordinator';
 
+/**
+ * A partner organization's staff listen here: their dashboard shows their people's progress
+ * (issue #14). Ids are UUIDs, so no person's id can be an organization's key.
+ */
+export function organizationKey(organizationId: string): string {
+	return `org:${organizationId}`;
+}
+
 /** The people a conversation's change concerns: its two participants and the coordinators. */
 export function concerned(participantIds: readonly string[]): string[] {
 	return [...participantIds, COORDINATORS];

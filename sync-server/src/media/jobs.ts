@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import { recordingMade } from '../conversations/lifecycle.ts';
 import type { Env } from '../env.ts';
 import { concerned, type LiveHub } from '../live/hub.ts';
+import { conversationChanged } from '../live/progress.ts';
 import type { Logger } from '../log.ts';
 import { copyReadyEmail } from '../mail/templates.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -96,7 +97,7 @@ async function mixIfReady(deps: Deps, conversationId: string, { force = false } 
 	// Both voices are on the server: the conversation is recorded, if Stop had not said so already.
 	if (conversation.status !== 'recorded') {
 		await store.transaction((repos) => recordingMade(repos, { conversationId, env, now: clock() }));
-		deps.live?.publish(concerned(conversation.participantIds), { topic: 'conversation', conversationId });
+		await conversationChanged(deps, conversation);
 	}
 	const existing = await store.copies.find(conversationId);
 	const newest =

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { concerned } from '../live/hub.ts';
+import { conversationChanged } from '../live/progress.ts';
 import * as v from 'valibot';
 import { DeclineBody, PickTimeBody, RecordingStopped, Slots } from '../../../src/lib/contracts/matching.ts';
 import type { ConversationAction } from '../../../src/lib/core/conversation-state.ts';
@@ -30,10 +30,7 @@ export function conversationRoutes(deps: AppDeps) {
 			)
 		);
 		void deps.mailer.flush();
-		deps.live.publish(concerned(changed.participantIds), {
-			topic: 'conversation',
-			conversationId: changed.id
-		});
+		await conversationChanged(deps, changed);
 		const view = await myMatching(store, { userId: user.userId, env });
 		return c.json(view);
 	};

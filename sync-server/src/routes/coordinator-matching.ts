@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { concerned } from '../live/hub.ts';
+import { progressChanged } from '../live/progress.ts';
 import * as v from 'valibot';
 import {
 	CalendarEntry,
@@ -27,10 +28,15 @@ const fullName = (u: { firstName: string; lastName: string } | undefined) =>
 
 /** The coordinator console: participants, matching runs, the calendar, facilitators, no-shows, funnels. */
 export function coordinatorMatchingRoutes(deps: AppDeps) {
-	// Both people's open pages show their new match at once (issue #14).
-	const announce = (made: readonly ConversationRecord[]) => {
+	// Both people's open pages show their new match at once (issue #14), and their organizations'
+	// dashboards look again, once for the whole run.
+	const announce = async (made: readonly ConversationRecord[]) => {
 		for (const c of made)
 			deps.live.publish(concerned(c.participantIds), { topic: 'conversation', conversationId: c.id });
+		await progressChanged(
+			deps,
+			made.flatMap((c) => c.participantIds)
+		);
 	};
 	const { store, clock, env } = deps;
 
@@ -133,7 +139,7 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 				)
 			);
 			void deps.mailer.flush();
-			announce(made);
+			await announce(made);
 			return c.json({ created: made.length });
 		})
 		.post('/runs/:runId/discard', async (c) => {
@@ -153,7 +159,7 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 				)
 			);
 			void deps.mailer.flush();
-			announce(made);
+			await announce(made);
 			return c.json({ created: made.length }, 201);
 		})
 		.get('/conversations', async (c) => {

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MyMatching, RunPreview } from '../../../src/lib/contracts/matching.ts';
-import { createTestApp, signInAs, type TestApp } from '../test/harness.ts';
+import { createSession } from '../auth/sessions.ts';
+import { sessionCookieName } from '../http/session.ts';
+import { signupMutation, uniqueEmail } from '../test/factories.ts';
+import { createTestApp, sessionCookie, signInAs, type TestApp } from '../test/harness.ts';
 import { json, matchablePair } from '../test/matching-fixtures.ts';
 import { MAX_STREAMS_PER_PERSON } from './events.ts';
 
@@ -94,6 +97,62 @@ describe('GET /api/events (issue #14)', () => {
 		expect(eveStream.events.map((e) => e.event)).toEqual(['ready']);
 	});
 
+	it("tells a partner's staff when their own organization's people move on, and of no other organization", async () => {
+		t = await createTestApp();
+		const library = await organizationWithStaff('Eastside Library Friends', 'EASTSIDE');
+		const club = await organizationWithStaff('Red Mountain Club', 'RED-MOUNTAIN');
+		const libraryStream = await listen(library.staff);
+		const clubStream = await listen(club.staff);
+		await libraryStream.until(1);
+		await clubStream.until(1);
+		const progress = (stream: Awaited<ReturnType<typeof listen>>) =>
+			stream.events.filter((e) => e.event === 'change').map((e) => e.data);
+
+		// Someone signs up through the library's invite link: the library's dashboard looks again.
+		const signup = await t.request('/api/mutations', {
+			body: signupMutation({
+				communityId: t.community.id,
+				email: uniqueEmail('ines'),
+				inviteCode: 'EASTSIDE'
+			})
+		});
+		expect(signup.status).toBe(201);
+		await expect.poll(() => progress(libraryStream)).toEqual([{ topic: 'progress' }]);
+
+		// She takes the orientation: another stage, again for the library only.
+		const ines = sessionCookie(signup);
+		const oriented = await t.request('/api/participation/orientation', {
+			body: { groundRules: true, techCheck: 'passed' },
+			cookie: ines
+		});
+		expect(oriented.status).toBe(200);
+		await expect.poll(() => progress(libraryStream)).toHaveLength(2);
+
+		// A library person and a club person are paired: both dashboards hear of it, once each, and
+		// the event names no person and no conversation.
+		const coordinator = await signInAs(t, 'coordinator');
+		const { rosa, tom } = await matchablePair(t, { rosa: library.id, tom: club.id });
+		const paired = await t.request('/api/coordinator/pairs', {
+			body: { communityId: t.community.id, a: rosa.user.id, b: tom.user.id },
+			cookie: coordinator
+		});
+		expect(paired.status).toBe(201);
+		await expect.poll(() => progress(libraryStream)).toHaveLength(3);
+		await expect.poll(() => progress(clubStream)).toEqual([{ topic: 'progress' }]);
+		expect(progress(libraryStream)).toEqual(Array(3).fill({ topic: 'progress' }));
+
+		// Tom (the club's) accepts: the club hears of it, and so does the library (Rosa's stage is
+		// in that conversation too); a consent would change no stage, so it is not announced.
+		const id = (await json<MyMatching>(await t.request('/api/conversations/mine', { cookie: tom.cookie })))
+			.conversations[0]!.id;
+		await t.request(`/api/conversations/${id}/accept`, { body: {}, cookie: tom.cookie });
+		await expect.poll(() => progress(clubStream)).toHaveLength(2);
+		await expect.poll(() => progress(libraryStream)).toHaveLength(4);
+
+		// Ines's sign-up and orientation never reached the club.
+		expect(progress(clubStream)).toEqual([{ topic: 'progress' }, { topic: 'progress' }]);
+	});
+
 	it('is for signed-in people only, and a few streams each', async () => {
 		t = await createTestApp();
 		expect((await t.app.request('/api/events')).status).toBe(401);
@@ -111,3 +170,30 @@ describe('GET /api/events (issue #14)', () => {
 		});
 	});
 });
+
+/** A partner organization and a signed-in staff member of it. */
+async function organizationWithStaff(name: string, inviteCode: string) {
+	return t.store.transaction(async (repos) => {
+		const now = t.clock();
+		const organization = await repos.organizations.create({
+			name,
+			description: '',
+			politicalBackground: 'nonpartisan',
+			inviteCode,
+			now
+		});
+		const staff = await repos.users.create({
+			role: 'partner_staff',
+			email: uniqueEmail('staff'),
+			firstName: 'Pat',
+			lastName: 'Staff',
+			phone: null,
+			language: 'en',
+			partnerOrganizationId: organization.id,
+			personalCodeHash: null,
+			now
+		});
+		const sessionId = await createSession(repos, { userId: staff.id, now, env: t.env });
+		return { id: organization.id, staff: `${sessionCookieName(t.env)}=${sessionId}` };
+	});
+}

@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { requireRole, sessionIdFrom, signedInUser } from '../http/session.ts';
-import { COORDINATORS, type LiveHub } from '../live/hub.ts';
+import { COORDINATORS, organizationKey, type LiveHub } from '../live/hub.ts';
 
 /** A comment line this often keeps proxies from closing a quiet stream, and notices a sign-out. */
 export const KEEPALIVE_MS = 25_000;
@@ -21,7 +21,7 @@ export const MAX_STREAMS_PER_PERSON = 8;
  * by itself, and the app only ever listens.
  */
 export function eventRoutes({ store, clock }: AppDeps, live: LiveHub) {
-	return new Hono<AppEnv>().get('/', requireRole(), (c) => {
+	return new Hono<AppEnv>().get('/', requireRole(), async (c) => {
 		const user = signedInUser(c);
 		if (live.listeners(user.userId) >= MAX_STREAMS_PER_PERSON)
 			throw new AppError(
@@ -29,6 +29,14 @@ export function eventRoutes({ store, clock }: AppDeps, live: LiveHub) {
 				'Too many windows of the app are open for this account. Close some of them, then reload this page.'
 			);
 		const sessionHash = sha256(sessionIdFrom(c) ?? '');
+		// Besides their own key: the coordinators' consoles, and a partner staff member's dashboard,
+		// their own organization's and no other (the one their account is linked to).
+		const keys = [user.userId];
+		if (user.role === 'coordinator') keys.push(COORDINATORS);
+		if (user.role === 'partner_staff') {
+			const organizationId = (await store.users.findById(user.userId))?.partnerOrganizationId;
+			if (organizationId) keys.push(organizationKey(organizationId));
+		}
 		c.header('Cache-Control', 'no-store');
 		// Nginx and similar proxies buffer answers unless told not to.
 		c.header('X-Accel-Buffering', 'no');
@@ -39,8 +47,7 @@ export function eventRoutes({ store, clock }: AppDeps, live: LiveHub) {
 					stream.writeSSE({ event: LIVE_EVENT_NAME, data: JSON.stringify(v.parse(LiveEvent, event)) })
 				);
 			};
-			const stops = [live.subscribe(user.userId, send)];
-			if (user.role === 'coordinator') stops.push(live.subscribe(COORDINATORS, send));
+			const stops = keys.map((key) => live.subscribe(key, send));
 			const stop = () => stops.forEach((end) => end());
 			stream.onAbort(stop);
 			await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });

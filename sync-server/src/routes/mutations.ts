@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { concerned } from '../live/hub.ts';
+import { progressChanged } from '../live/progress.ts';
 import * as v from 'valibot';
 import { KIOSK_TOKEN_HEADER } from '../../../src/lib/contracts/kiosk.ts';
 import { AnyMutationResponse, Mutation } from '../../../src/lib/contracts/mutations.ts';
@@ -24,6 +25,10 @@ export function mutationRoutes(deps: AppDeps) {
 				: undefined;
 		const { response, sessionId, fresh } = unwrap(await applyMutation(deps, mutation, user, kiosk));
 		if (sessionId) setSessionCookie(c, sessionId);
+		// A new sign-up credited to a partner organization shows on its open dashboard (issue #14). A
+		// decoy's id (an address that already had an account) belongs to nobody, so nothing is said.
+		if (fresh && 'participantId' in response.result)
+			await progressChanged(deps, [response.result.participantId]);
 		if (fresh && mutation.type === 'consent') {
 			const { conversationId } = mutation.payload;
 			deps.media?.consentChanged(conversationId);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { concerned } from '../live/hub.ts';
+import { conversationChanged, progressChanged } from '../live/progress.ts';
 import * as v from 'valibot';
 import { ChooseBody, OrientationBody, Shortlist } from '../../../src/lib/contracts/matching.ts';
 import { actOnConversation } from '../conversations/lifecycle.ts';
@@ -48,6 +48,7 @@ export function participationRoutes(deps: AppDeps) {
 				if (!(await repos.participants.findByUserId(userId))) throw new AppError('not_found', NO_SIGNUP);
 				await repos.participants.markOriented(userId, clock());
 			});
+			await progressChanged(deps, [userId]);
 			return c.json(await myMatching(store, { userId, env }));
 		})
 		.get('/shortlist', async (c) => {
@@ -92,10 +93,7 @@ export function participationRoutes(deps: AppDeps) {
 				})
 			);
 			void deps.mailer.flush();
-			deps.live.publish(concerned(chosen.participantIds), {
-				topic: 'conversation',
-				conversationId: chosen.id
-			});
+			await conversationChanged(deps, chosen);
 			return c.json(await myMatching(store, { userId, env }));
 		});
 }

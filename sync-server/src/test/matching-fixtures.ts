@@ -31,25 +31,39 @@ export async function participant(
 	});
 }
 
-/** Two people who may be paired: far apart politically, a shared interest and a shared evening. */
-export async function matchablePair(t: TestApp) {
-	const rosa = await participant(t, {
-		firstName: 'Rosa',
-		lastName: 'Delgado',
-		phone: '(205) 555-0101',
-		politicalPlacement: 2,
-		interests: ['gardening', 'jazz'],
-		availability: [{ day: 'tue', start: '18:00', end: '21:00' }]
-	});
-	const tom = await participant(t, {
-		firstName: 'Tom',
-		lastName: 'Walker',
-		phone: '(205) 555-0202',
-		politicalPlacement: 6,
-		interests: ['gardening', 'fishing'],
-		availability: [{ day: 'tue', start: '17:00', end: '20:00' }],
-		autobiography: 'I drive a truck out of Bessemer and keep a vegetable garden behind the house.'
-	});
+/**
+ * Two people who may be paired: far apart politically, a shared interest and a shared evening;
+ * each, if given, signed up through a partner organization.
+ */
+export async function matchablePair(
+	t: TestApp,
+	organizations: { rosa?: string | null; tom?: string | null } = {}
+) {
+	const rosa = await participant(
+		t,
+		{
+			firstName: 'Rosa',
+			lastName: 'Delgado',
+			phone: '(205) 555-0101',
+			politicalPlacement: 2,
+			interests: ['gardening', 'jazz'],
+			availability: [{ day: 'tue', start: '18:00', end: '21:00' }]
+		},
+		{ partnerOrganizationId: organizations.rosa ?? null }
+	);
+	const tom = await participant(
+		t,
+		{
+			firstName: 'Tom',
+			lastName: 'Walker',
+			phone: '(205) 555-0202',
+			politicalPlacement: 6,
+			interests: ['gardening', 'fishing'],
+			availability: [{ day: 'tue', start: '17:00', end: '20:00' }],
+			autobiography: 'I drive a truck out of Bessemer and keep a vegetable garden behind the house.'
+		},
+		{ partnerOrganizationId: organizations.tom ?? null }
+	);
 	return { rosa, tom };
 }
 

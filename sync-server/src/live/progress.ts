@@ -1,0 +1,34 @@
+import type { Repos } from '../store/types.ts';
+import { concerned, organizationKey, type LiveHub } from './hub.ts';
+
+type Deps = { store: Pick<Repos, 'participants'>; live?: LiveHub };
+
+/**
+ * These people moved on in the funnel (signed up, oriented, matched, scheduled, recorded): the open
+ * dashboards of the partner organizations they signed up through look again (issue #14). Only the
+ * organization's key hears it, and the event names nobody.
+ */
+export async function progressChanged({ store, live }: Deps, userIds: readonly string[]): Promise<void> {
+	if (!live) return;
+	const organizations = new Set<string>();
+	for (const userId of new Set(userIds)) {
+		const participant = await store.participants.findByUserId(userId);
+		if (participant?.partnerOrganizationId) organizations.add(participant.partnerOrganizationId);
+	}
+	if (organizations.size > 0) live.publish([...organizations].map(organizationKey), { topic: 'progress' });
+}
+
+/**
+ * A conversation's state changed: its two people's pages and the coordinators' consoles hear of it,
+ * and so do the dashboards of the organizations the two signed up through (a new stage, perhaps).
+ */
+export async function conversationChanged(
+	deps: Deps,
+	conversation: { id: string; participantIds: readonly string[] }
+): Promise<void> {
+	deps.live?.publish(concerned(conversation.participantIds), {
+		topic: 'conversation',
+		conversationId: conversation.id
+	});
+	await progressChanged(deps, conversation.participantIds);
+}
