@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import { CallMessage, type RoomInfo } from '../contracts/call';
 import { retryDelay } from '../core/backoff';
 import { tuneOpus, WEAK_LINK_OPUS } from '../core/opus-sdp';
+import { api } from '../sync/api';
+import { Session } from '../contracts/auth';
 
 /** Our own signaling server (sync-server/src/signaling); never the PeerJS cloud. */
 const PEERJS_PATH = '/peerjs';
@@ -294,12 +296,6 @@ async function capBitrate(pc: RTCPeerConnection | undefined) {
 
 /** True only when the server answers that nobody is signed in; a network failure is not "signed out". */
 async function signedOut(): Promise<boolean> {
-	try {
-		const res = await fetch('/api/session', { credentials: 'same-origin', cache: 'no-store' });
-		if (!res.ok) return false;
-		const body = (await res.json()) as { user?: unknown };
-		return body.user === null;
-	} catch {
-		return false;
-	}
+	const res = await api('/api/session', { schema: Session });
+	return res.ok && res.data.user === null;
 }

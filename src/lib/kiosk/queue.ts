@@ -2,6 +2,8 @@ import { KIOSK_TOKEN_HEADER } from '../contracts/kiosk';
 import type { KioskDb } from './device-db';
 import { sendSealedRecording } from './send-recording';
 import { signOutKioskVisitor } from './wipe';
+import * as v from 'valibot';
+import { api } from '../sync/api';
 
 export type QueueReport = { sent: number; left: number; offline: boolean; revoked: boolean };
 
@@ -26,14 +28,13 @@ export async function drainKioskQueue(kiosk: KioskDb): Promise<QueueReport> {
 			continue;
 		}
 		const { id, wrappedKey, iv, ciphertext } = item;
-		let res: Response;
-		try {
-			res = await fetch('/api/kiosk/queue', {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', [KIOSK_TOKEN_HEADER]: device.token },
-				body: JSON.stringify({ id, wrappedKey, iv, ciphertext })
-			});
-		} catch {
+		const res = await api('/api/kiosk/queue', {
+			method: 'POST',
+			headers: { [KIOSK_TOKEN_HEADER]: device.token },
+			body: { id, wrappedKey, iv, ciphertext },
+			schema: v.unknown()
+		});
+		if (res.status === 0) {
 			report.offline = true;
 			break;
 		}

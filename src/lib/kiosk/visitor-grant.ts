@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { KIOSK_TOKEN_HEADER, VisitorGrant } from '../contracts/kiosk';
+import { api } from '../sync/api';
 
 /** Kept in sessionStorage: it goes with the rest of the visitor's traces at Finish. */
 const KEY = 'cg-kiosk-visitor-grant';
@@ -53,19 +54,20 @@ export function storedVisitorGrant(): VisitorGrant | undefined {
  * offline – can be filed as theirs. Undefined when nobody is signed in or the server is unreachable.
  */
 export async function fetchVisitorGrant(token: string): Promise<VisitorGrant | undefined> {
+	const res = await api('/api/kiosk/visitor-grant', {
+		method: 'POST',
+		headers: { [KIOSK_TOKEN_HEADER]: token },
+		body: {},
+		schema: VisitorGrant
+	});
 	try {
-		const res = await fetch('/api/kiosk/visitor-grant', {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', [KIOSK_TOKEN_HEADER]: token },
-			body: '{}'
-		});
 		// The session ended (or a sign-up's cookie opened nothing): stop asking until the next sign-in.
 		if (res.status === 401) sessionStorage.removeItem(SIGNED_IN_KEY);
 		if (!res.ok) return undefined;
-		const grant = v.parse(VisitorGrant, await res.json());
-		sessionStorage.setItem(KEY, JSON.stringify(grant));
-		return grant;
+		sessionStorage.setItem(KEY, JSON.stringify(res.data));
+		return res.data;
 	} catch {
-		return undefined;
+		// No sessionStorage: the grant holds for this page only.
+		return res.ok ? res.data : undefined;
 	}
 }

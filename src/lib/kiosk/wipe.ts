@@ -4,6 +4,8 @@ import { sealRecordings } from './seal-recording';
 import { KIOSK_DB_NAME, type KioskDb } from './device-db';
 import { fetchVisitorGrant, storedVisitorGrant } from './visitor-grant';
 import type { SealedMutation } from '../contracts/kiosk';
+import * as v from 'valibot';
+import { api } from '../sync/api';
 
 /**
  * Ends a visitor's session on a kiosk (issue #7). First, whatever the server has not confirmed is
@@ -92,16 +94,9 @@ async function deleteCaches() {
 
 /** The session cookie is HttpOnly, so only the server can end it. Offline, the kiosk does it as soon as it can. */
 async function signOut(kiosk: KioskDb) {
-	try {
-		const res = await fetch('/api/auth/signout', {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: '{}'
-		});
-		if (res.ok) return kiosk.device.update('device', { signOutPending: false });
-	} catch {
-		// offline: remembered below
-	}
+	const res = await api('/api/auth/signout', { method: 'POST', body: {}, schema: v.unknown() });
+	if (res.ok) return kiosk.device.update('device', { signOutPending: false });
+	// Offline (or the server could not say): remembered, and tried again before the next send.
 	await kiosk.device.update('device', { signOutPending: true });
 }
 

@@ -7,6 +7,8 @@ import { getLocale } from '../paraglide/runtime.js';
 import { api } from '../sync/api';
 import { connectivity } from './connectivity.svelte';
 import { uploads } from './uploads.svelte';
+import { reportProblem } from './problems.svelte';
+import { m } from '../paraglide/messages.js';
 
 /**
  * One conversation after hanging up: the person's consent answers (written to this device first,
@@ -31,11 +33,13 @@ export class AfterConversation {
 					this.local = rows;
 					if (sentNow) void this.refresh();
 				},
-				error: (error: unknown) => console.error('Could not read consent answers', error)
+				error: (error: unknown) =>
+					reportProblem(error, { context: 'reading consent answers', message: m.problem_device_storage() })
 			}),
 			liveQuery(() => db().keptCopies.get(conversationId)).subscribe({
 				next: (copy) => (this.kept = copy),
-				error: (error: unknown) => console.error('Could not read the kept copy', error)
+				error: (error: unknown) =>
+					reportProblem(error, { context: 'reading the kept copy', message: m.problem_device_storage() })
 			})
 		);
 	}

@@ -1,4 +1,5 @@
 import { Workbox } from 'workbox-window';
+import { reportProblem } from './problems.svelte';
 
 /**
  * The service worker's lifecycle as the person sees it (issue #2): "ready to work offline" on the
@@ -18,7 +19,9 @@ export class AppUpdate {
 			if (!event.isUpdate) this.offlineReady = true;
 		});
 		wb.addEventListener('waiting', () => (this.updateReady = true));
-		wb.register().catch((error: unknown) => console.error('Service worker registration failed', error));
+		wb.register().catch((error: unknown) =>
+			reportProblem(error, { context: 'service worker registration', show: false })
+		);
 
 		// Look for a new version whenever the person comes back to the tab, and every half hour.
 		const check = () => {

@@ -4,6 +4,7 @@ import type { CommonGroundDb } from '../db/db';
 import { pendingCount } from '../db/outbox';
 import type { DrainReport } from '../sync/outbox-drain';
 import { startOutboxScheduler } from '../sync/outbox-scheduler';
+import { reportProblem } from './problems.svelte';
 
 /** What the header's status indicator shows: online or not, and how much is waiting to sync. */
 export class Connectivity {
@@ -25,9 +26,14 @@ export class Connectivity {
 		window.addEventListener('offline', update);
 		const subscription = liveQuery(() => pendingCount(db)).subscribe({
 			next: (count) => (this.waiting = count),
-			error: (error: unknown) => console.error('Could not count the outbox', error)
+			error: (error: unknown) =>
+				reportProblem(error, { context: 'counting the outbox', message: m.problem_device_storage() })
 		});
-		this.#scheduler = startOutboxScheduler({ db, onDrained: (report) => (this.lastReport = report) });
+		this.#scheduler = startOutboxScheduler({
+			db,
+			onDrained: (report) => (this.lastReport = report),
+			onError: (error) => reportProblem(error, { context: 'outbox drain', message: m.problem_sending() })
+		});
 		return () => {
 			window.removeEventListener('online', update);
 			window.removeEventListener('offline', update);

@@ -4,6 +4,8 @@ import { db } from '../db/db';
 import { uploadsOf, type UploadRecord } from '../db/after';
 import { isEnrolledKiosk } from '../kiosk/device-db';
 import { startUploadRunner } from '../sync/upload-runner';
+import { m } from '../paraglide/messages.js';
+import { reportProblem } from './problems.svelte';
 
 /** The upload runner for the whole app, and what each page shows about one conversation's uploads. */
 class Uploads {
@@ -35,7 +37,8 @@ export class ConversationUploads {
 	constructor(conversationId: string) {
 		this.#subscription = liveQuery(() => uploadsOf(db(), conversationId)).subscribe({
 			next: (records) => (this.records = records.sort((a, b) => a.kind.localeCompare(b.kind) * -1)),
-			error: (error: unknown) => console.error('Could not read the uploads', error)
+			error: (error: unknown) =>
+				reportProblem(error, { context: 'reading the uploads', message: m.problem_device_storage() })
 		});
 	}
 

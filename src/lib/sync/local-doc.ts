@@ -16,12 +16,15 @@ export async function persistOnDevice({
 	db,
 	docName,
 	doc,
-	onPending
+	onPending,
+	onError = (error) => console.error('Could not save the question list on this device', error)
 }: {
 	db: CommonGroundDb;
 	docName: string;
 	doc: Y.Doc;
 	onPending?: (count: number) => void;
+	/** A write this device refused (full disk, storage evicted): the person must hear of it. */
+	onError?: (error: unknown) => void;
 }): Promise<() => void> {
 	const rows = await db.yjsUpdates.where('doc').equals(docName).toArray();
 	doc.transact(() => {
@@ -57,7 +60,7 @@ export async function persistOnDevice({
 				stored += 1;
 				if (stored > COMPACT_AFTER) return compact();
 			})
-			.catch((error: unknown) => console.error('Could not save the question list on this device', error))
+			.catch(onError)
 			.finally(() => {
 				pending -= 1;
 				onPending?.(pending);

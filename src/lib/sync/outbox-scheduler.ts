@@ -9,10 +9,13 @@ import { drainOutbox, type DrainReport } from './outbox-drain';
  */
 export function startOutboxScheduler({
 	db,
-	onDrained
+	onDrained,
+	onError = (error) => console.error('Outbox drain failed', error)
 }: {
 	db: CommonGroundDb;
 	onDrained?: (report: DrainReport) => void;
+	/** A drain that threw (the device's database, not the network: those are retried quietly). */
+	onError?: (error: unknown) => void;
 }): { kick: () => void; stop: () => void } {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let running = false;
@@ -58,7 +61,7 @@ export function startOutboxScheduler({
 	}
 
 	function kick() {
-		run().catch((error: unknown) => console.error('Outbox drain failed', error));
+		run().catch(onError);
 	}
 
 	const onEvent = () => {

@@ -11,15 +11,18 @@ import { QuestionDocProvider, type ProviderState } from './yjs-provider';
 export async function openSharedQuestionDoc({
 	db,
 	conversationId,
-	onChange
+	onChange,
+	onError
 }: {
 	db: CommonGroundDb;
 	conversationId: string;
 	onChange?: (state: ProviderState) => void;
+	/** The device could not store a change (see local-doc.ts). */
+	onError?: (error: unknown) => void;
 }): Promise<{ doc: Y.Doc; close: () => void }> {
 	const doc = new Y.Doc();
 	const docName = questionsDocName(conversationId);
-	const stopPersisting = await persistOnDevice({ db, docName, doc });
+	const stopPersisting = await persistOnDevice({ db, docName, doc, onError });
 	const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 	const provider = new QuestionDocProvider({
 		url: `${scheme}//${location.host}/yjs/${encodeURIComponent(docName)}`,
