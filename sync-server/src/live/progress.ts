@@ -1,21 +1,28 @@
 import type { Repos } from '../store/types.ts';
-import { concerned, organizationKey, type LiveHub } from './hub.ts';
+import { COORDINATORS, concerned, organizationKey, type LiveHub } from './hub.ts';
 
 type Deps = { store: Pick<Repos, 'participants'>; live?: LiveHub };
 
 /**
  * These people moved on in the funnel (signed up, oriented, matched, scheduled, recorded): the open
- * dashboards of the partner organizations they signed up through look again (issue #14). Only the
- * organization's key hears it, and the event names nobody.
+ * dashboards of the partner organizations they signed up through look again (issue #14), and so do
+ * the coordinators' consoles, whose pool and directory show the same stages. Only those keys hear
+ * it, and the event names nobody.
  */
-export async function progressChanged({ store, live }: Deps, userIds: readonly string[]): Promise<void> {
-	if (!live) return;
+export async function progressChanged(
+	{ store, live }: Deps,
+	userIds: readonly string[],
+	{ coordinators = true }: { coordinators?: boolean } = {}
+): Promise<void> {
+	if (!live || userIds.length === 0) return;
 	const organizations = new Set<string>();
 	for (const userId of new Set(userIds)) {
 		const participant = await store.participants.findByUserId(userId);
 		if (participant?.partnerOrganizationId) organizations.add(participant.partnerOrganizationId);
 	}
-	if (organizations.size > 0) live.publish([...organizations].map(organizationKey), { topic: 'progress' });
+	const keys = [...organizations].map(organizationKey);
+	if (coordinators) keys.push(COORDINATORS);
+	if (keys.length > 0) live.publish(keys, { topic: 'progress' });
 }
 
 /**
@@ -30,5 +37,6 @@ export async function conversationChanged(
 		topic: 'conversation',
 		conversationId: conversation.id
 	});
-	await progressChanged(deps, conversation.participantIds);
+	// The coordinators just heard of the conversation itself.
+	await progressChanged(deps, conversation.participantIds, { coordinators: false });
 }

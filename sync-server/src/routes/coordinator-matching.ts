@@ -33,9 +33,11 @@ export function coordinatorMatchingRoutes(deps: AppDeps) {
 	const announce = async (made: readonly ConversationRecord[]) => {
 		for (const c of made)
 			deps.live.publish(concerned(c.participantIds), { topic: 'conversation', conversationId: c.id });
+		// The coordinators just heard of each conversation.
 		await progressChanged(
 			deps,
-			made.flatMap((c) => c.participantIds)
+			made.flatMap((c) => c.participantIds),
+			{ coordinators: false }
 		);
 	};
 	const { store, clock, env } = deps;

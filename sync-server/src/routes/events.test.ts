@@ -103,8 +103,10 @@ describe('GET /api/events (issue #14)', () => {
 		const club = await organizationWithStaff('Red Mountain Club', 'RED-MOUNTAIN');
 		const libraryStream = await listen(library.staff);
 		const clubStream = await listen(club.staff);
+		const coordinatorStream = await listen(await signInAs(t, 'coordinator'));
 		await libraryStream.until(1);
 		await clubStream.until(1);
+		await coordinatorStream.until(1);
 		const progress = (stream: Awaited<ReturnType<typeof listen>>) =>
 			stream.events.filter((e) => e.event === 'change').map((e) => e.data);
 
@@ -151,6 +153,10 @@ describe('GET /api/events (issue #14)', () => {
 
 		// Ines's sign-up and orientation never reached the club.
 		expect(progress(clubStream)).toEqual([{ topic: 'progress' }, { topic: 'progress' }]);
+		// The coordinators' consoles heard of the sign-up and the orientation too (their pool and
+		// directory show the same stages), and of the pairing and the accept once, as conversations.
+		const topics = coordinatorStream.events.filter((e) => e.event === 'change').map((e) => e.data.topic);
+		expect(topics).toEqual(['progress', 'progress', 'conversation', 'conversation']);
 	});
 
 	it('is for signed-in people only, and a few streams each', async () => {
