@@ -1,21 +1,11 @@
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { mailText } from '../mail/catalog.ts';
 import type { MailAttachment } from '../store/types.ts';
+import { sessionMinutes } from '../../../src/lib/core/session-length.ts';
 
 /** The room link in every invite (issue #3); the call itself is issue #5's. */
 export function roomUrl(publicUrl: string, conversationId: string): string {
 	return `${publicUrl}/conversations/${conversationId}/room`;
-}
-
-/**
- * What a session adds around the recorded conversation: getting settled, the microphone check, agreeing
- * on questions and the consent afterwards. A 40-minute conversation is the "about 90 minutes in all"
- * the sign-up form promises, so the calendar holds the whole session, not the recording (issue #14).
- */
-export const SESSION_EXTRA_MINUTES = 50;
-
-export function sessionMinutes(conversationMinutes: number): number {
-	return conversationMinutes + SESSION_EXTRA_MINUTES;
 }
 
 /**

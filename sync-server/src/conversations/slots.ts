@@ -1,3 +1,4 @@
+import { sessionMinutes } from '../../../src/lib/core/session-length.ts';
 import { addLocalDays, wallClock, weekdayOf, zonedInstant } from '../../../src/lib/core/time-zone.ts';
 import {
 	blockStarts,
@@ -13,8 +14,9 @@ const MAX_SLOTS = 40;
 
 /**
  * The times the app proposes (issue #3, "Slots"): every half hour where both weekly availabilities
- * hold a whole conversation, over the next two weeks, as exact instants. Availability is in the
- * community's local time; each person's screen shows the instants in their own time zone.
+ * hold a whole session (the conversation and what comes around it, core/session-length.ts), over
+ * the next two weeks, as exact instants. Availability is in the community's local time; each
+ * person's screen shows the instants in their own time zone.
  */
 export function offeredSlots(input: {
 	a: readonly WeeklyWindow[];
@@ -24,7 +26,7 @@ export function offeredSlots(input: {
 	now: Date;
 }): string[] {
 	const both = intersect(weekMask(input.a), weekMask(input.b));
-	const starts = blockStarts(both, { lengthMinutes: input.minutes });
+	const starts = blockStarts(both, { lengthMinutes: sessionMinutes(input.minutes) });
 	if (starts.length === 0) return [];
 	const earliest = input.now.getTime() + EARLIEST_HOURS_AHEAD * 3_600_000;
 	const today = wallClock(input.now, input.timeZone);

@@ -1,5 +1,6 @@
 import { hasSharedStretch, sharedMinutes } from '../../../src/lib/core/weekly-availability.ts';
 import type { CompiledPerson } from './person.ts';
+import { sessionMinutes } from '../../../src/lib/core/session-length.ts';
 
 /**
  * Who can be paired, and how much a pair is worth (issue #3, "The matching engine"). Every rule here
@@ -90,7 +91,7 @@ export function pairBlock(
 	if (a.phoneId !== 0 && a.phoneId === b.phoneId) return 'same_phone';
 	if ((a.avoid.size > 0 && a.avoid.has(b.person.id)) || (b.avoid.size > 0 && b.avoid.has(a.person.id)))
 		return 'met_before';
-	if (!hasSharedStretch(a.week, b.week, conversationMinutes)) return 'no_common_time';
+	if (!hasSharedStretch(a.week, b.week, sessionMinutes(conversationMinutes))) return 'no_common_time';
 	return null;
 }
 

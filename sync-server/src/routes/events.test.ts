@@ -155,7 +155,9 @@ describe('GET /api/events (issue #14)', () => {
 		expect(progress(clubStream)).toEqual([{ topic: 'progress' }, { topic: 'progress' }]);
 		// The coordinators' consoles heard of the sign-up and the orientation too (their pool and
 		// directory show the same stages), and of the pairing and the accept once, as conversations.
-		const topics = coordinatorStream.events.filter((e) => e.event === 'change').map((e) => e.data.topic);
+		const topics = coordinatorStream.events
+			.filter((e) => e.event === 'change')
+			.map((e) => (e.data as { topic: string }).topic);
 		expect(topics).toEqual(['progress', 'progress', 'conversation', 'conversation']);
 	});
 
