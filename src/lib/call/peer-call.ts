@@ -2,7 +2,9 @@ import { Peer, type DataConnection, type MediaConnection, type PeerError } from 
 import * as v from 'valibot';
 import { CallMessage, type RoomInfo } from '../contracts/call';
 import { retryDelay } from '../core/backoff';
+import { readLinkStats, type LinkSample, type StatsEntry } from '../core/call-stats';
 import { tuneOpus, WEAK_LINK_OPUS } from '../core/opus-sdp';
+import type { LinkState } from '../core/room-protocol';
 import { api } from '../sync/api';
 import { Session } from '../contracts/auth';
 
@@ -14,7 +16,7 @@ const GRACE_MS = 4_000;
 const DIAL_TIMEOUT_MS = 15_000;
 const MAX_RETRY_MS = 5_000;
 
-export type LinkState = 'waiting' | 'connecting' | 'connected' | 'reconnecting';
+export type { LinkState };
 export type CallEvents = {
 	link(peerId: string, state: LinkState): void;
 	stream(peerId: string, stream: MediaStream): void;
@@ -25,17 +27,8 @@ export type CallEvents = {
 	/** The server no longer knows this person (their sign-in ran out): retrying can't help. */
 	signedOut(): void;
 };
-export type Traffic = {
-	peerId: string;
-	bytesSent: number;
-	bytesReceived: number;
-	audioLevel: number;
-	at: number;
-	/** WebRTC's estimate of what this link's uplink can carry, in bits per second, if it has one. */
-	availableOutgoingBps?: number;
-	/** The share of our packets the partner reports lost lately (0–1), if reported. */
-	fractionLost?: number;
-};
+/** One link's counters from WebRTC (core/call-stats), with `at` in `performance.now()` time. */
+export type Traffic = LinkSample;
 
 type Link = {
 	media?: MediaConnection;
@@ -99,37 +92,9 @@ export class CallSession {
 		for (const [peerId, link] of this.#links) {
 			const pc = link.media?.peerConnection;
 			if (!pc) continue;
-			const entry: Traffic = { peerId, bytesSent: 0, bytesReceived: 0, audioLevel: 0, at: performance.now() };
-			const stats = await pc.getStats();
-			let selectedPair: string | undefined;
-			stats.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
-				if (s.type === 'transport') selectedPair = s.selectedCandidatePairId;
-			});
-			stats.forEach(
-				(s: {
-					type: string;
-					id: string;
-					kind?: string;
-					bytesSent?: number;
-					bytesReceived?: number;
-					audioLevel?: number;
-					nominated?: boolean;
-					availableOutgoingBitrate?: number;
-					fractionLost?: number;
-				}) => {
-					if (s.type === 'outbound-rtp' && s.kind === 'audio') entry.bytesSent += s.bytesSent ?? 0;
-					if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-						entry.bytesReceived += s.bytesReceived ?? 0;
-						entry.audioLevel = Math.max(entry.audioLevel, s.audioLevel ?? 0);
-					}
-					const inUse = selectedPair ? s.id === selectedPair : s.nominated === true;
-					if (s.type === 'candidate-pair' && inUse && s.availableOutgoingBitrate !== undefined)
-						entry.availableOutgoingBps = s.availableOutgoingBitrate;
-					if (s.type === 'remote-inbound-rtp' && s.kind === 'audio' && s.fractionLost !== undefined)
-						entry.fractionLost = Math.max(entry.fractionLost ?? 0, s.fractionLost);
-				}
-			);
-			result.push(entry);
+			const at = performance.now();
+			const report = await pc.getStats();
+			result.push({ peerId, at, ...readLinkStats(report.values() as Iterable<StatsEntry>) });
 		}
 		return result;
 	}

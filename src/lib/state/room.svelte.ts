@@ -1,22 +1,22 @@
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { SvelteMap } from 'svelte/reactivity';
 import * as v from 'valibot';
 import type { CallMessage, RoomInfo, RoomMember } from '../contracts/call';
-import { CallSession, type LinkState } from '../call/peer-call';
-import { arrayPromptSource, type PromptCheck, type PromptSource } from '../call/prompts';
+import { CallSession } from '../call/peer-call';
+import { arrayPromptSource, type PromptSource } from '../call/prompts';
 import { ServerClock } from '../call/server-clock';
-import { dueNotices, type TimerNotice } from '../core/conversation-timer';
-import { shouldSendStart } from '../core/recording-start';
-import type { RecorderHealth } from '../core/recorder-health';
+import { measureLinks, type LinkCounters } from '../core/call-stats';
+import type { TimerNotice } from '../core/conversation-timer';
 import {
-	applyCommand,
-	elapsedAt,
-	mergeShared,
-	type RecordingCommand,
-	type SharedRecording
-} from '../core/shared-recording';
+	initialRoom,
+	stepRoom,
+	type LinkState,
+	type MemberProtocol,
+	type RoomEffect,
+	type RoomInput,
+	type RoomProtocol
+} from '../core/room-protocol';
 import { LocalRecording } from './recording.svelte';
 import { api } from '../sync/api';
-import type { LinkReading } from '../core/upload-pacing';
 
 export type RoomTexts = {
 	notice: (notice: TimerNotice) => string;
@@ -24,16 +24,9 @@ export type RoomTexts = {
 	/** The default prompts, shown only when no `source` is given. */
 	prompts: { id: string; text: string }[];
 };
-type Member = RoomMember & {
-	link: LinkState;
-	ready: boolean;
-	stream?: MediaStream;
-	sendKbps?: number;
-	receiveKbps?: number;
-	hearing: boolean;
-	/** How their device's recording is doing, as they last told (issue #15). */
-	recorder?: RecorderHealth;
-};
+/** What the call carries for a member beside the protocol: their audio, and the link's rates. */
+type MemberMedia = { stream?: MediaStream; sendKbps?: number; receiveKbps?: number; hearing: boolean };
+type Member = RoomMember & MemberProtocol & MemberMedia;
 
 const STATS_MS = 2_000;
 const TICK_MS = 250;
@@ -44,45 +37,51 @@ const TICK_MS = 250;
 const HELLO_MS = 5_000;
 
 /**
- * The room of one conversation (issue #5): the call, the ready/start/pause/stop protocol over the
- * data channel, the timer with its notices, prompts and marks. The page renders this and calls its
- * methods; the recording itself lives in LocalRecording.
+ * The room of one conversation (issue #5): the call, the timer with its notices, prompts and marks.
+ * What each message, click and tick does to the room is the pure protocol of core/room-protocol;
+ * this class feeds it, keeps its state for the page and carries out its effects. The recording
+ * itself lives in LocalRecording.
  */
 export class Room {
 	readonly info: RoomInfo;
 	readonly clock = new ServerClock();
 	readonly recording: LocalRecording;
 	readonly prompts: PromptSource;
-	members = new SvelteMap<string, Member>();
 	signaling = $state<'connecting' | 'online' | 'offline'>('connecting');
 	inAnotherTab = $state(false);
 	signedOut = $state(false);
 	joined = $state(false);
-	myReady = $state(false);
-	shared = $state.raw<SharedRecording | undefined>();
-	elapsedMs = $state(0);
-	notice = $state<string | undefined>();
 	checks = $state(0); // bumps when prompt check-offs change
-	marks = $state<{ id: string; atElapsedMs: number }[]>([]);
-	readonly #given = new SvelteSet<TimerNotice>();
+	#protocol: RoomProtocol;
+	readonly #media = new SvelteMap<string, MemberMedia>();
 	readonly #texts: RoomTexts;
 	#call: CallSession | undefined;
 	#timers: ReturnType<typeof setInterval>[] = [];
-	// The previous getStats counters, for rates; nothing renders them, so they need not be reactive.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	#lastTraffic = new Map<string, { sent: number; received: number; at: number }>();
+	/** The previous getStats counters, for rates; nothing renders them, so they need not be reactive. */
+	#counters: Record<string, LinkCounters> = {};
 
-	#noted: Record<string, PromptCheck>;
-	#toldHealth: RecorderHealth['state'] = 'ok';
+	/** The other members, in the room's order: who they are, what they told, and how their link does. */
+	readonly members: ReadonlyMap<string, Member>;
 
 	constructor(info: RoomInfo, texts: RoomTexts, source?: PromptSource) {
 		this.info = info;
 		this.#texts = texts;
 		this.prompts = source ?? arrayPromptSource(texts.prompts);
-		this.#noted = { ...this.prompts.checks() };
+		this.#protocol = $state.raw(initialRoom(info, this.prompts.checks()));
+		this.members = $derived(
+			// Built whole on every change and never changed in place: a plain Map is enough.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			new Map(
+				this.info.members.flatMap((m) => {
+					const protocol = this.#protocol.members[m.peerId];
+					const media = this.#media.get(m.peerId) ?? { hearing: false };
+					return protocol ? [[m.peerId, { ...m, ...protocol, ...media }] as const] : [];
+				})
+			)
+		);
 		this.prompts.subscribe(() => {
 			this.checks += 1;
-			this.#noteCheckOffs();
+			this.#dispatch({ type: 'checks', checks: this.prompts.checks(), prompts: this.prompts.list() });
 		});
 		this.recording = new LocalRecording({
 			clock: this.clock,
@@ -90,14 +89,28 @@ export class Room {
 			userId: info.me.userId,
 			saveFailed: texts.saveFailed
 		});
-		for (const m of info.members) {
-			if (m.peerId !== info.me.peerId)
-				this.members.set(m.peerId, { ...m, link: 'waiting', ready: false, hearing: false });
-		}
+		for (const m of info.members)
+			if (m.peerId !== info.me.peerId) this.#media.set(m.peerId, { hearing: false });
 	}
 
 	get isParticipant() {
-		return this.info.me.role === 'participant';
+		return this.#protocol.participant;
+	}
+	get myReady() {
+		return this.#protocol.myReady;
+	}
+	get shared() {
+		return this.#protocol.shared;
+	}
+	get elapsedMs() {
+		return this.#protocol.elapsedMs;
+	}
+	get marks() {
+		return this.#protocol.marks;
+	}
+	get notice(): string | undefined {
+		const notice = this.#protocol.notice;
+		return notice === undefined ? undefined : this.#texts.notice(notice);
 	}
 
 	/** Joins the call with `stream`; runs from the "join" click so the recorder's audio may start. */
@@ -110,7 +123,7 @@ export class Room {
 		this.#timers.push(
 			setInterval(() => this.#tick(), TICK_MS),
 			setInterval(() => void this.#measure(), STATS_MS),
-			setInterval(() => this.#send(this.#hello()), HELLO_MS)
+			setInterval(() => this.#dispatch({ type: 'helloDue' }), HELLO_MS)
 		);
 		if (this.recording.continuing) await this.#continueRecovered();
 	}
@@ -122,33 +135,20 @@ export class Room {
 	}
 
 	setReady(ready: boolean) {
-		this.myReady = ready;
-		this.#send({ type: 'ready', ready });
-		this.#maybeStart();
+		this.#dispatch({ type: 'setReady', ready });
 	}
 
 	pause() {
-		if (this.shared?.state === 'recording') this.#command('pause', this.shared.id);
+		this.#dispatch({ type: 'pause' });
 	}
 
 	resume() {
-		if (this.shared?.state === 'paused') this.#command('resume', this.shared.id);
+		this.#dispatch({ type: 'resume' });
 	}
 
 	/** Either partner stops; the recording ends on every device (issue #5, "Pause and stop"). */
 	stop() {
-		const id = this.shared?.id ?? this.recording.track?.recordingId;
-		if (id) this.#command('stop', id);
-	}
-
-	/**
-	 * Gives a recording command here and to everyone connected. Someone not connected right now
-	 * learns of it from the next hello, where the later change wins (core/shared-recording).
-	 */
-	#command(type: 'pause' | 'resume' | 'stop', recordingId: string) {
-		const msg = { type, recordingId, atServerMs: this.clock.now() } as const;
-		this.#send(msg);
-		this.#apply(msg);
+		this.#dispatch({ type: 'stop', trackRecordingId: this.recording.track?.recordingId });
 	}
 
 	/**
@@ -156,15 +156,11 @@ export class Room {
 	 * change from there); the default prompts, which are in no document, go over the data channel.
 	 */
 	setAsked(promptId: string, asked: boolean) {
-		const msg = { type: 'prompt', promptId, asked, atServerMs: this.clock.now() } as const;
-		if (!this.prompts.fromDocument()) this.#send(msg);
-		this.#apply(msg);
+		this.#dispatch({ type: 'setAsked', promptId, asked, overChannel: !this.prompts.fromDocument() });
 	}
 
 	mark() {
-		const msg = { type: 'mark', markId: crypto.randomUUID(), atServerMs: this.clock.now() } as const;
-		this.#send(msg);
-		this.#apply(msg);
+		this.#dispatch({ type: 'mark' });
 	}
 
 	async leave() {
@@ -174,91 +170,67 @@ export class Room {
 		await this.recording.close();
 	}
 
-	#send(message: CallMessage) {
-		this.#call?.send(message);
+	/** One step of the protocol: its state is kept before its effects run, which may step it again. */
+	#dispatch(input: RoomInput) {
+		const env = { nowServerMs: this.clock.now(), freshId: crypto.randomUUID() };
+		const { state, effects } = stepRoom(this.#protocol, input, env);
+		this.#protocol = state;
+		for (const effect of effects) this.#run(effect);
 	}
 
-	#hello(): CallMessage {
-		const s = this.shared;
-		const recording = s && {
-			id: s.id,
-			state: s.state,
-			startedAtServerMs: s.startedAtServerMs,
-			pausedMs: s.pausedMs,
-			...(s.pausedAtServerMs === undefined ? {} : { pausedAtServerMs: s.pausedAtServerMs }),
-			changedAtServerMs: s.changedAtServerMs
-		};
-		const health = this.recording.health;
-		return {
-			type: 'hello',
-			ready: this.myReady,
-			recording: recording ?? null,
-			...(this.isParticipant ? { recorder: { state: health.state, behindMs: health.behindMs } } : {})
-		};
+	#run(effect: RoomEffect) {
+		switch (effect.type) {
+			case 'send':
+				this.#call?.send(effect.message);
+				return;
+			case 'follow':
+				this.recording.follow(effect.shared);
+				return;
+			case 'reportRecorded':
+				void this.#reportRecorded(effect.durationMs);
+				return;
+			case 'setAsked':
+				this.prompts.setAsked(effect.promptId, effect.check);
+				return;
+			case 'markPrompt':
+				this.prompts.mark(effect.markId, effect.atServerMs);
+				return;
+			case 'noteMark': {
+				const { markId, atServerMs } = effect;
+				this.recording.note((atSample) => ({ kind: 'mark', markId, atSample, atServerMs }));
+				return;
+			}
+			case 'noteQuestion': {
+				const { promptId, text, asked, atServerMs } = effect;
+				this.recording.note((atSample) => ({
+					kind: 'question',
+					promptId,
+					text,
+					asked,
+					atSample,
+					atServerMs
+				}));
+				return;
+			}
+		}
 	}
 
 	#callEvents() {
 		return {
-			// What a member said of their recorder holds only while we hear from them.
-			link: (peerId: string, link: LinkState) =>
-				this.#patch(peerId, link === 'connected' ? { link } : { link, recorder: undefined }),
-			stream: (peerId: string, stream: MediaStream) => this.#patch(peerId, { stream }),
-			channelOpen: () => this.#send(this.#hello()),
-			message: (peerId: string, message: CallMessage) => this.#receive(peerId, message),
+			link: (peerId: string, link: LinkState) => this.#dispatch({ type: 'link', peerId, link }),
+			stream: (peerId: string, stream: MediaStream) => this.#patchMedia(peerId, { stream }),
+			channelOpen: (peerId: string) => this.#dispatch({ type: 'channelOpen', peerId }),
+			message: (peerId: string, message: CallMessage) =>
+				this.#dispatch({ type: 'received', from: peerId, message }),
 			signaling: (state: 'connecting' | 'online' | 'offline') => (this.signaling = state),
 			inAnotherTab: () => (this.inAnotherTab = true),
 			signedOut: () => (this.signedOut = true)
 		};
 	}
 
-	#patch(peerId: string, change: Partial<Member>) {
-		const member = this.members.get(peerId);
-		if (member) this.members.set(peerId, { ...member, ...change });
-	}
-
-	#receive(peerId: string, message: CallMessage) {
-		if (message.type === 'hello') {
-			this.#patch(peerId, { ready: message.ready, recorder: message.recorder });
-			// Joined or came back while apart: the later change wins on both sides.
-			this.#setShared(mergeShared(this.shared, message.recording));
-			this.#maybeStart();
-		} else if (message.type === 'ready') {
-			this.#patch(peerId, { ready: message.ready });
-			this.#maybeStart();
-		} else {
-			this.#apply(message);
-		}
-	}
-
-	#maybeStart() {
-		const participants = this.info.members.filter((m) => m.role === 'participant').map((m) => m.peerId);
-		const ready = [...this.members.values()].filter((m) => m.ready).map((m) => m.peerId);
-		if (this.myReady) ready.push(this.info.me.peerId);
-		if (
-			!shouldSendStart({
-				myPeerId: this.info.me.peerId,
-				participantPeerIds: participants,
-				ready,
-				recording: this.shared !== undefined && this.shared.state !== 'stopped'
-			})
-		)
-			return;
-		const msg = { type: 'start', recordingId: crypto.randomUUID(), atServerMs: this.clock.now() } as const;
-		this.#send(msg);
-		this.#apply(msg);
-	}
-
-	/** The shared recording changed (or not): the page and this device's recorder follow it. */
-	#setShared(next: SharedRecording | undefined) {
-		if (next !== this.shared) {
-			if (next?.id !== this.shared?.id) this.#given.clear();
-			if (next?.state === 'stopped') this.myReady = false;
-			if (next?.state === 'stopped' && this.shared?.state !== 'stopped' && this.isParticipant)
-				void this.#reportRecorded(elapsedAt(next, this.clock.now()));
-			this.shared = next;
-			this.elapsedMs = elapsedAt(next, this.clock.now());
-		}
-		if (this.isParticipant) this.recording.follow(next);
+	#patchMedia(peerId: string, change: Partial<MemberMedia>) {
+		const media = this.#media.get(peerId);
+		if (media) this.#media.set(peerId, { ...media, ...change });
 	}
 
 	/**
@@ -267,124 +239,35 @@ export class Room {
 	 * both share tracks are confirmed.
 	 */
 	async #reportRecorded(durationMs: number) {
-		if (durationMs < 1000) return;
 		await api(`/api/conversations/${encodeURIComponent(this.info.conversationId)}/recorded`, {
 			method: 'POST',
-			body: { durationMs: Math.round(durationMs) },
+			body: { durationMs },
 			schema: v.unknown()
 		});
-	}
-
-	/** Applies a command, whether it came from this device or over the data channel. */
-	#apply(message: Exclude<CallMessage, { type: 'hello' | 'ready' }>) {
-		switch (message.type) {
-			case 'start':
-			case 'pause':
-			case 'resume':
-			case 'stop':
-				this.#setShared(applyCommand(this.shared, message satisfies RecordingCommand));
-				return;
-			case 'prompt':
-				this.prompts.setAsked(message.promptId, { asked: message.asked, atServerMs: message.atServerMs });
-				return;
-			case 'mark':
-				this.prompts.mark(message.markId, message.atServerMs);
-				this.marks = [
-					...this.marks,
-					{ id: message.markId, atElapsedMs: elapsedAt(this.shared, message.atServerMs) }
-				];
-				this.recording.note((atSample) => ({
-					kind: 'mark',
-					markId: message.markId,
-					atSample,
-					atServerMs: message.atServerMs
-				}));
-				return;
-		}
-	}
-
-	/**
-	 * Writes each check-off that changed, here or on another device, into this track's time-coded
-	 * index, with the time it was made. Check-offs older than the recording (an earlier session's, or
-	 * ones the document brings back on load) are not part of it.
-	 */
-	#noteCheckOffs() {
-		const now = this.prompts.checks();
-		const started = this.shared?.startedAtServerMs ?? Infinity;
-		for (const [promptId, check] of Object.entries(now)) {
-			const before = this.#noted[promptId];
-			if (before?.asked === check.asked && before.atServerMs === check.atServerMs) continue;
-			if (check.atServerMs < started) continue;
-			const text = this.prompts.list().find((p) => p.id === promptId)?.text ?? '';
-			this.recording.note((atSample) => ({
-				kind: 'question',
-				promptId,
-				text,
-				asked: check.asked,
-				atSample,
-				atServerMs: check.atServerMs
-			}));
-		}
-		this.#noted = { ...now };
 	}
 
 	async #continueRecovered() {
 		if (!(await this.recording.continueRecovered())) return;
 		const track = this.recording.track;
-		// What happened while this device was gone, it doesn't know (changed at 0): the others' state wins.
-		if (track && !this.shared)
-			this.#setShared({
-				id: track.recordingId,
-				state: 'recording',
-				startedAtServerMs: track.startedAtServerMs,
-				pausedMs: 0,
-				changedAtServerMs: 0
-			});
-		this.#send(this.#hello());
+		this.#dispatch({
+			type: 'recovered',
+			...(track
+				? { track: { recordingId: track.recordingId, startedAtServerMs: track.startedAtServerMs } }
+				: {})
+		});
 	}
 
 	#tick() {
 		this.recording.checkHealth();
-		// Trouble, and its end, reach the others at once, not at the next regular hello.
-		const health = this.recording.health.state;
-		if (health !== this.#toldHealth) {
-			this.#toldHealth = health;
-			this.#send(this.#hello());
-		}
-		if (!this.shared || this.shared.state === 'stopped') return;
-		this.elapsedMs = elapsedAt(this.shared, this.clock.now());
-		for (const notice of dueNotices({
-			elapsedMs: this.elapsedMs,
-			targetMinutes: this.info.targetMinutes,
-			given: this.#given
-		})) {
-			this.#given.add(notice);
-			this.notice = this.#texts.notice(notice);
-		}
+		this.#dispatch({ type: 'tick', health: this.recording.health });
 	}
 
 	async #measure() {
 		// For pacing the share track's upload behind the call (core/upload-pacing): all links share the uplink.
-		let reading: LinkReading | undefined;
-		for (const t of (await this.#call?.traffic()) ?? []) {
-			const last = this.#lastTraffic.get(t.peerId);
-			this.#lastTraffic.set(t.peerId, { sent: t.bytesSent, received: t.bytesReceived, at: t.at });
-			if (!last || t.at <= last.at) continue;
-			const kbps = (bytes: number) => Math.round(((bytes * 8) / (t.at - last.at)) * 10) / 10;
-			const receiveKbps = kbps(t.bytesReceived - last.received);
-			const sendKbps = kbps(t.bytesSent - last.sent);
-			this.#patch(t.peerId, { sendKbps, receiveKbps, hearing: receiveKbps > 0 });
-			reading = {
-				at: t.at,
-				callSendBps: (reading?.callSendBps ?? 0) + sendKbps * 1000,
-				availableBps: lowest(reading?.availableBps, t.availableOutgoingBps),
-				fractionLost: Math.max(reading?.fractionLost ?? 0, t.fractionLost ?? 0)
-			};
-		}
+		const traffic = (await this.#call?.traffic()) ?? [];
+		const { counters, rates, reading } = measureLinks(this.#counters, traffic);
+		this.#counters = counters;
+		for (const { peerId, ...rate } of rates) this.#patchMedia(peerId, rate);
 		if (reading) this.recording.linkReading = reading;
 	}
-}
-
-function lowest(a: number | undefined, b: number | undefined): number | undefined {
-	return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
