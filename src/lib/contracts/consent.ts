@@ -158,7 +158,12 @@ export const UploadMetadata = v.strictObject({ ...trackEntries, ...declaredEntri
  * An upload started during the call, before the file is whole (tus `Upload-Defer-Length: 1`):
  * only the share track goes then; its checksum and duration are declared at the end.
  */
-export const LiveUploadMetadata = v.strictObject({ ...trackEntries, kind: v.literal('share') });
+export const LiveUploadMetadata = v.strictObject({
+	...trackEntries,
+	kind: v.literal('share'),
+	/** Where the track starts, from its first segments: the copy is mixed during the call from it (issue #16). */
+	startedAtServerMs: v.optional(declaredEntries.startedAtServerMs)
+});
 /** PUT /uploads/:id/declaration: the whole file's facts, before the last bytes of a live upload. */
 export const UploadDeclaration = v.strictObject(declaredEntries);
 export type UploadMetadata = v.InferOutput<typeof UploadMetadata>;

@@ -89,3 +89,48 @@ export function integratedLoudness(channels: readonly Float32Array[], sampleRate
 		step
 	);
 }
+
+/**
+ * kWeightedQuarters for a channel that arrives in pieces (the copy mixed during the call): the
+ * filters' state and the open quarter carry over from one piece to the next, so the quarters are
+ * the same as for the whole channel measured at once.
+ */
+export class KWeightedMeter {
+	readonly #length: number;
+	#sums: number[] = [];
+	#open = 0;
+	#filled = 0;
+	#state = [0, 0, 0, 0, 0, 0];
+
+	constructor(samplesPerQuarter: number) {
+		this.#length = samplesPerQuarter;
+	}
+
+	push(samples: Float32Array): void {
+		let [x1, x2, s1, s2, y1, y2] = this.#state as [number, number, number, number, number, number];
+		for (let j = 0; j < samples.length; j++) {
+			const x = samples[j] as number;
+			const s = SHELF_B[0] * x + SHELF_B[1] * x1 + SHELF_B[2] * x2 - SHELF_A[0] * s1 - SHELF_A[1] * s2;
+			const y =
+				HIGHPASS_B[0] * s + HIGHPASS_B[1] * s1 + HIGHPASS_B[2] * s2 - HIGHPASS_A[0] * y1 - HIGHPASS_A[1] * y2;
+			x2 = x1;
+			x1 = x;
+			s2 = s1;
+			s1 = s;
+			y2 = y1;
+			y1 = y;
+			this.#open += y * y;
+			if (++this.#filled === this.#length) {
+				this.#sums.push(this.#open);
+				this.#open = 0;
+				this.#filled = 0;
+			}
+		}
+		this.#state = [x1, x2, s1, s2, y1, y2];
+	}
+
+	/** The energies of the whole quarters so far. */
+	quarters(): Float64Array {
+		return Float64Array.from(this.#sums);
+	}
+}

@@ -11,7 +11,7 @@ import { combineQuarters, gatedLoudness, kWeightedQuarters } from './loudness';
 export const COPY_SAMPLE_RATE = 48_000;
 export const TARGET_LUFS = -16;
 /** Leave headroom below full scale; the encoder's own overshoot needs a little. */
-const PEAK_CEILING = 0.97;
+export const PEAK_CEILING = 0.97;
 
 export type PlacedTrack = ClockFit & { pcm: Float32Array };
 
@@ -26,7 +26,7 @@ export function timelineOf(tracks: readonly PlacedTrack[]): { startMs: number; e
  * Output sample i is at server time startMs + i / rate, which is source sample (that time − track
  * start) × the track's true samples per second: this offset + i × ratio.
  */
-function sourcePosition(track: PlacedTrack, startMs: number, rate: number) {
+export function sourcePosition(track: PlacedTrack, startMs: number, rate: number) {
 	return {
 		offset: ((startMs - track.startedAtServerMs) / 1000) * track.samplesPerSecond,
 		ratio: track.samplesPerSecond / rate
@@ -117,6 +117,21 @@ export function planMix(
 	const step = Math.round(0.1 * rate);
 	const voices = [first, second];
 	const quarters = voices.map((v) => quartersOnTimeline(v, startMs, length, rate));
+	const gains = planGains(quarters, [peak(first.pcm), peak(second.pcm)], { step, targetLufs });
+	return { startMs, length, gains, loudness: gatedLoudness(combineQuarters(quarters, gains), step) };
+}
+
+/**
+ * The gains of both voices from their quarter energies on the output time line and their peaks:
+ * the two balanced to the same loudness, then the pair to the target, lowered only if the loudest
+ * peak would clip. The whole-file plan gives it every quarter; the progressive mix (during the
+ * call) what has arrived so far.
+ */
+export function planGains(
+	quarters: readonly Float64Array[],
+	peaks: readonly number[],
+	{ step, targetLufs = TARGET_LUFS }: { step: number; targetLufs?: number }
+): [number, number] {
 	const each = quarters.map((q) => gatedLoudness(q, step));
 	const balanced = each.filter(Number.isFinite);
 	const balanceTo = balanced.length ? Math.min(...balanced) : 0;
@@ -124,11 +139,10 @@ export function planMix(
 	const now = gatedLoudness(combineQuarters(quarters, balance), step);
 	let factor = 1;
 	if (Number.isFinite(now)) {
-		const loudest = Math.max(...voices.map((v, i) => peak(v.pcm) * (balance[i] as number)));
+		const loudest = Math.max(...peaks.map((p, i) => p * (balance[i] as number)));
 		factor = Math.min(dbToGain(targetLufs - now), PEAK_CEILING / Math.max(loudest, 1e-9));
 	}
-	const gains: [number, number] = [(balance[0] as number) * factor, (balance[1] as number) * factor];
-	return { startMs, length, gains, loudness: gatedLoudness(combineQuarters(quarters, gains), step) };
+	return [(balance[0] as number) * factor, (balance[1] as number) * factor];
 }
 
 /** Output samples [from, from + count) of the planned mix as interleaved stereo (left = first track). */

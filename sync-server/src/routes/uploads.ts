@@ -124,6 +124,8 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 			});
 			const answer = await asAppError(c, await tus.handleWeb(request), deps.log);
 			if (confirmed && answer.ok) answer.headers.set(CONFIRMED_CHECKSUM_HEADER, confirmed);
+			// New bytes on disk: a share track going up during the call feeds the copy's mix (issue #16).
+			if (method === 'PATCH' && answer.ok) deps.media.uploadGrew(target.id!);
 			return answer;
 		});
 }
