@@ -2,6 +2,7 @@
 import { afterCallFigures } from './after-call';
 import { callAndRecording } from './call';
 import { firstVisit } from './first-visit';
+import { kioskFigures } from './kiosk';
 import { lighthouseScores } from './lighthouse';
 import { describeAudit } from './lighthouse-result';
 import { plainLanguage } from './plain-language';
@@ -42,6 +43,8 @@ try {
 	figures.push(...(await callAndRecording({ app: server.app })));
 	log('Measuring encoding in Chromium, the share track, and stop → copy over 1 Mbit/s (10 min)…');
 	figures.push(...(await afterCallFigures()));
+	log("Measuring a kiosk visitor's sealed recording in Chromium (encoded before sealing)…");
+	figures.push(...(await kioskFigures()));
 	log('Measuring the server mixdown…');
 	figures.push(...(await mediaFigures()));
 } finally {

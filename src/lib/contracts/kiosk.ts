@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { noControlCharacters } from './text';
 import { Mutation } from './mutations';
+import { TrackKind } from './consent';
 
 /** POST /api/kiosks: staff create a kiosk and get its one-time enrollment code. */
 export const NewKiosk = v.strictObject({
@@ -103,8 +104,26 @@ export type SealedMutation = v.InferInput<typeof SealedMutation>;
 const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'A checksum is 64 hex digits.'));
 
 /**
- * The inside of a sealed recording (only the server reads it): who recorded it, the track, and how
- * its raw 16-bit PCM was cut into separately sealed chunks.
+ * What a sealed recording carries (issue #16): the encoded share track (Opus) and, when the visitor
+ * agreed to the archive, the FLAC master, each made on the kiosk with the app's own encoder; or,
+ * when encoding failed there, the raw 16-bit PCM (`pcm`), which the server encodes itself.
+ */
+export const SealedFileKind = v.picklist([...TrackKind.options, 'pcm']);
+export type SealedFileKind = v.InferOutput<typeof SealedFileKind>;
+
+/** One file in a sealed recording: the next `chunkCount` chunks, `bytes` long once opened and joined. */
+export const SealedFile = v.strictObject({
+	kind: SealedFileKind,
+	chunkCount: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+	bytes: v.pipe(v.number(), v.integer(), v.minValue(1)),
+	/** SHA-256 of the file itself (not of its sealed chunks): the server confirms the track by it. */
+	sha256: sha256Hex
+});
+export type SealedFile = v.InferOutput<typeof SealedFile>;
+
+/**
+ * The inside of a sealed recording (only the server reads it): who recorded it, the track, and the
+ * files it holds, each cut into separately sealed chunks of at most KIOSK_CHUNK_BYTES, in order.
  */
 export const SealedRecordingManifest = v.strictObject({
 	type: v.literal('recording'),
@@ -120,8 +139,10 @@ export const SealedRecordingManifest = v.strictObject({
 		samplesPerSecond: v.number()
 	}),
 	/** Kinds the server has not confirmed yet when the kiosk sealed it. */
-	wanted: v.array(v.picklist(['share', 'master'])),
-	chunkCount: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))
+	wanted: v.array(TrackKind),
+	chunkCount: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+	/** In chunk order. Absent in items sealed before issue #16: then every chunk is raw PCM. */
+	files: v.optional(v.pipe(v.array(SealedFile), v.minLength(1), v.maxLength(3)))
 });
 export type SealedRecordingManifest = v.InferOutput<typeof SealedRecordingManifest>;
 
@@ -138,7 +159,7 @@ export type SealedRecordingCommit = v.InferOutput<typeof SealedRecordingCommit>;
 export const SealedRecordingReceipt = v.strictObject({
 	id: v.string(),
 	sha256: sha256Hex,
-	confirmed: v.array(v.strictObject({ kind: v.picklist(['share', 'master']), sha256: sha256Hex }))
+	confirmed: v.array(v.strictObject({ kind: TrackKind, sha256: sha256Hex }))
 });
 export type SealedRecordingReceipt = v.InferOutput<typeof SealedRecordingReceipt>;
 
@@ -147,7 +168,7 @@ export const ReceivedChunks = v.strictObject({ received: v.array(v.number()) });
 
 /** Sealed chunks go outside /api (its JSON body limit is small) to /kiosk-chunks/:itemId/:seq. */
 export const KIOSK_CHUNKS_PATH = '/kiosk-chunks';
-/** Plain bytes per sealed chunk: about 11 s of 48 kHz 16-bit mono, a few seconds on a slow uplink. */
+/** Plain bytes per sealed chunk at most: about 11 s of 48 kHz 16-bit mono, or 45 min of the share track. */
 export const KIOSK_CHUNK_BYTES = 1024 * 1024;
 /** SHA-256 of a chunk as sent, checked by the server before it keeps the chunk. */
 export const CHUNK_SHA256_HEADER = 'x-chunk-sha256';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TrackKind } from '../contracts/consent';
 import { isGoodConnection, mayDeleteRecording, mustStayOpen, tracksToUpload } from './upload-plan';
 
 const fast = { online: true, effectiveType: '4g', downlinkMbps: 10 };
@@ -6,7 +7,7 @@ const slow = { online: true, effectiveType: '3g', downlinkMbps: 0.7 };
 
 describe('tracksToUpload', () => {
 	it('sends the share track first, and nothing while offline', () => {
-		const none = new Set<'share' | 'master'>();
+		const none = new Set<TrackKind>();
 		expect(
 			tracksToUpload({ archiveConsented: true, kiosk: false, connection: fast, confirmed: none })
 		).toEqual(['share', 'master']);

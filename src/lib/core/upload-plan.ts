@@ -2,7 +2,13 @@
  * Which audio goes to the server, in what order, and when local audio may go (issue #6, "Low
  * bandwidth first", "Deleting local audio"). Pure rules; the upload queue applies them.
  */
-export type UploadKind = 'share' | 'master';
+import type { TrackKind } from '../contracts/consent';
+
+/**
+ * @deprecated The same enum as `TrackKind` (contracts/consent), its one source: use that. Kept
+ * only while the upload pipeline's modules that still import it are being rewritten (issue #16).
+ */
+export type UploadKind = TrackKind;
 export type UploadStage = 'waiting' | 'encoding' | 'uploading' | 'confirmed' | 'failed';
 
 export type Connection = {
@@ -34,10 +40,10 @@ export function tracksToUpload(input: {
 	archiveConsented: boolean;
 	kiosk: boolean;
 	connection: Connection;
-	confirmed: ReadonlySet<UploadKind>;
-}): UploadKind[] {
+	confirmed: ReadonlySet<TrackKind>;
+}): TrackKind[] {
 	if (!input.connection.online) return [];
-	const plan: UploadKind[] = [];
+	const plan: TrackKind[] = [];
 	if (!input.confirmed.has('share')) plan.push('share');
 	const masterWanted = input.archiveConsented && !input.confirmed.has('master');
 	if (masterWanted && (input.kiosk || isGoodConnection(input.connection))) plan.push('master');
@@ -51,7 +57,7 @@ export function tracksToUpload(input: {
  * no lossless master, and the package is made from the share track (the person is told so).
  */
 export function mayDeleteRecording(input: {
-	confirmed: ReadonlySet<UploadKind>;
+	confirmed: ReadonlySet<TrackKind>;
 	archiveAnswer: 'yes' | 'no' | 'withdrawn' | null;
 }): boolean {
 	if (!input.confirmed.has('share')) return false;

@@ -1,12 +1,12 @@
 import type Dexie from 'dexie';
 import type { EntityTable } from 'dexie';
 import type { Community } from '../contracts/auth';
-import type { ConsentPayload } from '../contracts/consent';
+import type { ConsentPayload, TrackKind } from '../contracts/consent';
 import type { MutationInput, SignupResult } from '../contracts/mutations';
 import type { QuestionListSummary } from '../contracts/questions';
 import type { Dropout } from '../core/recording-timeline';
 import type { SignupDraft } from '../core/signup-steps';
-import type { UploadKind, UploadStage } from '../core/upload-plan';
+import type { UploadStage } from '../core/upload-plan';
 
 // The device database's record types and its tables, in one module of types only: db.ts (the schema)
 // and the modules that read and write the tables (recordings.ts, after.ts) all import them from here,
@@ -122,7 +122,7 @@ export type UploadRecord = {
 	id: string;
 	trackId: string;
 	conversationId: string;
-	kind: UploadKind;
+	kind: TrackKind;
 	stage: UploadStage;
 	/** The encoded file; dropped once the server confirmed it by checksum. */
 	blob?: Blob;

@@ -1,6 +1,6 @@
 import { openDb, type CommonGroundDb } from '../db/db';
 import { seal } from './seal';
-import { sealRecordings } from './seal-recording';
+import { sealRecordings, type SealEncoder } from './seal-recording';
 import { KIOSK_DB_NAME, type KioskDb } from './device-db';
 import { fetchVisitorGrant, storedVisitorGrant } from './visitor-grant';
 import type { SealedMutation } from '../contracts/kiosk';
@@ -15,12 +15,15 @@ import { api } from '../sync/api';
  */
 export async function wipeVisitor({
 	appDb,
-	kiosk
+	kiosk,
+	encode
 }: {
 	appDb: CommonGroundDb;
 	kiosk: KioskDb;
+	/** What recordings are encoded with before sealing (kiosk/app-encoder.ts). */
+	encode: SealEncoder;
 }): Promise<{ sealed: number }> {
-	const sealed = (await sealPending({ appDb, kiosk })) + (await sealTracks({ appDb, kiosk }));
+	const sealed = (await sealPending({ appDb, kiosk })) + (await sealTracks({ appDb, kiosk, encode }));
 	// The community list is public and lets the next visitor sign up offline: it is all that stays.
 	const shared = await appDb.cache.toArray();
 	appDb.close();
@@ -61,11 +64,19 @@ async function sealPending({ appDb, kiosk }: { appDb: CommonGroundDb; kiosk: Kio
 }
 
 /** Recordings the server has not confirmed go into the queue too, with the visitor's grant sealed inside. */
-async function sealTracks({ appDb, kiosk }: { appDb: CommonGroundDb; kiosk: KioskDb }): Promise<number> {
+async function sealTracks({
+	appDb,
+	kiosk,
+	encode
+}: {
+	appDb: CommonGroundDb;
+	kiosk: KioskDb;
+	encode: SealEncoder;
+}): Promise<number> {
 	const device = await kiosk.device.get('device');
 	if (!device || (await appDb.tracks.count()) === 0) return 0;
 	const visitor = (await fetchVisitorGrant(device.token)) ?? storedVisitorGrant();
-	return sealRecordings({ appDb, kiosk, serverPublicJwk: device.sealingKey, visitor });
+	return sealRecordings({ appDb, kiosk, serverPublicJwk: device.sealingKey, visitor, encode });
 }
 
 async function deleteDatabases() {

@@ -1,5 +1,6 @@
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
-import type { UploadKind } from '../core/upload-plan';
+import type { TrackKind } from '../contracts/consent';
+import { ENCODER_SETTINGS, ffmpegEncodeArgs, PCM_INPUT } from '../core/encoder-settings';
 
 /**
  * Encoding in the browser (issue #6): ffmpeg.wasm, which runs in its own Web Worker, with the core
@@ -22,19 +23,11 @@ function load(): Promise<FFmpeg> {
 	return loading;
 }
 
-/**
- * The share track: Opus, mono, 24 kbps with constrained VBR, so it stays under the 32 kbps cap and
- * about 180 KB per minute (goal: 240). The master: FLAC of the 48 kHz capture, bit for bit.
- */
-const CODEC_ARGS: Record<UploadKind, { args: string[]; file: string }> = {
-	share: {
-		args: ['-c:a', 'libopus', '-b:a', '24k', '-vbr', 'constrained', '-application', 'voip', '-ac', '1'],
-		file: 'share.opus'
-	},
-	master: { args: ['-c:a', 'flac', '-compression_level', '5'], file: 'master.flac' }
+/** The encoded file's MIME type, by kind (from the one table of encoder settings, core/encoder-settings). */
+export const MIME: Record<TrackKind, string> = {
+	share: ENCODER_SETTINGS.share.mime,
+	master: ENCODER_SETTINGS.master.mime
 };
-
-export const MIME: Record<UploadKind, string> = { share: 'audio/ogg', master: 'audio/flac' };
 
 export async function encodePcm({
 	pcm,
@@ -45,34 +38,23 @@ export async function encodePcm({
 	/** 16-bit little-endian mono PCM. */
 	pcm: Uint8Array;
 	sampleRate: number;
-	kind: UploadKind;
+	kind: TrackKind;
 	onProgress?: (fraction: number) => void;
 }): Promise<Uint8Array> {
 	const ffmpeg = await load();
-	const { args, file } = CODEC_ARGS[kind];
+	const { file } = ENCODER_SETTINGS[kind];
 	const progress = ({ progress }: { progress: number }) => onProgress?.(Math.min(1, Math.max(0, progress)));
 	ffmpeg.on('progress', progress);
 	try {
-		await ffmpeg.writeFile('in.raw', pcm);
-		const code = await ffmpeg.exec([
-			'-f',
-			's16le',
-			'-ar',
-			String(sampleRate),
-			'-ac',
-			'1',
-			'-i',
-			'in.raw',
-			...args,
-			file
-		]);
+		await ffmpeg.writeFile(PCM_INPUT, pcm);
+		const code = await ffmpeg.exec(ffmpegEncodeArgs(kind, sampleRate));
 		if (code !== 0) throw new Error(`The encoder stopped with code ${code}`);
 		const out = await ffmpeg.readFile(file);
 		if (typeof out === 'string') throw new Error('The encoder returned text instead of audio');
 		return out;
 	} finally {
 		ffmpeg.off('progress', progress);
-		await ffmpeg.deleteFile('in.raw').catch(() => undefined);
+		await ffmpeg.deleteFile(PCM_INPUT).catch(() => undefined);
 		await ffmpeg.deleteFile(file).catch(() => undefined);
 	}
 }
@@ -88,7 +70,7 @@ export type EncoderName = 'webcodecs' | 'ffmpeg.wasm';
 export async function encodeTrack(input: {
 	pcm: Uint8Array;
 	sampleRate: number;
-	kind: UploadKind;
+	kind: TrackKind;
 	onProgress?: (fraction: number) => void;
 }): Promise<{ file: Uint8Array; encoder: EncoderName }> {
 	if (input.kind === 'share') {

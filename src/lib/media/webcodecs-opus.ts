@@ -1,6 +1,9 @@
+import { ENCODER_SETTINGS } from '../core/encoder-settings';
+
 /**
  * WebCodecs Opus for the share track: mono, 24 kbps VBR, 20 ms frames, tuned for speech — the
- * same target as the ffmpeg.wasm arguments in encoder.ts (at most 32 kbps, issue #6).
+ * bitrate of the one table of encoder settings (core/encoder-settings), as ffmpeg.wasm's (at most
+ * 32 kbps, issue #6).
  */
 export const OPUS_FRAME_SAMPLES = 960;
 
@@ -8,7 +11,7 @@ export const SHARE_OPUS_CONFIG = {
 	codec: 'opus',
 	sampleRate: 48_000,
 	numberOfChannels: 1,
-	bitrate: 24_000,
+	bitrate: ENCODER_SETTINGS.share.bitrate,
 	bitrateMode: 'variable',
 	opus: { application: 'voip', frameDuration: 20_000, format: 'opus', complexity: 10 }
 } as AudioEncoderConfig;

@@ -11,6 +11,7 @@ import {
 	storedVisitorGrant,
 	visitorSignedIn
 } from '../kiosk/visitor-grant';
+import { appEncoder } from '../kiosk/app-encoder';
 import { wipeVisitor } from '../kiosk/wipe';
 import { api, type ApiResult } from '../sync/api';
 
@@ -100,7 +101,7 @@ export class KioskState {
 	async finish() {
 		if (this.finishing) return;
 		this.finishing = true;
-		const { sealed } = await wipeVisitor({ appDb: db(), kiosk: kioskDb() });
+		const { sealed } = await wipeVisitor({ appDb: db(), kiosk: kioskDb(), encode: appEncoder });
 		location.replace(`/kiosk?ended=1${sealed ? `&sealed=${sealed}` : ''}`);
 	}
 

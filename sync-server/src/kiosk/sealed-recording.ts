@@ -1,21 +1,23 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import {
 	SealedRecordingManifest,
+	type SealedFile,
+	type SealedFileKind,
 	type SealedRecordingCommit,
 	type SealedRecordingReceipt
 } from '../../../src/lib/contracts/kiosk.ts';
 import type { TrackKind } from '../../../src/lib/contracts/consent.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
+import { ENCODER_SETTINGS, ffmpegEncodeArgs, PCM_INPUT } from '../../../src/lib/core/encoder-settings.ts';
 import { isOwnTrackId } from '../../../src/lib/core/track-id.ts';
 import { conversationAccess } from '../conversations/access.ts';
 import type { AppDeps } from '../deps.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
-import { UPLOADS_DIR } from '../uploads/tus.ts';
-import { verifyUpload } from '../uploads/verify.ts';
+import { confirmTrack } from '../uploads/confirm.ts';
 import { openPart, type Sealer } from './sealing.ts';
 import { checkGrant } from './visitor-grant.ts';
 
@@ -69,8 +71,10 @@ export async function receivedChunks(dataDir: string, kioskId: string, itemId: s
 /**
  * Opens a sealed recording and files it as the visitor's own track (issue #7): checks every chunk
  * by checksum, the visitor's grant (issued on this kiosk) and that the visitor is a participant of
- * the conversation, then encodes what is still missing and confirms it like a tus upload. A replay
- * of a filed item returns the first receipt.
+ * the conversation, then confirms each file still missing through the same confirmTrack() as a tus
+ * upload (issue #16): the kiosk's own encoded files as they are, or, from raw PCM (the kiosk could
+ * not encode, or sealed it before issue #16), the files the server encodes. A replay of a filed
+ * item returns the first receipt.
  */
 export async function fileSealedRecording(
 	deps: AppDeps,
@@ -111,8 +115,8 @@ export async function fileSealedRecording(
 		throw new AppError('sealed_unreadable', 'The queued recording does not match its own description.');
 
 	const user = await authorizeVisitor(deps, { sealer, kioskId, manifest });
-	const pcm = await openChunks(key, itemId, chunks, manifest.track.sampleCount * 2);
-	const confirmed = await encodeAndConfirm(deps, { manifest, user, pcm, itemId });
+	const files = await openFiles(key, itemId, chunks, filesOf(manifest));
+	const confirmed = await confirmFiles(deps, { manifest, user, files, itemId });
 	const receipt: SealedRecordingReceipt = { id: itemId, sha256: checksum, confirmed };
 	await mkdir(join(env.dataDir, KIOSK_QUEUE_DIR, kioskId, 'done'), { recursive: true });
 	await writeFile(done, JSON.stringify(receipt));
@@ -152,99 +156,139 @@ async function authorizeVisitor(
 	return user;
 }
 
-async function openChunks(key: CryptoKey, itemId: string, chunks: Uint8Array[], expectedBytes: number) {
-	const pcm = new Uint8Array(expectedBytes);
-	let at = 0;
-	for (const [seq, sealed] of chunks.entries()) {
-		const part = await openPart(key, {
-			iv: sealed.subarray(0, 12),
-			ciphertext: sealed.subarray(12),
-			label: `${itemId}:chunk:${seq}`
-		}).catch(() => {
-			throw new AppError(
-				'sealed_unreadable',
-				'Part of this queued recording was changed. It cannot be filed.'
-			);
-		});
-		if (at + part.byteLength > expectedBytes)
-			throw new AppError('sealed_unreadable', 'The queued recording is longer than declared.');
-		pcm.set(part, at);
-		at += part.byteLength;
-	}
-	if (at !== expectedBytes)
-		throw new AppError('sealed_unreadable', 'The queued recording is shorter than declared.');
-	return pcm;
+/** The files a manifest describes; an item sealed before issue #16 is raw PCM in every chunk. */
+type DescribedFile = Omit<SealedFile, 'sha256'> & { sha256?: string };
+function filesOf(manifest: SealedRecordingManifest): DescribedFile[] {
+	const files: DescribedFile[] = manifest.files ?? [
+		{ kind: 'pcm' as const, chunkCount: manifest.chunkCount, bytes: manifest.track.sampleCount * 2 }
+	];
+	const chunkCount = files.reduce((sum, f) => sum + f.chunkCount, 0);
+	const pcmOfWrongLength = files.some((f) => f.kind === 'pcm' && f.bytes !== manifest.track.sampleCount * 2);
+	const kinds = files.map((f) => f.kind);
+	if (chunkCount !== manifest.chunkCount || pcmOfWrongLength || new Set(kinds).size !== kinds.length)
+		throw new AppError('sealed_unreadable', 'The queued recording does not match its own description.');
+	return files;
 }
 
-/** The same settings as the browser's encoder (src/lib/media/encoder.ts), so a track is a track. */
-const CODEC_ARGS: Record<TrackKind, { args: string[]; file: string }> = {
-	share: {
-		args: ['-c:a', 'libopus', '-b:a', '24k', '-vbr', 'constrained', '-application', 'voip', '-ac', '1'],
-		file: 'share.opus'
-	},
-	master: { args: ['-c:a', 'flac', '-compression_level', '5'], file: 'master.flac' }
-};
+/** Opens the chunks and joins them into the files they were cut from, each checked by length and checksum. */
+async function openFiles(
+	key: CryptoKey,
+	itemId: string,
+	chunks: Uint8Array[],
+	files: DescribedFile[]
+): Promise<Map<SealedFileKind, { bytes: Uint8Array; sha256: string }>> {
+	const opened = new Map<SealedFileKind, { bytes: Uint8Array; sha256: string }>();
+	let seq = 0;
+	for (const file of files) {
+		const bytes = new Uint8Array(file.bytes);
+		let at = 0;
+		for (const end = seq + file.chunkCount; seq < end; seq++) {
+			const sealed = chunks[seq] ?? new Uint8Array();
+			const part = await openPart(key, {
+				iv: sealed.subarray(0, 12),
+				ciphertext: sealed.subarray(12),
+				label: `${itemId}:chunk:${seq}`
+			}).catch(() => {
+				throw new AppError(
+					'sealed_unreadable',
+					'Part of this queued recording was changed. It cannot be filed.'
+				);
+			});
+			if (at + part.byteLength > file.bytes)
+				throw new AppError('sealed_unreadable', 'The queued recording is longer than declared.');
+			bytes.set(part, at);
+			at += part.byteLength;
+		}
+		if (at !== file.bytes)
+			throw new AppError('sealed_unreadable', 'The queued recording is shorter than declared.');
+		// The kiosk's checksum of its own file; confirmTrack checks the bytes against it again.
+		opened.set(file.kind, { bytes, sha256: file.sha256 ?? sha256(bytes) });
+	}
+	return opened;
+}
 
-async function encodeAndConfirm(
+/** Where a kiosk item's file of `kind` is kept: one name per item and kind, so a replay finds its row. */
+export const kioskUploadId = (itemId: string, kind: TrackKind) => `kiosk-${itemId}-${kind}`;
+
+async function confirmFiles(
 	deps: AppDeps,
 	{
 		manifest,
 		user,
-		pcm,
+		files,
 		itemId
-	}: { manifest: SealedRecordingManifest; user: { id: string }; pcm: Uint8Array; itemId: string }
+	}: {
+		manifest: SealedRecordingManifest;
+		user: { id: string };
+		files: Map<SealedFileKind, { bytes: Uint8Array; sha256: string }>;
+		itemId: string;
+	}
 ): Promise<SealedRecordingReceipt['confirmed']> {
-	const { store, env, clock, media } = deps;
+	const { store } = deps;
 	const { track } = manifest;
 	if (!isOwnTrackId(track.id, user.id)) throw new AppError('forbidden', MESSAGES.notYourTrack);
 	const onServer = (await store.trackFiles.listForConversation(track.conversationId)).filter(
 		(f) => f.userId === user.id && f.trackId === track.id
 	);
 	const consents = await store.consents.listForConversation(track.conversationId);
-	// The master exists for the archive only (routes/uploads.ts): it is made only after a yes.
+	// The master exists for the archive only (routes/uploads.ts): it is filed only after a yes.
 	const archiveYes = latestAnswers(consents, 'archive').get(user.id)?.answer === 'yes';
 	const kinds = manifest.wanted.filter(
-		(kind) => !onServer.some((f) => f.kind === kind) && (kind === 'share' || archiveYes)
+		(kind) =>
+			// Already filed from elsewhere (tus) stays; a row of this very item is confirmed again (a replay).
+			!onServer.some((f) => f.kind === kind && f.uploadId !== kioskUploadId(itemId, kind)) &&
+			(kind === 'share' || archiveYes)
 	);
 	const durationMs = Math.round((track.sampleCount / track.sampleRate) * 1000);
 	const confirmed: SealedRecordingReceipt['confirmed'] = [];
-	await mkdir(join(env.dataDir, UPLOADS_DIR), { recursive: true });
+	const pcm = files.get('pcm')?.bytes;
 	for (const kind of kinds) {
-		const { args, file } = CODEC_ARGS[kind];
-		const { [file]: encoded } = await media.transcoder.run(
-			['-f', 's16le', '-ar', String(track.sampleRate), '-ac', '1', '-i', 'in.raw', ...args, file],
-			{ 'in.raw': pcm },
-			[file]
-		);
-		if (!encoded) throw new Error(`encoding the ${kind} track of ${itemId} gave no file`);
-		const uploadId = randomUUID();
-		const path = join(env.dataDir, UPLOADS_DIR, uploadId);
-		await writeFile(path, encoded);
-		const verified = await verifyUpload(path, { sha256: sha256(encoded), kind, durationMs });
-		if (!verified.ok) {
-			await rm(path, { force: true });
-			throw new Error(`the ${kind} track made from ${itemId} failed its checks: ${verified.reason}`);
-		}
-		await store.transaction((repos) =>
-			repos.trackFiles.save({
-				id: `${track.id}:${kind}`,
+		const file = files.get(kind) ?? (pcm && (await encodeOnServer(deps, { kind, pcm, track, itemId })));
+		// Not sealed (the kiosk knew the archive was not agreed to when it sealed): nothing to file.
+		if (!file) continue;
+		const result = await confirmTrack(deps, {
+			uploadId: kioskUploadId(itemId, kind),
+			userId: user.id,
+			bytes: file.bytes,
+			metadata: {
 				conversationId: track.conversationId,
-				userId: user.id,
 				trackId: track.id,
 				kind,
-				uploadId,
-				filePath: join(UPLOADS_DIR, uploadId),
-				sha256: verified.sha256,
-				bytes: verified.bytes,
-				codec: verified.info.codec,
-				durationMs: Math.round(verified.info.durationMs),
+				sha256: file.sha256,
+				durationMs,
 				startedAtServerMs: track.startedAtServerMs,
-				samplesPerSecond: track.samplesPerSecond,
-				confirmedAt: clock().toISOString()
-			})
-		);
-		confirmed.push({ kind, sha256: verified.sha256 });
+				samplesPerSecond: track.samplesPerSecond
+			}
+		});
+		if (!result.ok) {
+			deps.log.warn('kiosk recording refused', { itemId, kind, reason: result.reason });
+			throw new AppError(
+				'sealed_unreadable',
+				`The ${kind} file of this queued recording failed the server's checks: ${result.reason}`
+			);
+		}
+		// confirmTrack told the mix, once per file it saved.
+		confirmed.push({ kind, sha256: result.sha256 });
 	}
-	if (confirmed.length > 0) media.trackConfirmed(track.conversationId);
 	return confirmed;
+}
+
+/** A raw recording encoded here, with the same settings as the browser's encoder (core/encoder-settings). */
+async function encodeOnServer(
+	deps: AppDeps,
+	{
+		kind,
+		pcm,
+		track,
+		itemId
+	}: { kind: TrackKind; pcm: Uint8Array; track: SealedRecordingManifest['track']; itemId: string }
+): Promise<{ bytes: Uint8Array; sha256: string }> {
+	const { file } = ENCODER_SETTINGS[kind];
+	const { [file]: encoded } = await deps.media.transcoder.run(
+		ffmpegEncodeArgs(kind, track.sampleRate),
+		{ [PCM_INPUT]: pcm },
+		[file]
+	);
+	if (!encoded) throw new Error(`encoding the ${kind} track of ${itemId} gave no file`);
+	return { bytes: encoded, sha256: sha256(encoded) };
 }

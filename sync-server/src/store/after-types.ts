@@ -1,3 +1,4 @@
+import type { TrackKind } from '../../../src/lib/contracts/consent.ts';
 import type { ConsentRecord } from '../../../src/lib/core/consent.ts';
 
 /**
@@ -22,7 +23,7 @@ export interface TrackFile {
 	conversationId: string;
 	userId: string;
 	trackId: string;
-	kind: 'share' | 'master';
+	kind: TrackKind;
 	uploadId: string;
 	/** Relative to DATA_DIR. */
 	filePath: string;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { TrackKind } from '../../../src/lib/contracts/consent.ts';
 import type { MATCHING_MODES, POLITICAL_BACKGROUNDS } from '../../../src/lib/contracts/matching.ts';
 import type { ConversationStatus } from '../../../src/lib/core/conversation-state.ts';
 
@@ -205,7 +206,7 @@ export interface ConversationTracksTable {
 	conversation_id: string;
 	user_id: string;
 	track_id: string;
-	kind: 'share' | 'master';
+	kind: TrackKind;
 	upload_id: string;
 	/** Relative to DATA_DIR. */
 	file_path: string;

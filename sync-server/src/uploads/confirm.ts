@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import type { Upload } from '@tus/utils';
 import * as v from 'valibot';
@@ -49,8 +49,16 @@ function stateOf(deps: ConfirmDeps) {
 }
 
 /**
- * The one way an uploaded file becomes the track's confirmed file (issue #16): the upload must be
- * whole; its bytes must hash to what the device computed and be audio of the declared kind and
+ * A whole file that did not come over tus: a kiosk's sealed recording, opened on the server
+ * (kiosk/sealed-recording.ts). `uploadId` names the file in UPLOADS_DIR; the same id for the same
+ * file, so a replay finds the row it wrote before.
+ */
+export type TrackBytes = { uploadId: string; userId: string; metadata: UploadMetadata; bytes: Uint8Array };
+
+/**
+ * The one way an uploaded file becomes the track's confirmed file (issue #16), for a tus upload (by
+ * its id) and a kiosk's sealed recording (its bytes and metadata) alike: a tus upload must be
+ * whole; the bytes must hash to what the device computed and be audio of the declared kind and
  * length (verify.ts, which also fsyncs); then one row in conversation_tracks, and the mix is told.
  *
  * Called by the last PATCH (tus's onUploadFinish), by a HEAD or PATCH on an upload that is whole but
@@ -63,18 +71,26 @@ function stateOf(deps: ConfirmDeps) {
  * here with its cause and thrown as the app's `internal` error; the upload stays, to be finished
  * again once the cause is gone.
  */
-export function confirmTrack(deps: ConfirmDeps, uploadId: string): Promise<Confirmation> {
+export function confirmTrack(deps: ConfirmDeps, input: string | TrackBytes): Promise<Confirmation> {
 	const { files, inFlight } = stateOf(deps);
+	const uploadId = typeof input === 'string' ? input : input.uploadId;
 	let run = inFlight.get(uploadId);
 	if (!run) {
-		run = confirmOnce(deps, files, uploadId).finally(() => inFlight.delete(uploadId));
+		run = (
+			typeof input === 'string' ? confirmTusUpload(deps, files, input) : confirmBytes(deps, input)
+		).finally(() => inFlight.delete(uploadId));
 		inFlight.set(uploadId, run);
 	}
 	return run;
 }
 
-async function confirmOnce(deps: ConfirmDeps, files: FileStore, uploadId: string): Promise<Confirmation> {
-	const { store, clock, log, media, env } = deps;
+/** A tus upload: whole, owned and declared, then the common checks and save. */
+async function confirmTusUpload(
+	deps: ConfirmDeps,
+	files: FileStore,
+	uploadId: string
+): Promise<Confirmation> {
+	const { log } = deps;
 	const upload = await files.getUpload(uploadId).catch(() => undefined);
 	if (!upload) return refused('gone', 'This upload is not on the server any more.');
 	if (upload.sizeIsDeferred || upload.offset !== upload.size)
@@ -90,7 +106,64 @@ async function confirmOnce(deps: ConfirmDeps, files: FileStore, uploadId: string
 		await files.remove(uploadId).catch(() => undefined);
 		return refused('undeclared', 'The app did not say which file this is.');
 	}
-	const meta = parsed.output;
+	return checkAndSave(deps, {
+		uploadId,
+		userId,
+		meta: parsed.output,
+		discard: () => files.remove(uploadId).catch(() => undefined)
+	});
+}
+
+/** Bytes already in hand (a kiosk's sealed recording): written into UPLOADS_DIR, then the common checks and save. */
+function confirmBytes(
+	deps: ConfirmDeps,
+	{ uploadId, userId, metadata, bytes }: TrackBytes
+): Promise<Confirmation> {
+	const path = join(deps.env.dataDir, UPLOADS_DIR, uploadId);
+	return checkAndSave(deps, {
+		uploadId,
+		userId,
+		meta: metadata,
+		write: async () => {
+			await mkdir(dirname(path), { recursive: true });
+			const temp = `${path}.part`;
+			const handle = await open(temp, 'w');
+			try {
+				await handle.writeFile(bytes);
+			} finally {
+				await handle.close();
+			}
+			// verify.ts fsyncs it before the row is written.
+			await rename(temp, path);
+		},
+		discard: () => rm(path, { force: true }).catch(() => undefined)
+	});
+}
+
+/**
+ * The checks and the save both inputs share: a row already written for this upload is the answer
+ * (confirmed before); otherwise the file must verify, and its row is written once, in the
+ * transaction that looks.
+ */
+async function checkAndSave(
+	deps: ConfirmDeps,
+	{
+		uploadId,
+		userId,
+		meta,
+		write,
+		discard
+	}: {
+		uploadId: string;
+		userId: string;
+		meta: UploadMetadata;
+		/** Puts the file in place first, where it is not there already (bytes in hand). */
+		write?: () => Promise<void>;
+		/** Removes a file that failed its checks: its device sends it afresh. */
+		discard: () => Promise<unknown>;
+	}
+): Promise<Confirmation> {
+	const { store, clock, log, media, env } = deps;
 	const rowId = `${meta.trackId}:${meta.kind}`;
 	const confirmed = (rows: { id: string; uploadId: string; sha256: string }[]) =>
 		rows.find((row) => row.id === rowId && row.uploadId === uploadId);
@@ -108,9 +181,10 @@ async function confirmOnce(deps: ConfirmDeps, files: FileStore, uploadId: string
 	if (before)
 		return { ok: true, trackId: meta.trackId, kind: meta.kind, sha256: before.sha256, confirmedNow: false };
 
+	if (write) await step('write', write);
 	const verified = await step('verify', () => verifyUpload(join(env.dataDir, UPLOADS_DIR, uploadId), meta));
 	if (!verified.ok) {
-		await files.remove(uploadId).catch(() => undefined);
+		await discard();
 		log.warn('upload refused', { uploadId, reason: verified.reason });
 		return verified.reason === 'checksum'
 			? refused('checksum', 'The file arrived changed on the way.')
