@@ -437,9 +437,13 @@ describe('links', () => {
 
 describe('tick: the timer, its notices, and the recorder’s health', () => {
 	it('moves the timer while recording, not while stopped', () => {
-		const ticking = run(anaRecording(), [{ type: 'tick', health: { state: 'ok', behindMs: 0 } }, 26_000]);
+		const before = anaRecording();
+		const ticking = run(before, [{ type: 'tick', health: { state: 'ok', behindMs: 0 } }, 26_000]);
 		expect(ticking.state.elapsedMs).toBe(25_000);
 		expect(ticking.effects).toEqual([]);
+		// The members and the recording keep their objects, so the page re-renders neither on a tick.
+		expect(ticking.state.members).toBe(before.members);
+		expect(ticking.state.shared).toBe(before.shared);
 		const stopped = run(ticking.state, [{ type: 'stop' }, 30_000]).state;
 		expect(
 			run(stopped, [{ type: 'tick', health: { state: 'ok', behindMs: 0 } }, 90_000]).state.elapsedMs

@@ -60,25 +60,30 @@ export class Room {
 	/** The previous getStats counters, for rates; nothing renders them, so they need not be reactive. */
 	#counters: Record<string, LinkCounters> = {};
 
+	/**
+	 * The protocol's members keep their object until one of them changes, so ticks rebuild nothing.
+	 * (Derived here, not in the constructor: there Svelte reads `#protocol` untracked.)
+	 */
+	readonly #protocolMembers = $derived.by(() => this.#protocol.members);
 	/** The other members, in the room's order: who they are, what they told, and how their link does. */
-	readonly members: ReadonlyMap<string, Member>;
+	readonly members: ReadonlyMap<string, Member> = $derived.by(
+		() =>
+			// Built whole on every change and never changed in place: a plain Map is enough.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			new Map(
+				this.info.members.flatMap((m) => {
+					const protocol = this.#protocolMembers[m.peerId];
+					const media = this.#media.get(m.peerId) ?? { hearing: false };
+					return protocol ? [[m.peerId, { ...m, ...protocol, ...media }] as const] : [];
+				})
+			)
+	);
 
 	constructor(info: RoomInfo, texts: RoomTexts, source?: PromptSource) {
 		this.info = info;
 		this.#texts = texts;
 		this.prompts = source ?? arrayPromptSource(texts.prompts);
 		this.#protocol = $state.raw(initialRoom(info, this.prompts.checks()));
-		this.members = $derived(
-			// Built whole on every change and never changed in place: a plain Map is enough.
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity
-			new Map(
-				this.info.members.flatMap((m) => {
-					const protocol = this.#protocol.members[m.peerId];
-					const media = this.#media.get(m.peerId) ?? { hearing: false };
-					return protocol ? [[m.peerId, { ...m, ...protocol, ...media }] as const] : [];
-				})
-			)
-		);
 		this.prompts.subscribe(() => {
 			this.checks += 1;
 			this.#dispatch({ type: 'checks', checks: this.prompts.checks(), prompts: this.prompts.list() });
