@@ -6,6 +6,7 @@ import type { MutationInput, SignupResult } from '../contracts/mutations';
 import type { QuestionListSummary } from '../contracts/questions';
 import type { Dropout } from '../core/recording-timeline';
 import type { SignupDraft } from '../core/signup-steps';
+import type { TrackPhase } from '../core/track-pipeline';
 import type { UploadStage } from '../core/upload-plan';
 
 // The device database's record types and its tables, in one module of types only: db.ts (the schema)
@@ -136,10 +137,12 @@ export type UploadRecord = {
 	encodeMs?: number;
 	/** The tus upload URL, as soon as the server has created the upload. */
 	uploadUrl?: string;
-	/** The share track is going up during the call (sync/live-upload); no whole file yet. */
-	live?: boolean;
-	/** The upload was made during the call without a length: the queue declares it, and the checksum, at the end. */
+	/** Where the file is in the track pipeline (core/track-pipeline); `stage` is what the page shows of it. */
+	phase?: TrackPhase;
+	/** The upload was made during the call without a length: it is declared, with the checksum, at the end. */
 	deferredLength?: boolean;
+	/** This round already began a new upload because the server could not finish one. */
+	restarted?: boolean;
 	/** 0–1 for the stage in progress. */
 	progress: number;
 	error?: string;

@@ -15,6 +15,8 @@ import type { ServerClock } from '../call/server-clock';
 import type { CaptureCommand, CaptureEvent } from './capture-processor';
 
 export type SavedSegment = { startSample: number; samples: Int16Array; serverTimeMs: number };
+/** Where saved segments go as they are saved. */
+export type SegmentSink = { push(segment: SavedSegment): void };
 
 /** No segment for this long while capturing: the capture has stalled, and is repaired. */
 const STALL_MS = 2_000;
@@ -42,7 +44,6 @@ export class TrackRecorder {
 	readonly #onProgress: (track: TrackRecord) => void;
 	readonly #onError: (error: unknown) => void;
 	readonly #onRecovered: () => void;
-	readonly #onSegment: ((segment: SavedSegment) => void) | undefined;
 	readonly #reopenMicrophone: (() => Promise<MediaStream | undefined>) | undefined;
 	readonly #writes: WriteQueue;
 	#context: AudioContext | undefined;
@@ -50,6 +51,7 @@ export class TrackRecorder {
 	#source: MediaStreamAudioSourceNode | undefined;
 	#stream: MediaStream | undefined;
 	#track: TrackRecord | undefined;
+	#pipeline: SegmentSink | undefined;
 	#nextSample = 0;
 	#run: CaptureRun | undefined;
 	#lagMs = 0;
@@ -69,8 +71,6 @@ export class TrackRecorder {
 		onError: (error: unknown) => void;
 		/** Writes land again after failures. */
 		onRecovered?: () => void;
-		/** Each segment once it is saved, in order (the share track encoded during the call). */
-		onSegment?: (segment: SavedSegment) => void;
 		/** A new stream from the same microphone, when the one given has ended. */
 		reopenMicrophone?: () => Promise<MediaStream | undefined>;
 	}) {
@@ -79,7 +79,6 @@ export class TrackRecorder {
 		this.#onProgress = options.onProgress;
 		this.#onError = options.onError;
 		this.#onRecovered = options.onRecovered ?? (() => {});
-		this.#onSegment = options.onSegment;
 		this.#reopenMicrophone = options.reopenMicrophone;
 		this.#writes = new WriteQueue({
 			onFailure: async (error, attempt) => {
@@ -99,9 +98,14 @@ export class TrackRecorder {
 		this.#connect(stream);
 	}
 
-	/** Starts capturing into `track`; a track with samples already (after a crash) is continued. */
-	start(track: TrackRecord) {
+	/**
+	 * Starts capturing into `track`; a track with samples already (after a crash) is continued.
+	 * Each segment, once saved, goes in order straight to `pipeline` (the track pipeline's input
+	 * during the call, sync/live-upload), if there is one.
+	 */
+	start(track: TrackRecord, pipeline?: SegmentSink) {
 		this.#track = track;
+		this.#pipeline = pipeline;
 		this.#nextSample = track.sampleCount;
 		this.#recovering = track.sampleCount > 0;
 		this.#beginRun();
@@ -303,7 +307,7 @@ export class TrackRecorder {
 			if (recovered) t.recoveries += 1;
 		});
 		this.#onProgress(this.#track);
-		this.#onSegment?.(segment);
+		this.#pipeline?.push(segment);
 	}
 
 	async #update(change: (track: TrackRecord) => void) {

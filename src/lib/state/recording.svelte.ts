@@ -14,10 +14,10 @@ import type { RecorderHealth } from '../core/recorder-health';
 import type { SharedRecording } from '../core/shared-recording';
 import { trackIdFor } from '../core/track-id';
 import { openMicrophone } from '../media/microphone';
-import { TrackRecorder, type SavedSegment } from '../media/recorder';
+import { TrackRecorder } from '../media/recorder';
 import { uploadBudgetBps, type LinkReading } from '../core/upload-pacing';
 import { isEnrolledKiosk } from '../kiosk/device-db';
-import type { LiveShareUpload } from '../sync/live-upload';
+import { LiveShareUpload } from '../sync/live-upload';
 
 type LocalState = 'recording' | 'paused' | 'stopped';
 
@@ -45,11 +45,11 @@ export class LocalRecording {
 	#local = $state<LocalState | undefined>();
 	#desired: SharedRecording | undefined;
 	#converging: Promise<void> | undefined;
-	/** The share track going up during the call, where the browser can encode it (sync/live-upload). */
+	/**
+	 * The track pipeline's input during the call (sync/live-upload): the recorder hands it each
+	 * segment itself; this class only starts and finishes it.
+	 */
 	#live: LiveShareUpload | undefined;
-	/** Segments saved while the live upload is still starting; undefined once it runs or won't. */
-	#pending: SavedSegment[] | undefined;
-	#liveStarting: Promise<void> | undefined;
 	/** What the call's link looks like now, for pacing that upload (the room reads it every 2 s). */
 	linkReading: LinkReading | undefined;
 	readonly #clock: ServerClock;
@@ -78,7 +78,6 @@ export class LocalRecording {
 			db: db(),
 			clock: this.#clock,
 			onProgress: (track) => (this.track = track),
-			onSegment: (segment) => (this.#pending ? this.#pending.push(segment) : this.#live?.push(segment)),
 			onError: () => (this.problem = this.#saveFailed),
 			onRecovered: () => (this.problem = undefined),
 			reopenMicrophone: async () => {
@@ -171,30 +170,15 @@ export class LocalRecording {
 		}
 		this.#local = 'recording';
 		this.track = track;
-		this.#recorder.start(track);
-		this.#liveStarting = this.#beginLive(track);
-	}
-
-	/**
-	 * Not on a kiosk: there the recording is sealed for the visitor when they finish (issue #7).
-	 * Anything that goes wrong here only means the share track goes after the call, as before.
-	 */
-	async #beginLive(track: TrackRecord) {
-		this.#pending = [];
-		try {
-			if (await isEnrolledKiosk()) return;
-			const { LiveShareUpload } = await import('../sync/live-upload');
-			this.#live = await LiveShareUpload.begin({
-				db: db(),
-				track,
-				budget: () => uploadBudgetBps(this.linkReading, performance.now())
-			});
-		} catch (error) {
-			console.warn('The share track will go after the call', error);
-		} finally {
-			for (const segment of this.#pending ?? []) this.#live?.push(segment);
-			this.#pending = undefined;
-		}
+		// Not on a kiosk: there the recording is sealed for the visitor when they finish (issue #7).
+		// Anything that goes wrong there only means the share track goes after the call, as before.
+		this.#live = new LiveShareUpload({
+			db: db(),
+			track,
+			budget: () => uploadBudgetBps(this.linkReading, performance.now()),
+			allowed: async () => !(await isEnrolledKiosk())
+		});
+		this.#recorder.start(track, this.#live);
 	}
 
 	/** Picks the unfinished track up where it ended; the gap is written down as a dropout. */
@@ -226,12 +210,13 @@ export class LocalRecording {
 		if (!this.track || this.#local === 'stopped' || this.track.status === 'finished') return;
 		this.#local = 'stopped';
 		this.track = await this.#recorder?.stop();
-		await this.#liveStarting;
 		const live = this.#live;
 		this.#live = undefined;
-		this.finishing = live !== undefined;
-		await live?.finish().catch((error: unknown) => live.abandon(error));
-		this.finishing = false;
+		if (live && (await live.running())) {
+			this.finishing = true;
+			await live.finish().catch((error: unknown) => live.abandon(error));
+			this.finishing = false;
+		}
 		// The share track goes now, from the room, whatever the consent (the copy needs it first).
 		const { uploads } = await import('./uploads.svelte');
 		uploads.kick();

@@ -1,90 +1,102 @@
 import OpusWorker from '../media/opus-worker.ts?worker';
 import type { OpusReply, OpusRequest } from '../media/opus-worker';
-import { fitClock, type ClockPoint } from '../core/clock-fit';
+import type { ClockPoint } from '../core/clock-fit';
 import type { CommonGroundDb } from '../db/db';
-import { saveUpload, type UploadRecord } from '../db/after';
 import type { TrackRecord } from '../db/recordings';
-import { MIME, sha256Hex } from '../media/encoder';
+import type { SavedSegment } from '../media/recorder';
 import { GrowingSource } from './growing-source';
+import { dispatch, fileRecord, holdLive, openFile, statusOf, tusOptions } from './track-upload';
 
 /**
- * The share track going up during the call (issue #6, "Progressively during the call when
- * bandwidth allows; the call gets priority"). Each segment the recorder has saved is encoded by
- * WebCodecs in a worker; the Ogg bytes that are final go up over tus with the length declared
- * later, paced by what the call leaves over (core/upload-pacing). At "stop" the last page is
- * written, the whole file is kept in Dexie like any encoded track, and the upload queue sends the
- * rest and declares the length and checksum: the server's usual checks then run on the whole file.
+ * The track pipeline's input during the call (issue #6, "Progressively during the call when
+ * bandwidth allows; the call gets priority"; issue #16). The recorder hands each segment it has
+ * saved straight here; WebCodecs encodes it in a worker, and the Ogg bytes that are final go up
+ * over tus with the length declared later, paced by what the call leaves over (core/upload-pacing).
+ * At "stop" the last page is written and the whole file goes into the file's row, where the
+ * pipeline's after-call input (sync/upload-queue) declares the length and checksum and sends the
+ * rest: the server's usual checks then run on the whole file.
  *
  * Nothing depends on this: the recording itself is in Dexie, and if the encoder, the tab or the
- * network fails, the upload queue encodes and sends the track after the call as before.
+ * network fails, the machine drops the partial upload and the track is encoded and sent after the
+ * call as before.
  */
-export const LIVE_CHUNK_BYTES = 32 * 1024;
-/** While a tab holds this lock, its live upload for the track is still going. */
-const lockName = (trackId: string) => `common-ground-live-upload:${trackId}`;
 const RETRY_MS = 15_000;
 const FINISH_TIMEOUT_MS = 60_000;
-
-export type LiveSegment = { startSample: number; samples: Int16Array; serverTimeMs: number };
 
 export class LiveShareUpload {
 	readonly #db: CommonGroundDb;
 	readonly #track: TrackRecord;
-	readonly #budget: () => number;
-	readonly #id: string;
-	readonly #worker: Worker;
 	readonly #source = new GrowingSource();
 	readonly #points: ClockPoint[] = [];
+	readonly #ready: Promise<boolean>;
+	#id = '';
+	#worker: Worker | undefined;
 	#upload: import('tus-js-client').Upload | undefined;
 	#release: (() => void) | undefined;
 	#finished: ((reply: { bytes: Uint8Array; totalSamples: number }) => void) | undefined;
 	#failed = false;
+	/** Segments saved while this is still starting; undefined once it runs or won't. */
+	#pending: SavedSegment[] | undefined = [];
 	/** The sample the next segment must start at: a gap would make a file shorter than the recording. */
 	#expected = 0;
 	#retry: ReturnType<typeof setTimeout> | undefined;
 
-	private constructor(options: { db: CommonGroundDb; track: TrackRecord; budget: () => number }) {
-		this.#db = options.db;
-		this.#track = options.track;
-		this.#budget = options.budget;
-		this.#id = `${options.track.id}:share`;
-		this.#worker = new OpusWorker();
-		this.#worker.onmessage = (event: MessageEvent<OpusReply>) => this.#receive(event.data);
-		this.#worker.onerror = (event) => this.#fail(event.message || 'the Opus worker failed');
-		this.#post({ type: 'start', sampleRate: options.track.sampleRate });
-	}
-
 	/**
-	 * Starts for a track that begins now, where this browser can encode Opus itself; undefined
-	 * otherwise (the queue then does everything after the call).
+	 * For a track that begins now. Starts at once, and runs where this browser can encode Opus
+	 * itself and `allowed` says so (not on a kiosk, whose recordings are sealed for the visitor).
 	 */
-	static async begin(options: {
+	constructor(options: {
 		db: CommonGroundDb;
 		track: TrackRecord;
 		budget: () => number;
-	}): Promise<LiveShareUpload | undefined> {
-		const { track, db } = options;
-		if (track.sampleCount > 0 || !navigator.locks) return undefined;
+		allowed?: () => Promise<boolean>;
+	}) {
+		this.#db = options.db;
+		this.#track = options.track;
+		this.#source.budget = options.budget;
+		this.#ready = this.#begin(options.allowed)
+			.catch((error: unknown) => {
+				console.warn('The share track will go after the call', error);
+				return false;
+			})
+			.then((running) => {
+				const pending = this.#pending ?? [];
+				this.#pending = undefined;
+				// Given up on while it was starting: what it started is dropped now.
+				if (running && this.#failed) this.#drop();
+				else if (running) for (const segment of pending) this.push(segment);
+				return running;
+			});
+	}
+
+	async #begin(allowed: (() => Promise<boolean>) | undefined): Promise<boolean> {
+		const track = this.#track;
+		if (track.sampleCount > 0 || !navigator.locks) return false;
+		if (allowed && !(await allowed())) return false;
 		const { canEncodeOpusNatively } = await import('../media/webcodecs-opus');
-		if (!(await canEncodeOpusNatively(track.sampleRate))) return undefined;
-		const live = new LiveShareUpload(options);
-		await live.#hold();
-		await db.uploads.put({
-			id: live.#id,
+		if (!(await canEncodeOpusNatively(track.sampleRate))) return false;
+		this.#release = await holdLive(track.id);
+		this.#id = await openFile(this.#db, {
 			trackId: track.id,
 			conversationId: track.conversationId,
-			kind: 'share',
-			stage: 'waiting',
-			live: true,
-			progress: 0,
-			updatedAt: Date.now()
+			kind: 'share'
 		});
-		void live.#send();
-		return live;
+		if ((await dispatch(this.#db, this.#id, { type: 'live_started' })).phase !== 'live') {
+			this.#release();
+			return false;
+		}
+		this.#worker = new OpusWorker();
+		this.#worker.onmessage = (event: MessageEvent<OpusReply>) => this.#receive(event.data);
+		this.#worker.onerror = (event) => this.#fail(event.message || 'the Opus worker failed');
+		this.#post({ type: 'start', sampleRate: track.sampleRate });
+		void this.#send();
+		return true;
 	}
 
 	/** A segment the recorder has saved; in order, each once. */
-	push(segment: LiveSegment) {
-		if (this.#failed) return;
+	push(segment: SavedSegment) {
+		if (this.#pending) return void this.#pending.push(segment);
+		if (this.#failed || !this.#worker) return;
 		if (segment.startSample !== this.#expected) {
 			return this.abandon(new Error(`segment at ${segment.startSample}, expected ${this.#expected}`));
 		}
@@ -94,16 +106,22 @@ export class LiveShareUpload {
 		this.#post({ type: 'pcm', samples }, [samples]);
 	}
 
+	/** Whether the share track is going up during the call here (once it has started, or not). */
+	running(): Promise<boolean> {
+		return this.#ready.then((running) => running && !this.#failed);
+	}
+
 	/**
-	 * After the recorder stopped: the last page, then the whole file into Dexie for the upload queue,
-	 * which sends what the server lacks and declares the length. Resolves when that record is saved.
+	 * After the recorder stopped: the last page, then the whole file into its row for the pipeline,
+	 * which sends what the server lacks and declares the length. Resolves when that row is saved.
 	 */
 	async finish(): Promise<void> {
-		if (this.#failed) return;
+		if (!(await this.running())) return;
+		await dispatch(this.#db, this.#id, { type: 'live_stopped' });
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const finished = new Promise<{ bytes: Uint8Array; totalSamples: number }>((resolve) => {
 			this.#finished = resolve;
-			// The worker must answer; if it never does, the queue must not wait on this upload forever.
+			// The worker must answer; if it never does, the upload after the call must not wait forever.
 			timer = setTimeout(() => this.#fail('the encoder did not finish'), FINISH_TIMEOUT_MS);
 		});
 		const started = performance.now();
@@ -112,37 +130,44 @@ export class LiveShareUpload {
 		clearTimeout(timer);
 		if (this.#failed) return;
 		this.#source.append(bytes);
-		// Stop sending first, so the queue's upload never meets this one on the server.
+		// Stop sending first, so the upload after the call never meets this one on the server.
 		await this.#stopSending();
 		const file = this.#source.bytes();
-		const fit = fitClock(this.#points, this.#track.sampleRate);
-		const uploadUrl = this.#upload?.url ?? undefined;
-		const change: Partial<UploadRecord> = {
-			stage: 'uploading',
-			live: undefined,
-			blob: new Blob([file as BlobPart], { type: MIME.share }),
-			sha256: await sha256Hex(file),
-			bytes: file.byteLength,
-			durationMs: Math.round((totalSamples / this.#track.sampleRate) * 1000),
-			startedAtServerMs: fit.startedAtServerMs,
-			samplesPerSecond: fit.samplesPerSecond,
+		const record = await fileRecord({
+			kind: 'share',
+			bytes: file,
+			sampleRate: this.#track.sampleRate,
+			samples: totalSamples,
+			points: this.#points,
 			encoder: 'webcodecs',
-			encodeMs: Math.round(performance.now() - started),
-			uploadUrl,
-			// The server made this upload without a length: the queue declares it with the last bytes.
-			deferredLength: uploadUrl !== undefined,
-			progress: this.#source.sent / file.byteLength
-		};
-		await saveUpload(this.#db, this.#id, change);
+			encodeMs: Math.round(performance.now() - started)
+		});
+		await dispatch(
+			this.#db,
+			this.#id,
+			{ type: 'live_finished' },
+			{ ...record, progress: this.#source.sent / file.byteLength }
+		);
 		this.#end();
 	}
 
-	/** Gives up on sending during the call; the queue encodes and sends the track after it. */
+	/** Gives up on sending during the call: the partial upload is dropped, the track goes after the call. */
 	abandon(reason: unknown) {
 		if (this.#failed) return;
-		console.warn('The share track could not go up during the call; it goes after the call instead', reason);
 		this.#failed = true;
-		void this.#stopSending().finally(() => this.#end());
+		console.warn('The share track could not go up during the call; it goes after the call instead', reason);
+		// Still starting: it is dropped once started (the constructor's `then`).
+		if (this.#pending === undefined && this.#worker) this.#drop();
+	}
+
+	#dropped = false;
+	#drop() {
+		if (this.#dropped) return;
+		this.#dropped = true;
+		void this.#stopSending()
+			.then(() => dispatch(this.#db, this.#id, { type: 'live_lost' }))
+			.catch((error: unknown) => console.warn('Dropping the upload made during the call failed', error))
+			.finally(() => this.#end());
 	}
 
 	#fail(message: string) {
@@ -157,22 +182,12 @@ export class LiveShareUpload {
 	}
 
 	#post(request: OpusRequest, transfer: Transferable[] = []) {
-		this.#worker.postMessage(request, transfer);
-	}
-
-	/** Holds the track's lock until the end, so the queue in any tab waits for this upload to finish. */
-	#hold(): Promise<void> {
-		return new Promise<void>((held) => {
-			void navigator.locks.request(lockName(this.#track.id), () => {
-				held();
-				return new Promise<void>((release) => (this.#release = release));
-			});
-		});
+		this.#worker?.postMessage(request, transfer);
 	}
 
 	#end() {
 		clearTimeout(this.#retry);
-		this.#worker.terminate();
+		this.#worker?.terminate();
 		this.#release?.();
 	}
 
@@ -185,53 +200,35 @@ export class LiveShareUpload {
 	async #send() {
 		const { Upload } = await import('tus-js-client');
 		const source = this.#source;
-		source.budget = this.#budget;
-		const upload = new Upload(new Blob(), {
-			endpoint: '/uploads',
-			chunkSize: LIVE_CHUNK_BYTES,
-			uploadLengthDeferred: true,
-			retryDelays: [0, 1000, 3000, 5000],
-			storeFingerprintForResuming: false,
-			metadata: { conversationId: this.#track.conversationId, trackId: this.#track.id, kind: 'share' },
-			fileReader: { openFile: async () => source },
-			onUploadUrlAvailable: () => {
-				// Once the server has the upload, keep it: tus-js-client would otherwise drop it on any
-				// 4xx and start afresh, and a sign-in that is back a minute later is no reason to resend.
-				upload.options.endpoint = null;
-				void saveUpload(this.#db, this.#id, { uploadUrl: upload.url ?? undefined });
-			},
-			onChunkComplete: (_size, accepted) => (source.sent = accepted),
-			onError: (error) => {
-				if (source.stopped) return;
-				const status = 'originalResponse' in error ? error.originalResponse?.getStatus() : undefined;
-				if (status === 404 || status === 410) {
-					// The server no longer has it: a new upload, from the first byte (all are still here).
-					upload.url = null;
-					upload.options.endpoint = '/uploads';
+		const track = this.#track;
+		const upload: InstanceType<typeof Upload> = new Upload(
+			new Blob(),
+			tusOptions(
+				{ conversationId: track.conversationId, trackId: track.id, kind: 'share' },
+				{ live: true, deferredLength: true, io: { fileReader: { openFile: async () => source } } },
+				{
+					onUrl: () => {
+						// Once the server has the upload, keep it: tus-js-client would otherwise drop it on any
+						// 4xx and start afresh, and a sign-in that is back a minute later is no reason to resend.
+						upload.options.endpoint = null;
+						if (upload.url) void dispatch(this.#db, this.#id, { type: 'url_created', url: upload.url });
+					},
+					onChunkComplete: (_size, accepted) => (source.sent = accepted),
+					onError: (error) => {
+						if (source.stopped) return;
+						const status = statusOf(error);
+						if (status === 404 || status === 410) {
+							// The server no longer has it: a new upload, from the first byte (all are still here).
+							upload.url = null;
+							upload.options.endpoint = '/uploads';
+						}
+						console.warn('Sending during the call paused; trying again shortly', error);
+						this.#retry = setTimeout(() => upload.start(), RETRY_MS);
+					}
 				}
-				console.warn('Sending during the call paused; trying again shortly', error);
-				this.#retry = setTimeout(() => upload.start(), RETRY_MS);
-			}
-		});
+			)
+		);
 		this.#upload = upload;
 		if (!source.stopped) upload.start();
 	}
-}
-
-/**
- * For the upload queue: waits while a live upload of this track is still going in any tab, then
- * tells whether it left a finished file. One that died with its tab left only part of a file on
- * the server, which can't be continued: that upload is dropped and the track is encoded afresh.
- */
-export async function settleLiveUpload(db: CommonGroundDb, id: string, trackId: string): Promise<void> {
-	const record = await db.uploads.get(id);
-	if (!record?.live) return;
-	if (navigator.locks) await navigator.locks.request(lockName(trackId), () => undefined);
-	const after = await db.uploads.get(id);
-	if (!after?.live) return;
-	if (after.uploadUrl)
-		await fetch(after.uploadUrl, { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' } }).catch(
-			() => undefined
-		);
-	await saveUpload(db, id, { live: undefined, uploadUrl: undefined, deferredLength: undefined });
 }

@@ -1,13 +1,14 @@
 import 'fake-indexeddb/auto';
 import { createHash } from 'node:crypto';
 import type { FileReader, HttpRequest, HttpResponse, HttpStack } from 'tus-js-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UploadRecord } from '../db/after';
 import { openDb, type CommonGroundDb } from '../db/db';
-import { upload } from './upload-queue';
+import { dispatch, fileRecord, holdLive, sendFile, type EncodedFile } from './track-upload';
 
 /**
- * Issue #16: the device never counts "offset = length" as done. A fake tus server (behind
+ * The track pipeline's adapter against the real tus-js-client (issue #16). First: the device never
+ * counts "offset = length" as done. A fake tus server (behind
  * tus-js-client's own HTTP stack hook, so the real client decides what to send) holds an upload
  * whose every byte arrived but which was never confirmed, as a server that died in its last PATCH
  * leaves it.
@@ -23,6 +24,8 @@ class FakeServer {
 	readonly log: string[] = [];
 	/** What POST …/finish answers for an upload that is whole and not confirmed. */
 	finishes: 'confirm' | 'refuse' | 'fail' = 'confirm';
+	/** Every tus request is refused as from someone signed out. */
+	signedOut = false;
 	#next = 1;
 
 	strand(id: string) {
@@ -32,6 +35,7 @@ class FakeServer {
 	tus(method: string, url: string, headers: Map<string, string>, body?: Uint8Array): FakeAnswer {
 		const path = new URL(url, ORIGIN).pathname;
 		this.log.push(`${method} ${path}${method === 'PATCH' ? ` @${headers.get('upload-offset')}` : ''}`);
+		if (this.signedOut) return answer(401);
 		if (method === 'POST' && path === '/uploads') {
 			const id = `u${++this.#next}`;
 			this.uploads.set(id, {
@@ -52,6 +56,8 @@ class FakeServer {
 		if (method === 'HEAD') return answer(200, { ...state, ...checksum() });
 		if (method === 'PATCH') {
 			if (Number(headers.get('upload-offset')) !== upload.bytes.byteLength) return answer(409);
+			// The last PATCH of an upload made during the call says the length.
+			if (headers.get('upload-length')) upload.length = Number(headers.get('upload-length'));
 			upload.bytes = concat(upload.bytes, body ?? new Uint8Array());
 			if (upload.bytes.byteLength === upload.length) upload.confirmed = true;
 			return answer(204, { 'upload-offset': String(upload.bytes.byteLength), ...checksum() });
@@ -62,6 +68,12 @@ class FakeServer {
 	readonly fetch: typeof fetch = async (input, init) => {
 		const path = new URL(String(input), ORIGIN).pathname;
 		this.log.push(`${init?.method ?? 'GET'} ${path}`);
+		if (init?.method === 'DELETE') {
+			this.uploads.delete(path.split('/').pop() ?? '');
+			return new Response(null, { status: 204 });
+		}
+		const declared = /^\/uploads\/(\w+)\/declaration$/.exec(path);
+		if (declared) return this.uploads.has(declared[1]!) ? new Response(null, { status: 204 }) : json(404, {});
 		const match = /^\/uploads\/(\w+)\/finish$/.exec(path);
 		const upload = match ? this.uploads.get(match[1]!) : undefined;
 		if (!match || !upload) return json(404, { code: 'not_found', message: 'gone' });
@@ -174,7 +186,7 @@ describe('an upload whose every byte is on the server, never confirmed', () => {
 	it('is not done: the device asks the server to finish it, and is done once it confirms the checksum', async () => {
 		const server = new FakeServer();
 		const record = await stranded(server);
-		expect(await upload(db, record, io(server))).toBe('confirmed');
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
 		// tus-js-client saw offset = length and sent nothing; the finish request made it done.
 		expect(server.log).toEqual(['HEAD /uploads/u1', 'POST /uploads/u1/finish']);
 		expect(await db.uploads.get(record.id)).toMatchObject({
@@ -188,7 +200,7 @@ describe('an upload whose every byte is on the server, never confirmed', () => {
 		const server = new FakeServer();
 		server.finishes = 'refuse';
 		const record = await stranded(server);
-		expect(await upload(db, record, io(server))).toBe('confirmed');
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
 		expect(server.log.slice(0, 3)).toEqual(['HEAD /uploads/u1', 'POST /uploads/u1/finish', 'POST /uploads']);
 		const patches = server.log.filter((l) => l.startsWith('PATCH'));
 		expect(patches[0]).toBe('PATCH /uploads/u2 @0');
@@ -202,14 +214,14 @@ describe('an upload whose every byte is on the server, never confirmed', () => {
 		const server = new FakeServer();
 		server.finishes = 'fail';
 		const record = await stranded(server);
-		expect(await upload(db, record, io(server))).toBe('not_confirmed');
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('not_confirmed');
 		expect(server.log).toEqual(['HEAD /uploads/u1', 'POST /uploads/u1/finish']);
 		const kept = await db.uploads.get(record.id);
 		expect(kept).toMatchObject({ stage: 'failed', error: 'not_confirmed', uploadUrl: record.uploadUrl });
 		expect(kept?.blob?.size).toBe(FILE.byteLength);
 		// Once the server can, the next round finishes it without sending the file again.
 		server.finishes = 'confirm';
-		expect(await upload(db, kept!, io(server))).toBe('confirmed');
+		expect(await sendFile(db, kept!.id, { io: io(server) })).toBe('confirmed');
 		expect(server.log.filter((l) => l.startsWith('PATCH') || l === 'POST /uploads')).toEqual([]);
 	});
 
@@ -217,7 +229,166 @@ describe('an upload whose every byte is on the server, never confirmed', () => {
 		const server = new FakeServer();
 		const record = await stranded(server);
 		server.uploads.get('u1')!.confirmed = true;
-		expect(await upload(db, record, io(server))).toBe('confirmed');
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
 		expect(server.log).toEqual(['HEAD /uploads/u1']);
+	});
+});
+
+describe('the after-call input', () => {
+	const encoded: EncodedFile = {
+		kind: 'share',
+		bytes: FILE,
+		sampleRate: 48_000,
+		samples: 288_000,
+		points: [{ sample: 0, serverMs: 1_000_000 }],
+		encoder: 'webcodecs',
+		encodeMs: 5
+	};
+
+	it('drops the partial upload of a tab that died during the call, and sends the whole track as a new one', async () => {
+		const server = new FakeServer();
+		name = `track-upload-${Math.random()}`;
+		db = openDb(name);
+		// Half a file, its length still open, and a row that still says "live" with no tab behind it.
+		server.uploads.set('u1', { bytes: FILE.slice(0, 1000), length: Number.NaN, confirmed: false });
+		await db.uploads.put({
+			id: 'rec1_ana:share',
+			trackId: 'rec1_ana',
+			conversationId: 'c1',
+			kind: 'share',
+			stage: 'waiting',
+			phase: 'live',
+			uploadUrl: `${ORIGIN}/uploads/u1`,
+			progress: 0,
+			updatedAt: 0
+		});
+		let encodes = 0;
+		const result = await sendFile(db, 'rec1_ana:share', {
+			io: io(server),
+			encode: async () => {
+				encodes += 1;
+				return encoded;
+			}
+		});
+		expect(result).toBe('confirmed');
+		expect(encodes).toBe(1);
+		expect(server.log.slice(0, 3)).toEqual(['DELETE /uploads/u1', 'POST /uploads', 'PATCH /uploads/u2 @0']);
+		expect(server.uploads.has('u1')).toBe(false);
+		expect(sha(server.uploads.get('u2')!.bytes)).toBe(SHA);
+		expect(await db.uploads.get('rec1_ana:share')).toMatchObject({
+			stage: 'confirmed',
+			phase: 'confirmed',
+			sha256: SHA,
+			durationMs: 6000,
+			startedAtServerMs: 1_000_000,
+			uploadUrl: '/uploads/u2'
+		});
+	});
+
+	it('waits for the live input still sending in another tab, then declares its upload and sends only the rest', async () => {
+		const server = new FakeServer();
+		name = `track-upload-${Math.random()}`;
+		db = openDb(name);
+		const held = new Map<string, Promise<void>>();
+		const locks = {
+			async request<T>(lock: string, work: () => Promise<T> | T): Promise<T> {
+				while (held.has(lock)) await held.get(lock);
+				let release = () => {};
+				held.set(lock, new Promise<void>((done) => (release = done)));
+				try {
+					return await work();
+				} finally {
+					held.delete(lock);
+					release();
+				}
+			}
+		};
+		vi.stubGlobal('navigator', { locks, onLine: true });
+		try {
+			server.uploads.set('u1', { bytes: FILE.slice(0, 400_000), length: Number.NaN, confirmed: false });
+			await db.uploads.put({
+				id: 'rec1_ana:share',
+				trackId: 'rec1_ana',
+				conversationId: 'c1',
+				kind: 'share',
+				stage: 'waiting',
+				phase: 'live',
+				uploadUrl: `${ORIGIN}/uploads/u1`,
+				progress: 0,
+				updatedAt: 0
+			});
+			const release = await holdLive('rec1_ana');
+			const sent = sendFile(db, 'rec1_ana:share', { io: io(server), encode: async () => encoded });
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(server.log).toEqual([]);
+			// The call's tab writes its last page and the whole file, then lets go.
+			await dispatch(db, 'rec1_ana:share', { type: 'live_stopped' });
+			await dispatch(db, 'rec1_ana:share', { type: 'live_finished' }, await fileRecord(encoded));
+			release();
+			expect(await sent).toBe('confirmed');
+		} finally {
+			vi.unstubAllGlobals();
+		}
+		expect(server.log.slice(0, 3)).toEqual([
+			'PUT /uploads/u1/declaration',
+			'HEAD /uploads/u1',
+			'PATCH /uploads/u1 @400000'
+		]);
+		expect(server.log.filter((l) => l === 'POST /uploads' || l.startsWith('DELETE'))).toEqual([]);
+		expect(sha(server.uploads.get('u1')!.bytes)).toBe(SHA);
+		expect(await db.uploads.get('rec1_ana:share')).toMatchObject({
+			phase: 'confirmed',
+			deferredLength: true
+		});
+	});
+
+	it('signed out: the file and its upload stay for the round after the sign-in', async () => {
+		const server = new FakeServer();
+		const record = await stranded(server);
+		server.signedOut = true;
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('not_confirmed');
+		const kept = await db.uploads.get(record.id);
+		expect(kept).toMatchObject({ stage: 'failed', error: '401', uploadUrl: record.uploadUrl });
+		expect(kept?.blob?.size).toBe(FILE.byteLength);
+		server.signedOut = false;
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
+	});
+
+	it('offline: failed, nothing lost, and the next round resumes the same upload', async () => {
+		const server = new FakeServer();
+		const record = await stranded(server);
+		// tus-js-client tries again at once unless the browser says it is offline.
+		vi.stubGlobal('navigator', { onLine: false });
+		const offline: HttpStack = {
+			createRequest: (method, url) => {
+				const request = server.httpStack.createRequest(method, url);
+				request.send = async () => {
+					throw new Error('Failed to fetch');
+				};
+				return request;
+			},
+			getName: () => 'offline'
+		};
+		try {
+			expect(await sendFile(db, record.id, { io: { ...io(server), httpStack: offline } })).toBe(
+				'not_confirmed'
+			);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+		expect(await db.uploads.get(record.id)).toMatchObject({
+			stage: 'failed',
+			error: 'offline',
+			uploadUrl: record.uploadUrl
+		});
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
+		expect(server.log.filter((l) => l === 'POST /uploads')).toEqual([]);
+	});
+
+	it('reads a row written before the pipeline (no phase) as its stage says', async () => {
+		const server = new FakeServer();
+		const record = await stranded(server);
+		expect((await db.uploads.get(record.id))?.phase).toBeUndefined();
+		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
 	});
 });
