@@ -1,5 +1,6 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { copyFfmpegCore } from './scripts/ffmpeg-core.mjs';
 
@@ -20,11 +21,52 @@ export default defineConfig({
 	// @ffmpeg/ffmpeg starts its own module worker from its package files; pre-bundling would break that path.
 	optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util'] },
 	test: {
-		include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'bench/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-		environment: 'node',
+		// Throw when a test ends without one expect(): a test that checks nothing is a defect (issue #16).
+		expect: { requireAssertions: true },
 		// Server tests open real SQLite files in temporary folders; keep workers few on 2 cores.
 		maxWorkers: 2,
 		// Property tests and RSA key generation take seconds on a shared, busy machine; a real hang still fails.
-		testTimeout: 30_000
+		testTimeout: 30_000,
+		projects: [
+			{
+				// The rune classes (`*.svelte.ts`) in a real browser: Svelte's client runtime, IndexedDB
+				// under Dexie, window events. Debian's Chromium; Playwright never downloads one here.
+				extends: true,
+				test: {
+					name: 'client',
+					include: ['src/**/*.svelte.{test,spec}.{js,ts}'],
+					// A fetch or WebSocket a test stubbed is the browser's own again in the next test.
+					unstubGlobals: true,
+					browser: {
+						enabled: true,
+						headless: true,
+						// A state class has no page worth a picture; failures would litter src/ with PNGs.
+						screenshotFailures: false,
+						provider: playwright({
+							launchOptions: {
+								executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+								args: ['--no-sandbox', '--disable-gpu']
+							}
+						}),
+						instances: [{ browser: 'chromium' }]
+					}
+				}
+			},
+			{
+				// Everything else: the pure core, the client modules that need no browser, the server.
+				extends: true,
+				test: {
+					name: 'server',
+					environment: 'node',
+					include: [
+						'src/**/*.test.ts',
+						'sync-server/**/*.test.ts',
+						'bench/**/*.test.ts',
+						'tests/e2e/**/*.test.ts'
+					],
+					exclude: ['src/**/*.svelte.{test,spec}.{js,ts}']
+				}
+			}
+		]
 	}
 });
