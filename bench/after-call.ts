@@ -93,17 +93,25 @@ async function record(people: Person[], conversationId: string, recordingId: str
 	}
 }
 
+/** As a person answers (issue #14): each consent saved on its own, then the archive's description if yes. */
 export async function consent(page: Page, archive: 'Yes' | 'No') {
-	const form = page.locator('form[aria-labelledby="consent-heading"]');
-	await form.getByRole('group', { name: 'A copy for both of you' }).getByLabel('Yes').check();
-	await form.getByRole('group', { name: 'The public archive' }).getByLabel(archive).check();
-	if (archive === 'Yes') {
-		await form.getByLabel('Title').fill('Teacher and trucker');
-		await form.getByLabel('Short summary').fill('Two neighbours talk about school and work.');
-		await form.getByLabel('Keywords').fill('schools, work');
-		await form.getByLabel('Place').fill('Birmingham, AL');
+	for (const [kind, choice] of [
+		['copy', 'Yes'],
+		['archive', archive]
+	] as const) {
+		const form = page.getByTestId(`consent-${kind}`);
+		await form.getByLabel(choice, { exact: true }).check();
+		await form.getByRole('button', { name: 'Save this answer' }).click();
+		await form.getByRole('status').filter({ hasText: 'saved' }).waitFor();
 	}
-	await form.getByRole('button', { name: 'Save my choices' }).click();
+	if (archive === 'No') return;
+	const form = page.getByTestId('archive-description');
+	await form.getByLabel('Title').fill('Teacher and trucker');
+	await form.getByLabel('Short summary').fill('Two neighbours talk about school and work.');
+	await form.getByLabel('Keywords').fill('schools, work');
+	await form.getByLabel('Place').fill('Birmingham, AL');
+	await form.getByRole('button', { name: 'Save the description' }).click();
+	await form.getByRole('status').filter({ hasText: 'saved' }).waitFor();
 }
 
 export async function until<T>(

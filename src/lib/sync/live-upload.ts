@@ -1,6 +1,6 @@
 import OpusWorker from '../media/opus-worker.ts?worker';
 import type { OpusReply, OpusRequest } from '../media/opus-worker';
-import type { ClockPoint } from '../core/clock-fit';
+import { fitClock, type ClockPoint } from '../core/clock-fit';
 import type { CommonGroundDb } from '../db/db';
 import type { TrackRecord } from '../db/recordings';
 import type { SavedSegment } from '../media/recorder';
@@ -22,6 +22,12 @@ import { dispatch, fileRecord, holdLive, openFile, statusOf, tusOptions } from '
  */
 const RETRY_MS = 15_000;
 const FINISH_TIMEOUT_MS = 60_000;
+/**
+ * Segments (half a second each) whose server times say where the track starts before the upload is
+ * created: the server mixes the copy during the call from it (issue #16). The fit at the end, over
+ * every segment, still decides; the server mixes again, whole, if the two disagree.
+ */
+const START_POINTS = 8;
 
 export class LiveShareUpload {
 	readonly #db: CommonGroundDb;
@@ -40,6 +46,9 @@ export class LiveShareUpload {
 	/** The sample the next segment must start at: a gap would make a file shorter than the recording. */
 	#expected = 0;
 	#retry: ReturnType<typeof setTimeout> | undefined;
+	/** Resolves once START_POINTS segments are in, or at "stop", whichever is first. */
+	#startKnown!: () => void;
+	readonly #startPoints = new Promise<void>((resolve) => (this.#startKnown = resolve));
 
 	/**
 	 * For a track that begins now. Starts at once, and runs where this browser can encode Opus
@@ -102,6 +111,7 @@ export class LiveShareUpload {
 		}
 		this.#expected += segment.samples.length;
 		this.#points.push({ sample: segment.startSample, serverMs: segment.serverTimeMs });
+		if (this.#points.length >= START_POINTS) this.#startKnown();
 		const samples = segment.samples.slice().buffer;
 		this.#post({ type: 'pcm', samples }, [samples]);
 	}
@@ -117,6 +127,7 @@ export class LiveShareUpload {
 	 */
 	async finish(): Promise<void> {
 		if (!(await this.running())) return;
+		this.#startKnown();
 		await dispatch(this.#db, this.#id, { type: 'live_stopped' });
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const finished = new Promise<{ bytes: Uint8Array; totalSamples: number }>((resolve) => {
@@ -199,12 +210,14 @@ export class LiveShareUpload {
 
 	async #send() {
 		const { Upload } = await import('tus-js-client');
+		await this.#startPoints;
 		const source = this.#source;
 		const track = this.#track;
+		const start = this.#points.length > 0 ? startEstimate(this.#points, track.sampleRate) : undefined;
 		const upload: InstanceType<typeof Upload> = new Upload(
 			new Blob(),
 			tusOptions(
-				{ conversationId: track.conversationId, trackId: track.id, kind: 'share' },
+				{ conversationId: track.conversationId, trackId: track.id, kind: 'share', startedAtServerMs: start },
 				{ live: true, deferredLength: true, io: { fileReader: { openFile: async () => source } } },
 				{
 					onUrl: () => {
@@ -231,4 +244,9 @@ export class LiveShareUpload {
 		this.#upload = upload;
 		if (!source.stopped) upload.start();
 	}
+}
+
+/** Where the track starts on the server clock, from its first segments at the nominal rate (core/clock-fit). */
+function startEstimate(points: readonly ClockPoint[], sampleRate: number): number {
+	return Math.round(fitClock(points, sampleRate).startedAtServerMs * 1000) / 1000;
 }

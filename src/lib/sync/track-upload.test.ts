@@ -4,7 +4,7 @@ import type { FileReader, HttpRequest, HttpResponse, HttpStack } from 'tus-js-cl
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UploadRecord } from '../db/after';
 import { openDb, type CommonGroundDb } from '../db/db';
-import { dispatch, fileRecord, holdLive, sendFile, type EncodedFile } from './track-upload';
+import { dispatch, fileRecord, holdLive, sendFile, tusOptions, type EncodedFile } from './track-upload';
 
 /**
  * The track pipeline's adapter against the real tus-js-client (issue #16). First: the device never
@@ -390,5 +390,37 @@ describe('the after-call input', () => {
 		const record = await stranded(server);
 		expect((await db.uploads.get(record.id))?.phase).toBeUndefined();
 		expect(await sendFile(db, record.id, { io: io(server) })).toBe('confirmed');
+	});
+});
+
+describe('the tus options', () => {
+	const ids = { conversationId: 'c1', trackId: 'r_u1', kind: 'share' as const };
+	const on = { onUrl: () => {} };
+
+	it('tell the server where a live track starts, so it can mix the copy during the call (issue #16)', () => {
+		const live = tusOptions(
+			{ ...ids, startedAtServerMs: 1_762_095_600_123.5 },
+			{ live: true, deferredLength: true },
+			on
+		);
+		expect(live.metadata).toEqual({ ...ids, startedAtServerMs: '1762095600123.5' });
+		expect(live.uploadLengthDeferred).toBe(true);
+		// Without a start (too few segments yet), a live upload says only what it is.
+		expect(tusOptions(ids, { live: true, deferredLength: true }, on).metadata).toEqual(ids);
+	});
+
+	it('send a whole file with all its facts', () => {
+		const whole = tusOptions(
+			{ ...ids, sha256: 'ab'.repeat(32), durationMs: 61_000, startedAtServerMs: 5, samplesPerSecond: 48_001 },
+			{ live: false, deferredLength: false },
+			on
+		);
+		expect(whole.metadata).toEqual({
+			...ids,
+			sha256: 'ab'.repeat(32),
+			durationMs: '61000',
+			startedAtServerMs: '5',
+			samplesPerSecond: '48001'
+		});
 	});
 });

@@ -184,7 +184,8 @@ export function tusOptions(
 	}
 ): UploadOptions {
 	const { io = {} } = how;
-	// What the file is, where it is known; during the call it isn't yet (the declaration says it).
+	// What the file is, where it is known; during the call it isn't yet (the declaration says it),
+	// except where the track starts, which the server mixes the copy from meanwhile (issue #16).
 	const file: Record<string, string> = record.sha256
 		? {
 				sha256: record.sha256,
@@ -192,7 +193,9 @@ export function tusOptions(
 				startedAtServerMs: String(record.startedAtServerMs ?? 0),
 				samplesPerSecond: String(record.samplesPerSecond ?? 48000)
 			}
-		: {};
+		: how.live && record.startedAtServerMs !== undefined
+			? { startedAtServerMs: String(record.startedAtServerMs) }
+			: {};
 	return {
 		endpoint: '/uploads',
 		uploadUrl: how.uploadUrl ?? null,
