@@ -239,9 +239,10 @@ function liveCalls(deps: Deps) {
 		if (!record || kind !== 'share' || !conversationId || !userId) return;
 		let call = calls.get(conversationId);
 		const known = call?.voices.get(userId);
-		// Once its length is declared an upload grows only to its end; a new voice must be open-ended.
+		// A voice joins when its upload says where its track starts: a share track going up during the
+		// call, or sent whole after it (then its bytes are mixed as they arrive, not after the last).
 		if (known?.uploadId !== uploadId) {
-			if (typeof record.size === 'number' || !startedAtServerMs) return;
+			if (!startedAtServerMs) return;
 			const start = Number(startedAtServerMs);
 			if (!Number.isFinite(start)) return;
 			// The same person's track started again as a new upload: the mix so far is of other bytes.
