@@ -16,37 +16,18 @@ const HIGHPASS_A = [-1.99004745483398, 0.99007225036621] as const;
 export type QuarterGrid = { start: number; length: number; count: number };
 
 /**
- * Sum of squared K-weighted samples per quarter. Both filters run in one pass with no filtered copy
- * (a copy of a 40-minute channel is 460 MB). The grid may start before the channel or run past it
- * (a voice that starts late in the mix); samples outside the grid are filtered but not counted.
+ * Sum of squared K-weighted samples per quarter, for a whole channel. The grid may start before the
+ * channel or run past it (a voice that starts late in the mix); samples outside it are filtered but
+ * not counted.
  */
 export function kWeightedQuarters(
 	channel: Float32Array,
 	{ start, length, count }: QuarterGrid
 ): Float64Array {
+	const meter = new KWeightedMeter(length, start);
+	meter.push(channel);
 	const sums = new Float64Array(count);
-	let k = Math.floor(-start / length);
-	let boundary = start + (k + 1) * length;
-	let x1 = 0;
-	let x2 = 0;
-	let s1 = 0;
-	let s2 = 0;
-	let y1 = 0;
-	let y2 = 0;
-	for (let j = 0; j < channel.length; j++) {
-		const x = channel[j] as number;
-		const s = SHELF_B[0] * x + SHELF_B[1] * x1 + SHELF_B[2] * x2 - SHELF_A[0] * s1 - SHELF_A[1] * s2;
-		const y =
-			HIGHPASS_B[0] * s + HIGHPASS_B[1] * s1 + HIGHPASS_B[2] * s2 - HIGHPASS_A[0] * y1 - HIGHPASS_A[1] * y2;
-		x2 = x1;
-		x1 = x;
-		s2 = s1;
-		s1 = s;
-		y2 = y1;
-		y1 = y;
-		while (j >= boundary) boundary = start + (++k + 1) * length;
-		if (k >= 0 && k < count) sums[k] = (sums[k] as number) + y * y;
-	}
+	sums.set(meter.quarters({ open: true }).subarray(0, count));
 	return sums;
 }
 
@@ -91,23 +72,40 @@ export function integratedLoudness(channels: readonly Float32Array[], sampleRate
 }
 
 /**
- * kWeightedQuarters for a channel that arrives in pieces (the copy mixed during the call): the
- * filters' state and the open quarter carry over from one piece to the next, so the quarters are
- * the same as for the whole channel measured at once.
+ * The one K-weighting filter, for a channel measured whole (kWeightedQuarters) or arriving in pieces
+ * (the copy mixed during the call): the filters' state and the open quarter carry over from one
+ * piece to the next, so the quarters are the same either way. Both filters run in one pass with no
+ * filtered copy (a copy of a 40-minute channel is 460 MB).
  */
 export class KWeightedMeter {
 	readonly #length: number;
-	#sums: number[] = [];
+	readonly #start: number;
+	readonly #sums: number[] = [];
 	#open = 0;
-	#filled = 0;
+	/** The quarter being filled (negative before the grid begins) and where the next one begins. */
+	#k: number;
+	#boundary: number;
+	#pushed = 0;
 	#state = [0, 0, 0, 0, 0, 0];
 
-	constructor(samplesPerQuarter: number) {
+	/**
+	 * Quarter k is [start + k·length, start + (k+1)·length) of the samples pushed; `start` may be
+	 * negative (the grid begins before the first sample) and `length` fractional.
+	 */
+	constructor(samplesPerQuarter: number, start = 0) {
 		this.#length = samplesPerQuarter;
+		this.#start = start;
+		this.#k = Math.floor(-start / samplesPerQuarter);
+		this.#boundary = start + (this.#k + 1) * samplesPerQuarter;
+		for (let k = 0; k < this.#k; k++) this.#sums.push(0);
 	}
 
 	push(samples: Float32Array): void {
 		let [x1, x2, s1, s2, y1, y2] = this.#state as [number, number, number, number, number, number];
+		let open = this.#open;
+		let k = this.#k;
+		let boundary = this.#boundary;
+		const [start, length, pushed] = [this.#start, this.#length, this.#pushed];
 		for (let j = 0; j < samples.length; j++) {
 			const x = samples[j] as number;
 			const s = SHELF_B[0] * x + SHELF_B[1] * x1 + SHELF_B[2] * x2 - SHELF_A[0] * s1 - SHELF_A[1] * s2;
@@ -119,18 +117,23 @@ export class KWeightedMeter {
 			s1 = s;
 			y2 = y1;
 			y1 = y;
-			this.#open += y * y;
-			if (++this.#filled === this.#length) {
-				this.#sums.push(this.#open);
-				this.#open = 0;
-				this.#filled = 0;
+			if (k >= 0) open += y * y;
+			// The quarter is whole once the next sample belongs to the next one.
+			while (pushed + j + 1 >= boundary) {
+				if (k >= 0) this.#sums.push(open);
+				open = 0;
+				boundary = start + (++k + 1) * length;
 			}
 		}
 		this.#state = [x1, x2, s1, s2, y1, y2];
+		this.#open = open;
+		this.#k = k;
+		this.#boundary = boundary;
+		this.#pushed = pushed + samples.length;
 	}
 
-	/** The energies of the whole quarters so far. */
-	quarters(): Float64Array {
-		return Float64Array.from(this.#sums);
+	/** The energies of the whole quarters so far; with `open`, also the one being filled. */
+	quarters({ open = false }: { open?: boolean } = {}): Float64Array {
+		return Float64Array.from(open && this.#k >= 0 ? [...this.#sums, this.#open] : this.#sums);
 	}
 }

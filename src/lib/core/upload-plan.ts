@@ -4,11 +4,6 @@
  */
 import type { TrackKind } from '../contracts/consent';
 
-/**
- * @deprecated The same enum as `TrackKind` (contracts/consent), its one source: use that. Kept
- * only while the upload pipeline's modules that still import it are being rewritten (issue #16).
- */
-export type UploadKind = TrackKind;
 export type UploadStage = 'waiting' | 'encoding' | 'uploading' | 'confirmed' | 'failed';
 
 export type Connection = {

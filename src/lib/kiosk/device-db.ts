@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { KioskDevice, SealedItem } from '../contracts/kiosk';
+import type { PipelineState } from '../core/track-pipeline';
 
 export type DeviceRecord = {
 	key: 'device';
@@ -23,6 +24,8 @@ export type RecordingQueueRecord = SealedItem & {
 	sha256: string;
 	createdAt: number;
 	attempts: number;
+	/** Where it is in the track pipeline (core/track-pipeline); absent until its first round. */
+	pipeline?: PipelineState;
 };
 export type QueueRecord = MutationQueueRecord | RecordingQueueRecord;
 /** One sealed piece of a recording: AES-GCM ciphertext, IV prepended (12 bytes). */

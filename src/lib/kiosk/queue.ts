@@ -20,8 +20,7 @@ export async function drainKioskQueue(kiosk: KioskDb): Promise<QueueReport> {
 		if (item.kind === 'recording') {
 			const outcome = await sendSealedRecording({ kiosk, token: device.token, item });
 			if (outcome === 'sent') report.sent += 1;
-			else if (outcome === 'refused') await kiosk.queue.update(item.id, { attempts: item.attempts + 1 });
-			else {
+			else if (outcome !== 'refused') {
 				report[outcome] = true;
 				break;
 			}

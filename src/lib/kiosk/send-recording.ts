@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import {
 	CHUNK_SHA256_HEADER,
 	KIOSK_CHUNKS_PATH,
@@ -6,14 +5,23 @@ import {
 	ReceivedChunks,
 	SealedRecordingReceipt
 } from '../contracts/kiosk';
+import { advance, nextStep, type PipelineEvent, type PipelineState } from '../core/track-pipeline';
+import { api } from '../sync/api';
 import type { KioskDb, RecordingQueueRecord } from './device-db';
 
 export type SendOutcome = 'sent' | 'offline' | 'revoked' | 'refused';
 
 /**
- * Sends one sealed recording (issue #7): the chunks the server lacks, then the sealed manifest. The
- * item and its chunks are deleted only when the server answers with the same checksum the kiosk
- * computed when sealing, i.e. it holds every byte and filed the track.
+ * A sealed recording is one more input to the track pipeline (issue #16, core/track-pipeline): it is
+ * encoded before it is sealed, so it enters the machine as a whole file on the device, ready to go.
+ */
+export const sealedPipeline = (): PipelineState => ({ phase: 'uploading', hasFile: true });
+
+/**
+ * One round for one sealed recording (issue #7): the machine says whether to send; sending is the
+ * chunks the server lacks, then the sealed manifest; the answer goes back into the machine. The
+ * item and its chunks are deleted only on the machine's `drop_file`, i.e. when the server answered
+ * with the checksum the kiosk computed when sealing: it holds every byte and filed the track.
  */
 export async function sendSealedRecording({
 	kiosk,
@@ -24,42 +32,71 @@ export async function sendSealedRecording({
 	token: string;
 	item: RecordingQueueRecord;
 }): Promise<SendOutcome> {
-	const auth = { [KIOSK_TOKEN_HEADER]: token };
+	const started = advance(item.pipeline ?? sealedPipeline(), { type: 'round_started' }).state;
+	if (nextStep(started).type !== 'send') return 'refused';
+	const event = await transmit(kiosk, token, item);
+	const { state, effects } = advance(started, event);
+	if (effects.some((e) => e.type === 'drop_file')) {
+		await kiosk.transaction('rw', kiosk.queue, kiosk.chunks, async () => {
+			await kiosk.chunks.where('[itemId+seq]').between([item.id, 0], [item.id, Infinity]).delete();
+			await kiosk.queue.delete(item.id);
+		});
+		return 'sent';
+	}
+	// `forget_file` (the server refused the file itself) can't mean "make it again" here: the
+	// visitor's raw recording was wiped at sealing. The sealed item stays, counted, for staff.
+	const outcome = outcomeOf(event);
+	await kiosk.queue.update(item.id, {
+		pipeline: state,
+		attempts: item.attempts + (outcome === 'refused' ? 1 : 0)
+	});
+	return outcome;
+}
+
+function outcomeOf(event: PipelineEvent): Exclude<SendOutcome, 'sent'> {
+	if (event.type !== 'send_failed') return 'refused';
+	if (event.status === undefined) return 'offline';
+	return event.status === 401 ? 'revoked' : 'refused';
+}
+
+/** The kiosk's own protocol (the chunks, then the manifest), told as the machine's events. */
+async function transmit(kiosk: KioskDb, token: string, item: RecordingQueueRecord): Promise<PipelineEvent> {
+	const headers = { [KIOSK_TOKEN_HEADER]: token };
 	const base = `${KIOSK_CHUNKS_PATH}/${item.id}`;
-	try {
-		const have = await fetch(base, { headers: auth });
-		if (have.status === 401) return 'revoked';
-		if (!have.ok) return 'refused';
-		const received = new Set(v.parse(ReceivedChunks, await have.json()).received);
-		for (let seq = 0; seq < item.chunkCount; seq++) {
-			if (received.has(seq)) continue;
-			const chunk = await kiosk.chunks.get([item.id, seq]);
-			if (!chunk) return 'refused';
-			const put = await fetch(`${base}/${seq}`, {
+	const failed = (status: number): PipelineEvent => ({ type: 'send_failed', status: status || undefined });
+
+	const have = await api(base, { headers, schema: ReceivedChunks });
+	if (!have.ok) return failed(have.status);
+	const received = new Set(have.data.received);
+	for (let seq = 0; seq < item.chunkCount; seq++) {
+		if (received.has(seq)) continue;
+		const chunk = await kiosk.chunks.get([item.id, seq]);
+		// A chunk missing from the device can't be sent: the server's answer decides what it holds.
+		if (!chunk) return { type: 'sent', confirmed: false };
+		let put: Response;
+		try {
+			put = await fetch(`${base}/${seq}`, {
 				method: 'PUT',
-				headers: { ...auth, 'content-type': 'application/octet-stream', [CHUNK_SHA256_HEADER]: chunk.sha256 },
+				headers: {
+					...headers,
+					'content-type': 'application/octet-stream',
+					[CHUNK_SHA256_HEADER]: chunk.sha256
+				},
 				body: chunk.sealed
 			});
-			if (put.status === 401) return 'revoked';
-			if (!put.ok) return 'refused';
+		} catch {
+			// The server is unreachable (offline, or restarting): everything stays for the next round.
+			return failed(0);
 		}
-		const { id, wrappedKey, iv, ciphertext, chunkCount, sha256 } = item;
-		const commit = await fetch('/api/kiosk/recordings', {
-			method: 'POST',
-			headers: { ...auth, 'content-type': 'application/json' },
-			body: JSON.stringify({ manifest: { id, wrappedKey, iv, ciphertext }, chunkCount, sha256 })
-		});
-		if (commit.status === 401) return 'revoked';
-		if (!commit.ok) return 'refused';
-		const receipt = v.parse(SealedRecordingReceipt, await commit.json());
-		if (receipt.id !== item.id || receipt.sha256 !== item.sha256) return 'refused';
-	} catch {
-		// The server is unreachable (offline, or restarting): everything stays for the next round.
-		return 'offline';
+		if (!put.ok) return failed(put.status);
 	}
-	await kiosk.transaction('rw', kiosk.queue, kiosk.chunks, async () => {
-		await kiosk.chunks.where('[itemId+seq]').between([item.id, 0], [item.id, Infinity]).delete();
-		await kiosk.queue.delete(item.id);
+	const { id, wrappedKey, iv, ciphertext, chunkCount, sha256 } = item;
+	const commit = await api('/api/kiosk/recordings', {
+		method: 'POST',
+		headers,
+		body: { manifest: { id, wrappedKey, iv, ciphertext }, chunkCount, sha256 },
+		schema: SealedRecordingReceipt
 	});
-	return 'sent';
+	if (!commit.ok) return failed(commit.status);
+	return { type: 'sent', confirmed: commit.data.id === item.id && commit.data.sha256 === item.sha256 };
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MyMatching, RunPreview } from '../../../src/lib/contracts/matching.ts';
 import { createSession } from '../auth/sessions.ts';
 import { sessionCookieName } from '../http/session.ts';
-import { signupMutation, uniqueEmail } from '../test/factories.ts';
+import { organizationWithStaff, signupMutation, uniqueEmail } from '../test/factories.ts';
 import { createTestApp, sessionCookie, signInAs, type TestApp } from '../test/harness.ts';
 import { json, matchablePair } from '../test/matching-fixtures.ts';
 import { MAX_STREAMS_PER_PERSON } from './events.ts';
@@ -99,8 +99,8 @@ describe('GET /api/events (issue #14)', () => {
 
 	it("tells a partner's staff when their own organization's people move on, and of no other organization", async () => {
 		t = await createTestApp();
-		const library = await organizationWithStaff('Eastside Library Friends', 'EASTSIDE');
-		const club = await organizationWithStaff('Red Mountain Club', 'RED-MOUNTAIN');
+		const library = await signedInStaff('Eastside Library Friends', 'EASTSIDE');
+		const club = await signedInStaff('Red Mountain Club', 'RED-MOUNTAIN');
 		const libraryStream = await listen(library.staff);
 		const clubStream = await listen(club.staff);
 		const coordinatorStream = await listen(await signInAs(t, 'coordinator'));
@@ -180,27 +180,10 @@ describe('GET /api/events (issue #14)', () => {
 });
 
 /** A partner organization and a signed-in staff member of it. */
-async function organizationWithStaff(name: string, inviteCode: string) {
+async function signedInStaff(name: string, inviteCode: string) {
 	return t.store.transaction(async (repos) => {
 		const now = t.clock();
-		const organization = await repos.organizations.create({
-			name,
-			description: '',
-			politicalBackground: 'nonpartisan',
-			inviteCode,
-			now
-		});
-		const staff = await repos.users.create({
-			role: 'partner_staff',
-			email: uniqueEmail('staff'),
-			firstName: 'Pat',
-			lastName: 'Staff',
-			phone: null,
-			language: 'en',
-			partnerOrganizationId: organization.id,
-			personalCodeHash: null,
-			now
-		});
+		const { organization, staff } = await organizationWithStaff(repos, { name, inviteCode, now });
 		const sessionId = await createSession(repos, { userId: staff.id, now, env: t.env });
 		return { id: organization.id, staff: `${sessionCookieName(t.env)}=${sessionId}` };
 	});

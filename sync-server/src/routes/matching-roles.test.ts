@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../../src/lib/contracts/auth.ts';
 import { createSession } from '../auth/sessions.ts';
 import { sessionCookieName } from '../http/session.ts';
 import { approvePairs, previewRun } from '../matching/runs.ts';
-import { uniqueEmail } from '../test/factories.ts';
+import { organizationWithStaff, uniqueEmail } from '../test/factories.ts';
 import { createTestApp, signInAs } from '../test/harness.ts';
 import { matchablePair, participant } from '../test/matching-fixtures.ts';
 
@@ -36,22 +36,9 @@ async function setup() {
 			env: t.env,
 			now
 		}).then((o) => (o.ok ? o.value : []));
-		const organization = await repos.organizations.create({
+		const { organization, staff } = await organizationWithStaff(repos, {
 			name: 'Library Friends',
-			description: '',
-			politicalBackground: 'nonpartisan',
 			inviteCode: 'LIB-ROLES',
-			now
-		});
-		const staff = await repos.users.create({
-			role: 'partner_staff',
-			email: uniqueEmail('staff'),
-			firstName: 'Pat',
-			lastName: 'Staff',
-			phone: null,
-			language: 'en',
-			partnerOrganizationId: organization.id,
-			personalCodeHash: null,
 			now
 		});
 		const { run } = await previewRun(repos, { community: t.community, coordinatorId: staff.id, now });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Transcoder } from '../media/ffmpeg.ts';
+import type { TrackFile } from '../store/types.ts';
 
 /** 16-bit mono PCM at 48 kHz: a tone with short beeps at the given seconds, so alignment can be checked by ear and by code. */
 export function tonePcm({
@@ -38,3 +39,37 @@ export async function encode(
 }
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A confirmed share track at 48 kHz as the mix reads it; its upload, user and track are all `name`. */
+export function shareTrackFile(
+	name: string,
+	{
+		filePath = name,
+		startedAtServerMs,
+		durationMs = 0
+	}: { filePath?: string; startedAtServerMs: number; durationMs?: number }
+): TrackFile {
+	return {
+		...{ id: name, conversationId: 'c', userId: name, trackId: name, kind: 'share' },
+		...{ uploadId: name, filePath, sha256: '', bytes: 0, codec: 'opus', durationMs },
+		...{ startedAtServerMs, samplesPerSecond: 48_000, confirmedAt: '' }
+	};
+}
+
+/** When each side's beep starts in a stereo copy (first sample above half its peak), in seconds from its start. */
+export async function beepsAt(transcoder: Transcoder, copy: Uint8Array): Promise<number[]> {
+	const rate = 48_000;
+	const { 'out.raw': raw } = await transcoder.run(
+		['-i', 'in.opus', '-f', 'f32le', '-ac', '2', '-ar', String(rate), 'out.raw'],
+		{ 'in.opus': copy },
+		['out.raw']
+	);
+	const pcm = new Float32Array(new Uint8Array(raw ?? []).buffer);
+	return [0, 1].map((side) => {
+		let max = 0;
+		for (let i = side; i < pcm.length; i += 2) max = Math.max(max, Math.abs(pcm[i] ?? 0));
+		let i = side;
+		while (i < pcm.length && Math.abs(pcm[i] ?? 0) <= max / 2) i += 2;
+		return (i >> 1) / rate;
+	});
+}

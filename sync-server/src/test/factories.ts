@@ -5,6 +5,7 @@ import {
 	Questionnaire,
 	type QuestionnaireInput
 } from '../../../src/lib/contracts/questionnaire.ts';
+import type { Repos } from '../store/types.ts';
 
 /**
  * Test data for server tests, benches and e2e journeys. Every call gets a fresh e-mail address,
@@ -63,4 +64,30 @@ export function signupMutation(
 	id: string = crypto.randomUUID()
 ): SignupMutationInput {
 	return { id, type: 'signup', payload: validQuestionnaire(overrides) };
+}
+
+/** A nonpartisan partner organization and one staff member of it, Pat. */
+export async function organizationWithStaff(
+	repos: Repos,
+	{ name, inviteCode, now }: { name: string; inviteCode: string; now: Date }
+) {
+	const organization = await repos.organizations.create({
+		name,
+		description: '',
+		politicalBackground: 'nonpartisan',
+		inviteCode,
+		now
+	});
+	const staff = await repos.users.create({
+		role: 'partner_staff',
+		email: uniqueEmail('staff'),
+		firstName: 'Pat',
+		lastName: 'Staff',
+		phone: null,
+		language: 'en',
+		partnerOrganizationId: organization.id,
+		personalCodeHash: null,
+		now
+	});
+	return { organization, staff };
 }
