@@ -78,62 +78,83 @@ export function integratedLoudness(channels: readonly Float32Array[], sampleRate
  * filtered copy (a copy of a 40-minute channel is 460 MB).
  */
 export class KWeightedMeter {
-	readonly #length: number;
-	readonly #start: number;
+	readonly #grid: { start: number; length: number };
 	readonly #sums: number[] = [];
-	#open = 0;
-	/** The quarter being filled (negative before the grid begins) and where the next one begins. */
-	#k: number;
-	#boundary: number;
-	#pushed = 0;
-	#state = [0, 0, 0, 0, 0, 0];
+	readonly #state: FilterState;
 
 	/**
 	 * Quarter k is [start + k·length, start + (k+1)·length) of the samples pushed; `start` may be
 	 * negative (the grid begins before the first sample) and `length` fractional.
 	 */
 	constructor(samplesPerQuarter: number, start = 0) {
-		this.#length = samplesPerQuarter;
-		this.#start = start;
-		this.#k = Math.floor(-start / samplesPerQuarter);
-		this.#boundary = start + (this.#k + 1) * samplesPerQuarter;
-		for (let k = 0; k < this.#k; k++) this.#sums.push(0);
+		this.#grid = { start, length: samplesPerQuarter };
+		const k = Math.floor(-start / samplesPerQuarter);
+		this.#state = {
+			x1: 0,
+			x2: 0,
+			s1: 0,
+			s2: 0,
+			y1: 0,
+			y2: 0,
+			open: 0,
+			k,
+			boundary: start + (k + 1) * samplesPerQuarter,
+			pushed: 0
+		};
+		for (let q = 0; q < k; q++) this.#sums.push(0);
 	}
 
 	push(samples: Float32Array): void {
-		let [x1, x2, s1, s2, y1, y2] = this.#state as [number, number, number, number, number, number];
-		let open = this.#open;
-		let k = this.#k;
-		let boundary = this.#boundary;
-		const [start, length, pushed] = [this.#start, this.#length, this.#pushed];
-		for (let j = 0; j < samples.length; j++) {
-			const x = samples[j] as number;
-			const s = SHELF_B[0] * x + SHELF_B[1] * x1 + SHELF_B[2] * x2 - SHELF_A[0] * s1 - SHELF_A[1] * s2;
-			const y =
-				HIGHPASS_B[0] * s + HIGHPASS_B[1] * s1 + HIGHPASS_B[2] * s2 - HIGHPASS_A[0] * y1 - HIGHPASS_A[1] * y2;
-			x2 = x1;
-			x1 = x;
-			s2 = s1;
-			s1 = s;
-			y2 = y1;
-			y1 = y;
-			if (k >= 0) open += y * y;
-			// The quarter is whole once the next sample belongs to the next one.
-			while (pushed + j + 1 >= boundary) {
-				if (k >= 0) this.#sums.push(open);
-				open = 0;
-				boundary = start + (++k + 1) * length;
-			}
-		}
-		this.#state = [x1, x2, s1, s2, y1, y2];
-		this.#open = open;
-		this.#k = k;
-		this.#boundary = boundary;
-		this.#pushed = pushed + samples.length;
+		filterPiece(samples, this.#state, this.#sums, this.#grid.start, this.#grid.length);
 	}
 
 	/** The energies of the whole quarters so far; with `open`, also the one being filled. */
 	quarters({ open = false }: { open?: boolean } = {}): Float64Array {
-		return Float64Array.from(open && this.#k >= 0 ? [...this.#sums, this.#open] : this.#sums);
+		const { k, open: filling } = this.#state;
+		return Float64Array.from(open && k >= 0 ? [...this.#sums, filling] : this.#sums);
 	}
+}
+
+type FilterState = {
+	x1: number;
+	x2: number;
+	s1: number;
+	s2: number;
+	y1: number;
+	y2: number;
+	/** Energy of the quarter being filled, which quarter that is (negative before the grid), and where the next begins. */
+	open: number;
+	k: number;
+	boundary: number;
+	/** Samples pushed before this piece. */
+	pushed: number;
+};
+
+/** The filter's hot loop, over locals (a method reading private fields ran 2–3× slower in V8). */
+function filterPiece(samples: Float32Array, st: FilterState, sums: number[], start: number, length: number) {
+	let { x1, x2, s1, s2, y1, y2, open, k, boundary } = st;
+	const pushed = st.pushed;
+	// The boundary in this piece's sample numbers, less one: sample j closes its quarter at j ≥ next.
+	let next = boundary - pushed - 1;
+	for (let j = 0; j < samples.length; j++) {
+		const x = samples[j] as number;
+		const s = SHELF_B[0] * x + SHELF_B[1] * x1 + SHELF_B[2] * x2 - SHELF_A[0] * s1 - SHELF_A[1] * s2;
+		const y =
+			HIGHPASS_B[0] * s + HIGHPASS_B[1] * s1 + HIGHPASS_B[2] * s2 - HIGHPASS_A[0] * y1 - HIGHPASS_A[1] * y2;
+		x2 = x1;
+		x1 = x;
+		s2 = s1;
+		s1 = s;
+		y2 = y1;
+		y1 = y;
+		if (k >= 0) open += y * y;
+		// The quarter is whole once the next sample belongs to the next one.
+		while (j >= next) {
+			if (k >= 0) sums.push(open);
+			open = 0;
+			boundary = start + (++k + 1) * length;
+			next = boundary - pushed - 1;
+		}
+	}
+	Object.assign(st, { x1, x2, s1, s2, y1, y2, open, k, boundary, pushed: pushed + samples.length });
 }
