@@ -20,6 +20,11 @@ export interface YjsLimits {
 	idleUnloadMs: number;
 	/** Ping interval; a socket that missed one pong is dropped. */
 	pingMs: number;
+	/**
+	 * With several instances (REDIS_URL): how often an open document reads the store for updates
+	 * another instance stored and pub/sub did not deliver, the longest such an update stays unseen.
+	 */
+	catchUpMs: number;
 }
 
 export const DEFAULT_YJS_LIMITS: YjsLimits = {
@@ -31,7 +36,8 @@ export const DEFAULT_YJS_LIMITS: YjsLimits = {
 	maxStaleMs: 30_000,
 	compactEvery: 500,
 	idleUnloadMs: 30_000,
-	pingMs: 30_000
+	pingMs: 30_000,
+	catchUpMs: 5_000
 };
 
 /** A token bucket: `take()` is false once the connection sends faster than the sustained rate allows. */

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.ts';
 import type { YjsLimits } from './limits.ts';
 import type { DocPersistence } from './persistence.ts';
+import type { DocRelay } from './relay.ts';
 import { Room } from './room.ts';
 
 /**
@@ -12,11 +13,14 @@ export function createDocRegistry({
 	persistence,
 	limits,
 	log,
+	relay,
 	onFailure
 }: {
 	persistence: DocPersistence;
 	limits: YjsLimits;
 	log: Logger;
+	/** Other instances (issue #17); unset: this process is the only one. */
+	relay?: DocRelay;
 	/** Closes the failed room's sockets so their clients reconnect and resend what was not stored. */
 	onFailure: (room: Room) => void;
 }) {
@@ -36,11 +40,20 @@ export function createDocRegistry({
 		persistence,
 		limits,
 		log,
+		relay,
 		onFailure: (room: Room) => {
 			onFailure(room);
 			drop(room);
 		}
 	};
+	// Whatever was published while Redis was away was lost: every open document looks at the store.
+	relay?.onReconnect(() => {
+		for (const loading of rooms.values())
+			void loading.then(
+				(room) => room.catchUp(),
+				() => {}
+			);
+	});
 
 	async function unloadIfIdle(name: string) {
 		const room = await rooms.get(name);

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { YjsLimits } from './limits.ts';
 import type { DocPersistence } from './persistence.ts';
+import type { DocRelay } from './relay.ts';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -20,6 +21,8 @@ export interface RoomPeer {
 }
 
 const LOADING = Symbol('loading');
+/** From another instance or caught up from the store: shown to this room's peers, never stored again. */
+const RELAYED = Symbol('relayed');
 
 /**
  * One loaded document with its awareness and peers (the Hocuspocus "Document", kept small).
@@ -27,6 +30,11 @@ const LOADING = Symbol('loading');
  * its own updates are durable, which is how "the server writes before it acknowledges" holds in
  * the y-websocket protocol. The log is compacted under a lock, after `compactEvery` updates and
  * when the last peer leaves.
+ *
+ * With a relay (REDIS_URL, issue #17) the room also shows what other instances store: each stored
+ * update is published once durable, and the room catches up from the store (the truth; Redis is
+ * only the fast path) when a relayed message reveals a gap, every `catchUpMs`, and when Redis
+ * comes back.
  */
 export class Room {
 	readonly doc = new Y.Doc();
@@ -39,6 +47,11 @@ export class Room {
 	#inflight = new Set<Promise<unknown>>();
 	#lock: Promise<void> = Promise.resolve();
 	#failed = false;
+	#destroyed = false;
+	#catchingUp: Promise<void> | undefined;
+	#catchUpAgain = false;
+	#catchUpTimer: ReturnType<typeof setInterval> | undefined;
+	#leaveChannel: (() => Promise<void>) | undefined;
 
 	constructor(
 		readonly name: string,
@@ -46,6 +59,8 @@ export class Room {
 			persistence: DocPersistence;
 			limits: YjsLimits;
 			log: Logger;
+			/** Other instances holding documents (unset: this process is the only one). */
+			relay?: DocRelay;
 			/** Called when storing failed: the registry drops the room so nothing unstored is served. */
 			onFailure: (room: Room) => void;
 		}
@@ -58,14 +73,71 @@ export class Room {
 
 	static async load(name: string, deps: ConstructorParameters<typeof Room>[1]): Promise<Room> {
 		const room = new Room(name, deps);
-		const { updates, lastId } = await deps.persistence.load(name);
-		room.doc.transact(() => {
-			for (const update of updates) Y.applyUpdate(room.doc, update, LOADING);
-		}, LOADING);
-		room.#lastId = lastId;
-		room.#sinceCompaction = updates.length > 1 ? updates.length : 0;
-		room.sizeEstimate = updates.reduce((n, u) => n + u.byteLength, 0);
+		try {
+			// Listening before reading the store: an update stored meanwhile is heard, or read, or both.
+			if (deps.relay) {
+				room.#leaveChannel = await deps.relay.join(name, {
+					update: (id, update) => room.#receive(id, update),
+					awareness: (update) => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, RELAYED),
+					missed: () => void room.catchUp()
+				});
+			}
+			const { updates, lastId } = await deps.persistence.load(name);
+			room.doc.transact(() => {
+				for (const update of updates) Y.applyUpdate(room.doc, update, LOADING);
+			}, LOADING);
+			room.#lastId = Math.max(room.#lastId, lastId);
+			room.#sinceCompaction = updates.length > 1 ? updates.length : 0;
+			room.sizeEstimate = updates.reduce((n, u) => n + u.byteLength, 0);
+		} catch (error) {
+			room.destroy();
+			throw error;
+		}
+		if (deps.relay) {
+			// A missed last message has no successor to reveal it: look at the store now and then.
+			room.#catchUpTimer = setInterval(() => void room.catchUp(), deps.limits.catchUpMs);
+			room.#catchUpTimer.unref();
+		}
 		return room;
+	}
+
+	/** An update another instance stored. */
+	#receive(id: number, update: Uint8Array) {
+		if (this.#destroyed) return;
+		this.#lastId = Math.max(this.#lastId, id);
+		Y.applyUpdate(this.doc, update, RELAYED);
+		// Yjs parks an update whose predecessors it lacks: one of them was missed.
+		if (this.doc.store.pendingStructs || this.doc.store.pendingDs) void this.catchUp();
+	}
+
+	/**
+	 * Applies everything the store holds for this document (what is known already changes nothing),
+	 * so updates other instances stored but pub/sub did not deliver reach this room's peers. One run
+	 * at a time; a request during a run makes one more run after it.
+	 */
+	catchUp(): Promise<void> {
+		if (this.#catchingUp) {
+			this.#catchUpAgain = true;
+			return this.#catchingUp;
+		}
+		const run = async () => {
+			do {
+				this.#catchUpAgain = false;
+				const { updates, lastId } = await this.deps.persistence.load(this.name);
+				if (this.#destroyed) return;
+				this.doc.transact(() => {
+					for (const update of updates) Y.applyUpdate(this.doc, update, RELAYED);
+				}, RELAYED);
+				this.#lastId = Math.max(this.#lastId, lastId);
+			} while (this.#catchUpAgain);
+		};
+		this.#catchingUp = run()
+			.catch((error: unknown) =>
+				// The next catch-up tries again; nothing stored is lost meanwhile, only late.
+				this.deps.log.warn('yjs catch-up from the store failed', { doc: this.name, error })
+			)
+			.finally(() => (this.#catchingUp = undefined));
+		return this.#catchingUp;
 	}
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
@@ -76,10 +148,14 @@ export class Room {
 			syncProtocol.writeUpdate(e, update);
 		});
 		for (const peer of this.peers) if (peer !== origin) peer.send(message);
+		// Another instance stored it already.
+		if (origin === RELAYED) return;
 
 		const stored = this.deps.persistence.append(this.name, update).then((id) => {
 			this.#lastId = Math.max(this.#lastId, id);
 			this.#sinceCompaction += 1;
+			// Only now, durable, may other instances show it.
+			this.deps.relay?.publishUpdate(this.name, id, update);
 			if (this.#sinceCompaction >= this.deps.limits.compactEvery) void this.compact();
 		});
 		this.#inflight.add(stored);
@@ -111,11 +187,17 @@ export class Room {
 			for (const id of added) peer.awarenessIds.add(id);
 			for (const id of removed) peer.awarenessIds.delete(id);
 		}
+		const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
 		const message = encoding.encode((e) => {
 			encoding.writeVarUint(e, MESSAGE_AWARENESS);
-			encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+			encoding.writeVarUint8Array(e, update);
 		});
 		for (const p of this.peers) p.send(message);
+		// This room's peers' presence, and its removal when they leave; every instance times out
+		// stale states by itself, so a timeout is not published.
+		if (this.deps.relay && origin !== RELAYED && origin !== 'timeout' && !this.#destroyed) {
+			this.deps.relay.publishAwareness(this.name, update);
+		}
 	};
 
 	join(peer: RoomPeer) {
@@ -137,7 +219,11 @@ export class Room {
 		return this.sizeEstimate;
 	}
 
-	/** Writes the whole state as the snapshot and drops the log rows it contains. */
+	/**
+	 * Merges the whole state into the snapshot and drops the log rows up to the last id seen. The
+	 * store merges those rows into the snapshot as it deletes them, so a row another instance wrote
+	 * and this one never applied is kept in the snapshot, not lost.
+	 */
 	compact(): Promise<void> {
 		const run = async () => {
 			if (this.#failed) return;
@@ -176,6 +262,11 @@ export class Room {
 	}
 
 	destroy() {
+		this.#destroyed = true;
+		clearInterval(this.#catchUpTimer);
+		this.#leaveChannel?.().catch((error: unknown) =>
+			this.deps.log.warn('yjs relay unsubscribe failed', { doc: this.name, error })
+		);
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
