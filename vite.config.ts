@@ -64,7 +64,20 @@ export default defineConfig({
 						'bench/**/*.test.ts',
 						'tests/e2e/**/*.test.ts'
 					],
-					exclude: ['src/**/*.svelte.{test,spec}.{js,ts}']
+					exclude: ['src/**/*.svelte.{test,spec}.{js,ts}', '**/*.postgres.test.ts']
+				}
+			},
+			{
+				// The server's tests again on a real PostgreSQL 15 (issue #17, DATABASE_URL): the same
+				// repositories, migrations and routes. Tests about SQLite itself are named *.sqlite.test.ts.
+				extends: true,
+				test: {
+					name: 'server-pg',
+					environment: 'node',
+					include: ['sync-server/**/*.test.ts'],
+					exclude: ['**/*.sqlite.test.ts'],
+					env: { TEST_STORE: 'postgres' },
+					globalSetup: ['sync-server/src/test/postgres-setup.ts']
 				}
 			}
 		]

@@ -34,11 +34,15 @@ export async function openStore({ dataDir, synchronous = 'FULL' }: OpenStoreOpti
 	sqlite.pragma('busy_timeout = 5000');
 
 	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-	const commits = createGroupCommit(db, { context: createRepos, inTransaction: () => sqlite.inTransaction });
+	const commits = createGroupCommit(db, {
+		context: (conn) => createRepos(conn, 'sqlite'),
+		inTransaction: () => sqlite.inTransaction
+	});
 	const store: Store = {
-		...createRepos(db),
+		engine: 'sqlite',
+		...createRepos(db, 'sqlite'),
 		transaction: (fn) => commits.transaction(fn),
-		migrate: () => migrateToLatest(db as Kysely<unknown>),
+		migrate: () => migrateToLatest(db as Kysely<unknown>, 'sqlite'),
 		async close() {
 			await commits.drain();
 			await db.destroy();

@@ -1,6 +1,7 @@
 import type { Role } from '../../../src/lib/contracts/auth.ts';
 import type { ConsentRepo, CopyRepo, ReflectionRepo, TrackFileRepo } from './after-types.ts';
-import type { ConversationStatus, MatchingMode, PoliticalBackground } from './schema.ts';
+import type { Engine } from './migrations/dialect.ts';
+import type { ConversationStatus, JobState, MatchingMode, PoliticalBackground } from './schema.ts';
 
 export type * from './after-types.ts';
 
@@ -191,8 +192,21 @@ export interface MutationRepo {
 
 export interface MailRepo {
 	enqueue(message: NewOutboxMessage, now: Date): Promise<number>;
-	/** Oldest first; skips messages that failed `maxAttempts` times. */
-	pending(input: { limit: number; maxAttempts: number; now: Date }): Promise<OutboxMessage[]>;
+	/**
+	 * Messages due to be sent (unsent, fewer than `maxAttempts` failures, past their send_after), oldest
+	 * first, that no other sender holds: taken for `holder` until `until` in one statement, so two
+	 * instances flushing at once never get the same message (issue #17). markSent and markFailed let
+	 * go; a sender that dies lets go when `until` passes.
+	 */
+	claim(input: {
+		limit: number;
+		maxAttempts: number;
+		now: Date;
+		holder: string;
+		until: Date;
+	}): Promise<OutboxMessage[]>;
+	/** Lets go of claimed messages without sending them (the sender is closing). */
+	release(ids: readonly number[]): Promise<void>;
 	/** `redact` drops the bodies once a real mail server has them: they hold sign-in links and codes. */
 	markSent(id: number, input: { now: Date; redact: boolean }): Promise<void>;
 	/** `redact`: the last attempt failed; the body (links, codes) is dropped. */
@@ -333,7 +347,10 @@ export interface YjsDocRepo {
 	}>;
 	/** Appends in order and returns the new row ids, in the same order. */
 	append(rows: { docName: string; update: Uint8Array }[], now: Date): Promise<number[]>;
-	/** Stores `state` as the snapshot and deletes the log rows it contains (id <= throughId). */
+	/**
+	 * Merges the log rows up to `throughId` and `state` into the snapshot and deletes those rows, in one
+	 * transaction: a row is deleted only once the snapshot holds it, whatever `state` holds (issue #17).
+	 */
 	compact(input: { docName: string; state: Uint8Array; throughId: number; now: Date }): Promise<void>;
 }
 
@@ -353,9 +370,12 @@ export interface Repos {
 	trackFiles: TrackFileRepo;
 	copies: CopyRepo;
 	reflections: ReflectionRepo;
+	jobs: JobRepo;
 }
 
 export interface Store extends Repos {
+	/** The engine behind it: SQLite in DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+	readonly engine: Engine;
 	/**
 	 * Runs `fn` in one write transaction and commits before resolving: "the server writes before it
 	 * acknowledges". Use only the repos passed to `fn` inside it.
@@ -363,4 +383,59 @@ export interface Store extends Repos {
 	transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
 	migrate(): Promise<string[]>;
 	close(): Promise<void>;
+}
+
+export type { JobState };
+
+/** Work that runs once across instances (issue #17): one row per kind and key. */
+export interface JobRecord {
+	kind: string;
+	key: string;
+	state: JobState;
+	runAt: string;
+	attempts: number;
+	requested: number;
+	leaseHolder: string | null;
+	leaseExpiresAt: string | null;
+	lastError: string | null;
+}
+
+/** A job a runner holds; `requested` tells at the end whether it was asked for again meanwhile. */
+export type ClaimedJob = Pick<JobRecord, 'kind' | 'key' | 'attempts' | 'requested'>;
+
+export interface JobRepo {
+	/**
+	 * Asks for (kind, key) to run from `runAt` (default `now`). A waiting job takes the earlier
+	 * time; a running one runs once more when it ends; a done or failed one waits again, from 0 attempts.
+	 */
+	enqueue(input: { kind: string; key: string; now: Date; runAt?: Date }): Promise<void>;
+	/** Makes a timer's row, first due at `runAt`, unless it exists. */
+	schedule(input: { kind: string; key: string; now: Date; runAt: Date }): Promise<void>;
+	/**
+	 * Takes the oldest due job of these kinds (waiting and due, or running under a lease that
+	 * expired) for `holder` until `leaseUntil`. One conditional UPDATE per try, so of two instances
+	 * only one wins a job, on PostgreSQL's READ COMMITTED too (it re-checks the row it waited for).
+	 */
+	claim(input: {
+		kinds: readonly string[];
+		holder: string;
+		now: Date;
+		leaseUntil: Date;
+	}): Promise<ClaimedJob | undefined>;
+	/** False when the lease is no longer the holder's (it expired and another took the job). */
+	renew(input: { job: ClaimedJob; holder: string; now: Date; leaseUntil: Date }): Promise<boolean>;
+	/**
+	 * Ends the holder's run: done, or waiting again at once if it was asked for meanwhile, or at
+	 * `next` (a timer). False when the lease was lost: another runner has the job.
+	 */
+	finish(input: { job: ClaimedJob; holder: string; now: Date; next?: Date }): Promise<boolean>;
+	/** A failed run: waiting again at `retryAt`, or failed for good without it, with the error kept. */
+	fail(input: {
+		job: ClaimedJob;
+		holder: string;
+		now: Date;
+		error: string;
+		retryAt?: Date;
+	}): Promise<boolean>;
+	find(kind: string, key: string): Promise<JobRecord | undefined>;
 }

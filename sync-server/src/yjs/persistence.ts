@@ -5,13 +5,13 @@ import type { Store } from '../store/types.ts';
 
 /**
  * Where shared documents live between server runs (Hocuspocus' load/store hooks, split so the log
- * is append-only). The SQLite store is one implementation; a PostgreSQL one plugs in the same way.
+ * is append-only): SQLite's writes go through a worker thread, PostgreSQL's through the store's pool.
  */
 export interface DocPersistence {
 	load(docName: string): Promise<{ updates: Uint8Array[]; lastId: number }>;
 	/** Resolves with the log row id once the update is committed to disk, never before. */
 	append(docName: string, update: Uint8Array): Promise<number>;
-	/** Replaces log rows up to `throughId` by `state`, which must contain all of them. */
+	/** Merges the log rows up to `throughId`, and `state`, into the snapshot, and deletes those rows. */
 	compact(docName: string, state: Uint8Array, throughId: number): Promise<void>;
 	close?(): Promise<void>;
 }
@@ -22,6 +22,75 @@ type Pending = {
 	resolve: (id: number) => void;
 	reject: (e: unknown) => void;
 };
+
+/** The persistence for the store's engine. */
+export function persistenceFor({ store, dataDir }: { store: Store; dataDir: string }): DocPersistence {
+	return store.engine === 'postgres' ? storePersistence(store) : workerPersistence({ store, dataDir });
+}
+
+/**
+ * Appends that arrive in one event-loop turn are written by one `write` (one transaction, one
+ * commit), and each promise resolves with its row id only after that commit: the acknowledgement rule.
+ */
+function appendPerTurn(write: (rows: { docName: string; update: Uint8Array }[]) => Promise<number[]>) {
+	let pending: Pending[] = [];
+	let scheduled = false;
+	let flushing: Promise<void> = Promise.resolve();
+	const flush = async () => {
+		scheduled = false;
+		const batch = pending;
+		pending = [];
+		try {
+			const ids = await write(batch.map(({ docName, update }) => ({ docName, update })));
+			batch.forEach((p, i) => p.resolve(ids[i]!));
+		} catch (error) {
+			for (const p of batch) p.reject(error);
+		}
+	};
+	return {
+		append(docName: string, update: Uint8Array) {
+			return new Promise<number>((resolve, reject) => {
+				pending.push({ docName, update, resolve, reject });
+				if (!scheduled) {
+					scheduled = true;
+					setImmediate(() => {
+						flushing = flush();
+					});
+				}
+			});
+		},
+		/** Resolves once every append queued so far is settled. */
+		async settled() {
+			while (scheduled) await new Promise((resolve) => setImmediate(resolve));
+			await flushing;
+		}
+	};
+}
+
+async function loadLog(store: Pick<Store, 'yjsDocs'>, docName: string) {
+	const { snapshot, throughId, updates } = await store.yjsDocs.load(docName);
+	return {
+		updates: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.update)],
+		lastId: updates.at(-1)?.id ?? throughId
+	};
+}
+
+/**
+ * PostgreSQL: no worker thread, since the pool is asynchronous already. Each batch is one
+ * transaction; the repository serializes appends so the log ids grow in commit order (issue #17:
+ * an instance that has seen id n has seen every earlier id of the document).
+ */
+export function storePersistence(store: Store): DocPersistence {
+	const log = appendPerTurn((rows) => store.transaction((repos) => repos.yjsDocs.append(rows, new Date())));
+	return {
+		// One transaction, so a compaction elsewhere can't fall between reading the snapshot and the log.
+		load: (docName) => store.transaction((repos) => loadLog(repos, docName)),
+		append: log.append,
+		compact: (docName, state, throughId) =>
+			store.transaction((repos) => repos.yjsDocs.compact({ docName, state, throughId, now: new Date() })),
+		close: () => log.settled()
+	};
+}
 
 /**
  * The production persistence: reads through the store, writes on a worker thread with its own
@@ -71,40 +140,11 @@ export function workerPersistence({
 			worker.postMessage({ ...message, id });
 		});
 
-	let pending: Pending[] = [];
-	let scheduled = false;
-	const flush = async () => {
-		scheduled = false;
-		const batch = pending;
-		pending = [];
-		try {
-			const { ids = [] } = await call({
-				op: 'append',
-				rows: batch.map(({ docName, update }) => ({ docName, update }))
-			});
-			batch.forEach((p, i) => p.resolve(ids[i]!));
-		} catch (error) {
-			for (const p of batch) p.reject(error);
-		}
-	};
+	const log = appendPerTurn(async (rows) => (await call({ op: 'append', rows })).ids ?? []);
 
 	return {
-		async load(docName) {
-			const { snapshot, throughId, updates } = await store.yjsDocs.load(docName);
-			return {
-				updates: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.update)],
-				lastId: updates.at(-1)?.id ?? throughId
-			};
-		},
-		append(docName, update) {
-			return new Promise((resolve, reject) => {
-				pending.push({ docName, update, resolve, reject });
-				if (!scheduled) {
-					scheduled = true;
-					setImmediate(() => void flush());
-				}
-			});
-		},
+		load: (docName) => loadLog(store, docName),
+		append: log.append,
 		async compact(docName, state, throughId) {
 			await call({ op: 'compact', docName, state, throughId });
 		},

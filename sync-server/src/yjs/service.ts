@@ -4,20 +4,22 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { authorizeDocs } from './authorize.ts';
 import { DEFAULT_YJS_LIMITS, type YjsLimits } from './limits.ts';
-import { workerPersistence, type DocPersistence } from './persistence.ts';
+import { persistenceFor, type DocPersistence } from './persistence.ts';
 import { createDocRegistry } from './registry.ts';
+import type { DocRelay } from './relay.ts';
 import { createYjsSocketServer, type Authorize } from './ws-server.ts';
 import { CLOSE } from '../../../src/lib/contracts/questions.ts';
 
-/** /yjs/:doc wired together: SQLite persistence, the registry, the socket server, the access rule. */
+/** /yjs/:doc wired together: the store's persistence, the registry, the socket server, the access rule. */
 export function createYjsService({
 	env,
 	store,
 	clock,
 	log,
 	limits = DEFAULT_YJS_LIMITS,
-	persistence = workerPersistence({ store, dataDir: env.dataDir }),
+	persistence = persistenceFor({ store, dataDir: env.dataDir }),
 	authorize = authorizeDocs({ env, store, clock }),
+	relay,
 	onStored
 }: {
 	env: Env;
@@ -27,6 +29,8 @@ export function createYjsService({
 	limits?: YjsLimits;
 	persistence?: DocPersistence;
 	authorize?: Authorize;
+	/** Shares the documents with other instances (REDIS_URL, issue #17); unset: one instance. */
+	relay?: DocRelay;
 	/** Told after an update of a document is on disk (for the push channel: the pages showing it look again). */
 	onStored?: (docName: string) => void;
 }) {
@@ -47,6 +51,7 @@ export function createYjsService({
 		persistence: stored,
 		limits,
 		log,
+		relay,
 		onFailure: (room) =>
 			sockets.closeRoom?.(room.name, CLOSE.restarting, 'could not store an update: reconnect')
 	});

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { SchemaDialect } from './dialect.ts';
 
 // Migrations take Kysely<unknown>: they must keep working after schema.ts moves on.
-export const foundation: Migration = {
+export const foundation = (d: SchemaDialect): Migration => ({
 	async up(db: Kysely<unknown>) {
 		await db.schema
 			.createTable('communities')
@@ -89,7 +90,7 @@ export const foundation: Migration = {
 
 		await db.schema
 			.createTable('mail_outbox')
-			.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+			.addColumn('id', d.autoIdType, d.autoId)
 			.addColumn('to_address', 'text', (c) => c.notNull())
 			.addColumn('subject', 'text', (c) => c.notNull())
 			.addColumn('text', 'text', (c) => c.notNull())
@@ -116,4 +117,4 @@ export const foundation: Migration = {
 			await db.schema.dropTable(table).ifExists().execute();
 		}
 	}
-};
+});

@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { SchemaDialect } from './dialect.ts';
 
 /**
  * Issue #3: matching, the partner's profile and scheduling. Columns are added rather than tables
  * rebuilt, so existing sign-ups and the demo conversation carry over untouched.
  */
-export const matching: Migration = {
+export const matching = (d: SchemaDialect): Migration => ({
 	async up(db: Kysely<unknown>) {
 		await db.schema
 			.alterTable('communities')
@@ -62,12 +63,16 @@ export const matching: Migration = {
 			.execute();
 
 		// Conversations made before this migration (the demo's ready-made one) hold their people too.
-		await sql`
-			insert or ignore into active_matches (participant_id, conversation_id)
+		const active = sql`
 			select participant_a_id, id from conversations where status in ('proposed', 'accepted', 'scheduled')
 			union all
 			select participant_b_id, id from conversations where status in ('proposed', 'accepted', 'scheduled')
-		`.execute(db);
+		`;
+		await (
+			d.engine === 'postgres'
+				? sql`insert into active_matches (participant_id, conversation_id) ${active} on conflict do nothing`
+				: sql`insert or ignore into active_matches (participant_id, conversation_id) ${active}`
+		).execute(db);
 
 		await db.schema
 			.createTable('matching_runs')
@@ -92,4 +97,4 @@ export const matching: Migration = {
 		await db.schema.dropTable('matching_runs').execute();
 		await db.schema.dropTable('active_matches').execute();
 	}
-};
+});

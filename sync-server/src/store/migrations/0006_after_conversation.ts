@@ -1,10 +1,11 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { SchemaDialect } from './dialect.ts';
 
 /**
  * After the conversation (issue #6): the consent log, the tracks the server confirmed by checksum,
  * the mixed copy, and the reflection survey.
  */
-export const afterConversation: Migration = {
+export const afterConversation = (d: SchemaDialect): Migration => ({
 	async up(db: Kysely<unknown>) {
 		// Append-only: every answer is kept with who, when and which text version, so the archive
 		// package can carry the whole record and a withdrawal never erases the earlier yes.
@@ -21,6 +22,13 @@ export const afterConversation: Migration = {
 			.addColumn('decided_at', 'text', (c) => c.notNull())
 			.addColumn('recorded_at', 'text', (c) => c.notNull())
 			.execute();
+		// SQLite keeps the order rows arrived in as rowid; PostgreSQL has no such column, so it gets one.
+		if (d.engine === 'postgres') {
+			await db.schema
+				.alterTable('consents')
+				.addColumn('seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity())
+				.execute();
+		}
 		await db.schema.createIndex('consents_conversation').on('consents').column('conversation_id').execute();
 
 		await db.schema
@@ -33,11 +41,11 @@ export const afterConversation: Migration = {
 			.addColumn('upload_id', 'text', (c) => c.notNull())
 			.addColumn('file_path', 'text', (c) => c.notNull())
 			.addColumn('sha256', 'text', (c) => c.notNull())
-			.addColumn('bytes', 'integer', (c) => c.notNull())
+			.addColumn('bytes', d.int64, (c) => c.notNull())
 			.addColumn('codec', 'text', (c) => c.notNull())
 			.addColumn('duration_ms', 'integer', (c) => c.notNull())
-			.addColumn('started_at_server_ms', 'real', (c) => c.notNull())
-			.addColumn('samples_per_second', 'real', (c) => c.notNull())
+			.addColumn('started_at_server_ms', d.float64, (c) => c.notNull())
+			.addColumn('samples_per_second', d.float64, (c) => c.notNull())
 			.addColumn('confirmed_at', 'text', (c) => c.notNull())
 			.execute();
 		await db.schema
@@ -53,7 +61,7 @@ export const afterConversation: Migration = {
 			.addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('mixing', 'ready', 'failed')`))
 			.addColumn('file_path', 'text')
 			.addColumn('sha256', 'text')
-			.addColumn('bytes', 'integer')
+			.addColumn('bytes', d.int64)
 			.addColumn('duration_ms', 'integer')
 			.addColumn('error', 'text')
 			.addColumn('notified_at', 'text')
@@ -76,4 +84,4 @@ export const afterConversation: Migration = {
 			await db.schema.dropTable(table).execute();
 		}
 	}
-};
+});

@@ -1,8 +1,11 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Engine } from '../migrations/dialect.ts';
 import type { ConsentsTable, Database } from '../schema.ts';
 import type { ConsentRepo, StoredConsent } from '../types.ts';
 
-export function consentRepo(db: Kysely<Database>): ConsentRepo {
+export function consentRepo(db: Kysely<Database>, engine: Engine): ConsentRepo {
+	// The order rows arrived in: SQLite's rowid, or the identity column PostgreSQL's migration adds.
+	const arrival = sql.ref(engine === 'postgres' ? 'seq' : 'rowid');
 	return {
 		async record({ now, ...consent }) {
 			const row: Selectable<ConsentsTable> = {
@@ -27,9 +30,8 @@ export function consentRepo(db: Kysely<Database>): ConsentRepo {
 				.where('conversation_id', '=', conversationId)
 				.orderBy('recorded_at')
 				// Two answers in the same millisecond keep the order they arrived in: the ids are random,
-				// so ordering by id made "the latest answer counts" a coin toss. (A PostgreSQL port uses
-				// an identity column here.)
-				.orderBy(sql`rowid`)
+				// so ordering by id made "the latest answer counts" a coin toss.
+				.orderBy(arrival)
 				.execute();
 			return rows.map(toRecord);
 		}

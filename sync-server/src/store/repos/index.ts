@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { Engine } from '../migrations/dialect.ts';
 import type { Database } from '../schema.ts';
 import type { Repos } from '../types.ts';
 import { authRepo } from './auth.ts';
 import { communityRepo } from './communities.ts';
 import { consentRepo } from './consents.ts';
 import { conversationRepo } from './conversations.ts';
+import { jobRepo } from './jobs.ts';
 import { kioskRepo } from './kiosks.ts';
 import { copyRepo } from './copies.ts';
 import { mailRepo } from './mail.ts';
@@ -17,8 +19,8 @@ import { trackFileRepo } from './track-files.ts';
 import { userRepo } from './users.ts';
 import { yjsDocRepo } from './yjs-docs.ts';
 
-/** Kysely repositories: dialect-neutral queries, so they serve SQLite now and PostgreSQL later. */
-export function createRepos(db: Kysely<Database>): Repos {
+/** Kysely repositories: dialect-neutral queries, so the same ones serve SQLite and PostgreSQL. */
+export function createRepos(db: Kysely<Database>, engine: Engine): Repos {
 	return {
 		communities: communityRepo(db),
 		organizations: organizationRepo(db),
@@ -29,11 +31,12 @@ export function createRepos(db: Kysely<Database>): Repos {
 		mail: mailRepo(db),
 		conversations: conversationRepo(db),
 		kiosks: kioskRepo(db),
-		yjsDocs: yjsDocRepo(db),
+		yjsDocs: yjsDocRepo(db, engine),
 		matching: matchingRepo(db),
-		consents: consentRepo(db),
+		consents: consentRepo(db, engine),
 		trackFiles: trackFileRepo(db),
 		copies: copyRepo(db),
-		reflections: reflectionRepo(db)
+		reflections: reflectionRepo(db),
+		jobs: jobRepo(db)
 	};
 }

@@ -1,11 +1,28 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Engine } from '../migrations/dialect.ts';
 import type { Database } from '../schema.ts';
 import type { YjsDocRepo } from '../types.ts';
+import * as Y from 'yjs';
+
+/** A snapshot row's content until its compaction fills it in (an empty document). */
+const EMPTY_STATE = Buffer.from(Y.encodeStateAsUpdate(new Y.Doc()));
+
+/** One update holding all of `updates`, without the content they deleted (a garbage-collected doc). */
+function mergeUpdates(updates: Uint8Array[]): Uint8Array {
+	const doc = new Y.Doc();
+	for (const update of updates) Y.applyUpdate(doc, update);
+	const merged = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return merged;
+}
 
 /** SQLite's default limit is 32,766 bound variables; three per row leaves a wide margin. */
 const ROWS_PER_INSERT = 500;
 
-export function yjsDocRepo(db: Kysely<Database>): YjsDocRepo {
+/** pg_advisory_xact_lock's key for appending to yjs_updates (any constant of our own). */
+const YJS_LOG_LOCK = 0x636779; // "cgy"
+
+export function yjsDocRepo(db: Kysely<Database>, engine: Engine): YjsDocRepo {
 	return {
 		async load(docName) {
 			const snapshot = await db
@@ -30,6 +47,10 @@ export function yjsDocRepo(db: Kysely<Database>): YjsDocRepo {
 		async append(rows, now) {
 			const ids: number[] = [];
 			const createdAt = now.toISOString();
+			// An identity column hands out ids at insert, not at commit, so two instances appending at
+			// once could commit 11 before 10, and a reader that saw 11 would take 10 as missing for good.
+			// Taking turns (until COMMIT) makes the ids grow in commit order; SQLite has one writer anyway.
+			if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${YJS_LOG_LOCK}::bigint)`.execute(db);
 			for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
 				const inserted = await db
 					.insertInto('yjs_updates')
@@ -47,27 +68,44 @@ export function yjsDocRepo(db: Kysely<Database>): YjsDocRepo {
 			return ids;
 		},
 		async compact({ docName, state, throughId, now }) {
-			await db
-				.insertInto('yjs_snapshots')
-				.values({
-					doc_name: docName,
-					state: Buffer.from(state.buffer, state.byteOffset, state.byteLength),
-					through_id: throughId,
-					updated_at: now.toISOString()
-				})
-				.onConflict((oc) =>
-					oc.column('doc_name').doUpdateSet({
-						state: (eb) => eb.ref('excluded.state'),
-						through_id: (eb) => eb.ref('excluded.through_id'),
-						updated_at: (eb) => eb.ref('excluded.updated_at')
+			// Issue #17: the rows are merged into the snapshot as they are deleted, with the snapshot
+			// before and the caller's state, so a row another instance wrote and the compacting one never
+			// applied is kept. The upsert first takes the snapshot row's lock: compactions take turns.
+			const run = async (tx: Kysely<Database>) => {
+				const updatedAt = now.toISOString();
+				await tx
+					.insertInto('yjs_snapshots')
+					.values({ doc_name: docName, state: EMPTY_STATE, through_id: 0, updated_at: updatedAt })
+					.onConflict((oc) =>
+						oc.column('doc_name').doUpdateSet({ updated_at: (eb) => eb.ref('excluded.updated_at') })
+					)
+					.execute();
+				const previous = await tx
+					.selectFrom('yjs_snapshots')
+					.select(['state', 'through_id'])
+					.where('doc_name', '=', docName)
+					.executeTakeFirstOrThrow();
+				const deleted = await tx
+					.deleteFrom('yjs_updates')
+					.where('doc_name', '=', docName)
+					.where('id', '<=', throughId)
+					.returning('update_data')
+					.execute();
+				const merged = mergeUpdates([
+					new Uint8Array(previous.state),
+					...deleted.map((r) => new Uint8Array(r.update_data)),
+					state
+				]);
+				await tx
+					.updateTable('yjs_snapshots')
+					.set({
+						state: Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength),
+						through_id: Math.max(Number(previous.through_id), throughId)
 					})
-				)
-				.execute();
-			await db
-				.deleteFrom('yjs_updates')
-				.where('doc_name', '=', docName)
-				.where('id', '<=', throughId)
-				.execute();
+					.where('doc_name', '=', docName)
+					.execute();
+			};
+			await (db.isTransaction ? run(db) : db.transaction().execute(run));
 		}
 	};
 }
