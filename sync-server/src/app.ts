@@ -17,6 +17,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { createTranscoder, type Transcoder } from './media/ffmpeg.ts';
 import { createMediaJobs, type MediaJobs } from './media/jobs.ts';
 import { createLiveHub, type LiveHub } from './live/hub.ts';
+import { connectRedis, type RedisConnections } from './redis/client.ts';
 import { afterRoutes } from './routes/after.ts';
 import { eventRoutes } from './routes/events.ts';
 import { archiveRoutes } from './routes/archive.ts';
@@ -58,6 +59,8 @@ export interface CreateAppOptions {
 	/** Shared with the media jobs, which say when a copy is ready. */
 	live?: LiveHub;
 	transcoder?: Transcoder;
+	/** Made from REDIS_URL when not given (issue #17); the app closes them when it closes. */
+	redis?: RedisConnections;
 }
 
 const MINUTE = 60_000;
@@ -80,7 +83,10 @@ export function createApp({
 	};
 	let closing: Promise<void> | undefined;
 
-	const live = options.live ?? createLiveHub();
+	const redis = options.redis ?? (env.redisUrl ? connectRedis({ url: env.redisUrl, log }) : undefined);
+	const live = options.live ?? createLiveHub({ redis, log });
+	const limiter = (name: string, limits: { maxFailures: number; windowMs: number }) =>
+		createFailureLimiter({ name, ...limits, clock, redis: redis?.command });
 	const media =
 		options.media ??
 		createMediaJobs({
@@ -100,12 +106,14 @@ export function createApp({
 		log,
 		media,
 		live,
+		redis,
 		background,
 		limiters: {
-			codeSignIn: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
-			emailLink: createFailureLimiter({ maxFailures: 5, windowMs: 60 * MINUTE, clock }),
-			kioskEnroll: createFailureLimiter({ maxFailures: 5, windowMs: 15 * MINUTE, clock }),
-			kioskCodes: createFailureLimiter({ maxFailures: KIOSK_CODE_CEILING, windowMs: 15 * MINUTE, clock })
+			// Shared by every instance when there is Redis (issue #17).
+			codeSignIn: limiter('codeSignIn', { maxFailures: 5, windowMs: 15 * MINUTE }),
+			emailLink: limiter('emailLink', { maxFailures: 5, windowMs: 60 * MINUTE }),
+			kioskEnroll: limiter('kioskEnroll', { maxFailures: 5, windowMs: 15 * MINUTE }),
+			kioskCodes: limiter('kioskCodes', { maxFailures: KIOSK_CODE_CEILING, windowMs: 15 * MINUTE })
 		}
 	};
 
@@ -202,6 +210,7 @@ export function createApp({
 			await media.close();
 			await mailer.close();
 			await store.close();
+			await redis?.close();
 		})();
 		return closing;
 	}

@@ -5,6 +5,7 @@ import type { LiveHub } from './live/hub.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { MediaJobs } from './media/jobs.ts';
+import type { RedisConnections } from './redis/client.ts';
 import type { Store } from './store/types.ts';
 
 /** Everything a route or service needs, built once in createApp. */
@@ -18,6 +19,8 @@ export interface AppDeps {
 	media: MediaJobs;
 	/** Tells each person's open pages what changed (issue #14, GET /api/events). */
 	live: LiveHub;
+	/** This instance's Redis connections when REDIS_URL is set (issue #17): live state shared across instances. */
+	redis: RedisConnections | undefined;
 	/**
 	 * Work a route starts but does not wait for (it answers first). The app's close() waits for it,
 	 * so nothing writes to the store or DATA_DIR after they are closed. Resolves as `work` does.

@@ -61,3 +61,27 @@ describe('loadEnv', () => {
 		);
 	});
 });
+
+describe('REDIS_URL (issue #17)', () => {
+	it('is unset by default, so live state stays in this process', () => {
+		expect(loadEnv({}).redisUrl).toBeUndefined();
+	});
+
+	it('takes redis:// and rediss:// URLs', () => {
+		expect(loadEnv({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+		expect(loadEnv({ REDIS_URL: 'rediss://u:secret@cache.example.org:6380/2' }).redisUrl).toBe(
+			'rediss://u:secret@cache.example.org:6380/2'
+		);
+	});
+
+	it('refuses another scheme with a message that shows the form, never the value', () => {
+		try {
+			loadEnv({ REDIS_URL: 'http://user:hunter2@cache.example.org' });
+			expect.unreachable();
+		} catch (error) {
+			const text = (error as EnvError).problems.join('\n');
+			expect(text).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
+			expect(text).not.toMatch(/hunter2/);
+		}
+	});
+});

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { IceServer } from '../../src/lib/contracts/call.ts';
-import { parseS3Config, type S3Config } from './media/s3-config.ts';
 
 /** Configuration, validated once at startup. Unset and empty variables fall back to defaults. */
 export interface Env {
 	port: number;
 	host: string;
 	dataDir: string;
-	/** S3_*: confirmed audio in a bucket every instance reads (issue #17). Unset: files in DATA_DIR. */
-	objectStorage: S3Config | undefined;
 	publicUrl: string;
 	/** False when PUBLIC_URL was derived from PORT, so a server on port 0 can fill in the real port. */
 	publicUrlConfigured: boolean;
@@ -32,6 +29,8 @@ export interface Env {
 	iceServers: IceServer[];
 	/** coturn's `static-auth-secret`: TURN entries without a username get short-lived credentials from it. */
 	turnSecret: string | undefined;
+	/** Shared live state across instances (issue #17). Unset: everything stays in this process. */
+	redisUrl: string | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -88,7 +87,19 @@ const EnvSchema = v.object({
 		),
 		'[]'
 	),
-	TURN_SECRET: v.optional(v.string())
+	TURN_SECRET: v.optional(v.string()),
+	REDIS_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.regex(
+				/^rediss?:\/\/[^/]/,
+				'REDIS_URL must start with redis:// or rediss://, like redis://127.0.0.1:6379.'
+			),
+			v.url(
+				'REDIS_URL is not a URL. Write it like redis://127.0.0.1:6379 or rediss://user:password@host:6380/0.'
+			)
+		)
+	)
 });
 
 export class EnvError extends Error {
@@ -105,12 +116,8 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		)
 	);
 	const parsed = v.safeParse(EnvSchema, present);
-	const s3 = parseS3Config(present);
-	if (!parsed.success || !s3.ok) {
-		throw new EnvError([
-			...(parsed.issues ?? []).map((i) => `${v.getDotPath(i) ?? 'environment'}: ${i.message}`),
-			...(s3.ok ? [] : s3.problems)
-		]);
+	if (!parsed.success) {
+		throw new EnvError(parsed.issues.map((i) => `${v.getDotPath(i) ?? 'environment'}: ${i.message}`));
 	}
 	const e = parsed.output;
 	const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
@@ -118,7 +125,6 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		port: e.PORT,
 		host: e.HOST,
 		dataDir: e.DATA_DIR,
-		objectStorage: s3.config,
 		publicUrl,
 		publicUrlConfigured: e.PUBLIC_URL !== undefined,
 		staticDir: e.STATIC_DIR,
@@ -140,7 +146,8 @@ export function loadEnv(source: EnvSource = process.env): Env {
 			endSeconds: Math.max(e.KIOSK_IDLE_END_SECONDS, e.KIOSK_IDLE_WARNING_SECONDS + 5)
 		},
 		iceServers: e.ICE_SERVERS,
-		turnSecret: e.TURN_SECRET
+		turnSecret: e.TURN_SECRET,
+		redisUrl: e.REDIS_URL
 	};
 }
 

@@ -17,6 +17,7 @@ import { finishStrandedUploads } from './uploads/confirm.ts';
 import { sweepAbandonedUploads } from './uploads/sweep.ts';
 import { createYjsService } from './yjs/service.ts';
 import { createSignaling, PEERJS_PATH } from './signaling/peer-server.ts';
+import { connectRedis } from './redis/client.ts';
 
 export interface RunningServer {
 	/** Where this process listens, e.g. http://127.0.0.1:41234 (port 0 is replaced by the real port). */
@@ -42,6 +43,15 @@ export async function startServer({
 }): Promise<RunningServer> {
 	const store = await openStore({ dataDir: env.dataDir });
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: clock() });
+	// Live state shared with the other instances (issue #17); a Redis that doesn't answer stops the start.
+	const redis = env.redisUrl ? connectRedis({ url: env.redisUrl, log }) : undefined;
+	try {
+		await redis?.ready();
+	} catch (error) {
+		await redis?.close();
+		await store.close();
+		throw error;
+	}
 
 	// The app needs the bound port for PUBLIC_URL (port 0 in tests), so it is built after listen.
 	const ready: { app?: App } = {};
@@ -55,6 +65,7 @@ export async function startServer({
 	try {
 		await listen(server, env.port, env.host);
 	} catch (error) {
+		await redis?.close();
 		await store.close();
 		throw error;
 	}
@@ -62,7 +73,7 @@ export async function startServer({
 	const boundEnv = withBoundPort(env, port);
 	const mailer = createMailer({ env: boundEnv, store, log, clock, transport: mailTransport });
 	// The shared question lists (issue #4): y-websocket protocol at /yjs/:doc.
-	const live = createLiveHub();
+	const live = createLiveHub({ redis, log });
 	const yjs = createYjsService({
 		env: boundEnv,
 		store,
@@ -82,7 +93,7 @@ export async function startServer({
 	});
 	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
 	void media.resumeInterrupted();
-	const app = createApp({ env: boundEnv, store, mailer, clock, log, media, live });
+	const app = createApp({ env: boundEnv, store, mailer, clock, log, media, live, redis });
 	ready.app = app;
 	// An upload whose bytes all arrived but whose track was never filed (the server stopped, or its
 	// database write failed, during the last PATCH) is finished now, not when its device comes back
@@ -93,7 +104,15 @@ export async function startServer({
 				log.info('whole uploads finished at boot', { confirmed, refused, failed });
 		})
 		.catch((error: unknown) => log.error('finishing uploads at boot failed', { error }));
-	const signaling = createSignaling({ httpServer: server as Server, store, env: boundEnv, clock, log });
+	const signaling = createSignaling({
+		httpServer: server as Server,
+		store,
+		env: boundEnv,
+		clock,
+		log,
+		redis
+	});
+	await signaling.ready;
 	upgrades.route(PEERJS_PATH, signaling.handle);
 
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
@@ -124,7 +143,7 @@ export async function startServer({
 				clearInterval(cleanup);
 				// Clients are told to reconnect, and every document is stored, before the port closes.
 				await yjs.close();
-				signaling.close();
+				await signaling.close();
 				await stopListening(server);
 				await uploadsFinished;
 				// The app waits for its requests and background work, then closes the jobs, mailer and store.

@@ -71,7 +71,7 @@ export async function signInWithCode(
 				[limiters.codeSignIn, codeKey]
 			];
 	for (const [limiter, key] of checks) {
-		const decision = limiter.check(key);
+		const decision = await limiter.check(key);
 		if (!decision.allowed) {
 			return reject({
 				code: 'rate_limited',
@@ -87,7 +87,7 @@ export async function signInWithCode(
 			return user && startSession(repos, user.id, clock(), env);
 		}));
 	if (!signedIn) {
-		for (const [limiter, key] of checks) limiter.recordFailure(key);
+		await Promise.all(checks.map(([limiter, key]) => limiter.recordFailure(key)));
 		return reject({
 			code: 'code_invalid',
 			message: CODE_INVALID_MESSAGE,
@@ -95,7 +95,7 @@ export async function signInWithCode(
 		});
 	}
 	// Only the code's counter: resetting the address counter would let one valid code unlock unlimited guesses.
-	limiters.codeSignIn.reset(codeKey);
+	await limiters.codeSignIn.reset(codeKey);
 	return accept(signedIn);
 }
 
@@ -105,8 +105,7 @@ export async function requestSignInEmail(
 	email: string
 ): Promise<void> {
 	const key = `email:${email}`;
-	if (!limiters.emailLink.check(key).allowed) return;
-	limiters.emailLink.recordFailure(key);
+	if (!(await limiters.emailLink.attempt(key)).allowed) return;
 	const queued = await store.transaction(async (repos) => {
 		const user = await repos.users.findByEmail(email);
 		if (!user?.email) return false;

@@ -39,7 +39,7 @@ export async function enrollKiosk(
 		`code:${normalizePersonalCode(code) ?? code.trim().toUpperCase()}`
 	];
 	for (const key of keys) {
-		const decision = limiter.check(key);
+		const decision = await limiter.check(key);
 		if (!decision.allowed) {
 			const minutes = Math.max(1, Math.ceil(decision.retryAfterSeconds / 60));
 			return reject({
@@ -54,7 +54,7 @@ export async function enrollKiosk(
 		repos.kiosks.enroll({ enrollmentCodeHash: codeHash(code), tokenHash: sha256(token), now })
 	);
 	if (!kiosk) {
-		for (const key of keys) limiter.recordFailure(key);
+		await Promise.all(keys.map((key) => limiter.recordFailure(key)));
 		return reject({
 			code: 'kiosk_code_invalid',
 			message:

@@ -39,12 +39,8 @@ async function applyEffect(
 	}: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; kiosk?: MutationKiosk; now: Date }
 ): Promise<Outcome<{ userId: string; result: Result; decoy?: true }>> {
 	if (mutation.type === 'signup') {
-		const mayMail = (email: string) => {
-			const key = `email:${email}`;
-			if (!deps.limiters.emailLink.check(key).allowed) return false;
-			deps.limiters.emailLink.recordFailure(key);
-			return true;
-		};
+		const mayMail = async (email: string) =>
+			(await deps.limiters.emailLink.attempt(`email:${email}`)).allowed;
 		return applySignup(repos, {
 			env: deps.env,
 			payload: mutation.payload,

@@ -27,7 +27,7 @@ export async function applySignup(
 		env,
 		payload,
 		now,
-		mayMail = () => true,
+		mayMail = async () => true,
 		kioskOrganizationId = null
 	}: {
 		env: Env;
@@ -39,7 +39,7 @@ export async function applySignup(
 		 */
 		kioskOrganizationId?: string | null;
 		/** Whether this address may get one more email now (the sign-in email's limit, shared). */
-		mayMail?: (email: string) => boolean;
+		mayMail?: (email: string) => Promise<boolean>;
 	}
 ): Promise<Outcome<SignedUp>> {
 	const community = await repos.communities.findById(payload.communityId);
@@ -101,9 +101,15 @@ async function signedUpAgain(
 		owner,
 		now,
 		mayMail
-	}: { env: Env; payload: Questionnaire; owner: UserRecord; now: Date; mayMail: (email: string) => boolean }
+	}: {
+		env: Env;
+		payload: Questionnaire;
+		owner: UserRecord;
+		now: Date;
+		mayMail: (email: string) => Promise<boolean>;
+	}
 ): Promise<Outcome<SignedUp>> {
-	if (owner.email && mayMail(owner.email)) {
+	if (owner.email && (await mayMail(owner.email))) {
 		const signInUrl = await issueSignInLink(repos, {
 			userId: owner.id,
 			now,

@@ -35,7 +35,7 @@ import type { KioskRecord, SessionUser } from '../store/types.ts';
 
 const summaryOf =
 	(deps: AppDeps) =>
-	(k: KioskRecord): KioskSummary =>
+	async (k: KioskRecord): Promise<KioskSummary> =>
 		v.parse(KioskSummary, {
 			id: k.id,
 			label: k.label,
@@ -43,7 +43,7 @@ const summaryOf =
 			status: k.status,
 			enrollmentExpiresAt: k.enrollmentExpiresAt,
 			enrolledAt: k.enrolledAt,
-			codeFailures: deps.limiters.kioskCodes.count(kioskCodesKey(k.id))
+			codeFailures: await deps.limiters.kioskCodes.count(kioskCodesKey(k.id))
 		});
 
 /** The console side (issue #7): coordinators manage every kiosk, partner staff their organization's. */
@@ -62,7 +62,7 @@ export function kioskAdminRoutes(deps: AppDeps) {
 		.get('/', async (c) => {
 			const me = signedInUser(c);
 			const kiosks = await store.kiosks.list(await scope(me.userId, me.role));
-			return c.json(kiosks.map(summary));
+			return c.json(await Promise.all(kiosks.map(summary)));
 		})
 		.get('/organizations', async (c) => {
 			const me = signedInUser(c);
@@ -98,7 +98,10 @@ export function kioskAdminRoutes(deps: AppDeps) {
 				})
 			);
 			return c.json(
-				v.parse(CreatedKiosk, { kiosk: summary(created.kiosk), enrollmentCode: created.enrollmentCode }),
+				v.parse(CreatedKiosk, {
+					kiosk: await summary(created.kiosk),
+					enrollmentCode: created.enrollmentCode
+				}),
 				201
 			);
 		})
@@ -111,7 +114,7 @@ export function kioskAdminRoutes(deps: AppDeps) {
 				throw new AppError('not_found', 'There is no such kiosk. Reload the list.');
 			await store.transaction((repos) => repos.kiosks.revoke(kiosk.id, clock()));
 			const after = await store.kiosks.findById(kiosk.id);
-			return c.json(summary(after ?? kiosk));
+			return c.json(await summary(after ?? kiosk));
 		});
 }
 

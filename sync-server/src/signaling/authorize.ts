@@ -9,7 +9,7 @@ import { sessionCookieName } from '../http/session.ts';
 import type { Store } from '../store/types.ts';
 
 export type SocketVerdict =
-	| { ok: true; conversationId: string; userId: string }
+	| { ok: true; conversationId: string; userId: string; peerId: string }
 	| { ok: false; status: 400 | 401 | 403 | 404; reason: string };
 
 /**
@@ -46,5 +46,5 @@ export async function authorizeSignaling(
 			reason: admission.rejection.code
 		};
 	}
-	return { ok: true, conversationId: wanted.conversationId, userId: user.userId };
+	return { ok: true, conversationId: wanted.conversationId, userId: user.userId, peerId };
 }

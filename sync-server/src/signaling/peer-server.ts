@@ -8,8 +8,10 @@ import type { Clock } from '../clock.ts';
 import type { Env } from '../env.ts';
 import type { UpgradeHandler } from '../http/upgrade.ts';
 import type { Logger } from '../log.ts';
+import type { RedisConnections } from '../redis/client.ts';
 import type { Store } from '../store/types.ts';
 import { authorizeSignaling } from './authorize.ts';
+import { createSignalingRelay } from './relay.ts';
 
 /** Where the browser's PeerJS client connects (its `path`); its socket URL is `${PEERJS_PATH}/peerjs`. */
 export const PEERJS_PATH = '/peerjs';
@@ -21,21 +23,24 @@ const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
 /**
  * The `peer` package's signaling server (issue #5: self-hosted, never the PeerJS cloud), mounted under
  * /peerjs on our one port. Its WebSocket server runs in noServer mode so that our upgrade router owns
- * the 'upgrade' event, and every socket is authorized before `peer` sees it.
+ * the 'upgrade' event, and every socket is authorized before `peer` sees it. With Redis, messages
+ * for peers connected to other instances are relayed there (relay.ts, issue #17).
  */
 export function createSignaling({
 	httpServer,
 	store,
 	env,
 	clock,
-	log
+	log,
+	redis
 }: {
 	httpServer: Server;
 	store: Store;
 	env: Env;
 	clock: Clock;
 	log: Logger;
-}): { handle: UpgradeHandler; close(): void } {
+	redis?: RedisConnections;
+}): { handle: UpgradeHandler; ready: Promise<void>; close(): Promise<void> } {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 	const peerServer = ExpressPeerServer(httpServer, {
 		path: '/',
@@ -46,6 +51,11 @@ export function createSignaling({
 	// `peer` builds its realm when mounted; mounting is all this Express app is for.
 	express().use(PEERJS_PATH, peerServer);
 	peerServer.on('error', (error) => log.warn('signaling error', { error }));
+	const relay = redis && createSignalingRelay({ redis, log });
+	if (relay) {
+		peerServer.on('connection', (client) => relay.arrived(client));
+		peerServer.on('disconnect', (client) => relay.left(client));
+	}
 
 	const handle: UpgradeHandler = (request, socket, head) => {
 		socket.on('error', () => socket.destroy());
@@ -53,6 +63,8 @@ export function createSignaling({
 			(verdict) => {
 				if (!verdict.ok) return refuse(socket, verdict.status);
 				wss.handleUpgrade(request, socket, head, (ws) => {
+					// Wrapped inside out: the room check runs first, then the relay, then `peer`.
+					relay?.intercept(ws, verdict.peerId);
 					confineToRoom(ws, verdict.conversationId, log);
 					wss.emit('connection', ws, request);
 				});
@@ -65,7 +77,10 @@ export function createSignaling({
 	};
 	return {
 		handle,
-		close() {
+		ready: relay?.ready ?? Promise.resolve(),
+		async close() {
+			// This instance's peers leave the registry before their sockets close.
+			await relay?.close();
 			for (const client of wss.clients) client.terminate();
 			wss.close();
 		}

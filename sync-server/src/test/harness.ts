@@ -12,6 +12,7 @@ import { createMailer } from '../mail/mailer.ts';
 import { createTranscoder } from '../media/ffmpeg.ts';
 import { createLiveHub } from '../live/hub.ts';
 import { createMediaJobs } from '../media/jobs.ts';
+import { connectRedis } from '../redis/client.ts';
 import { ensureDefaultCommunity } from '../store/default-community.ts';
 import { openStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
@@ -57,9 +58,12 @@ export async function createTestApp({
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: time() });
 	const mailer = createMailer({ env, store, log: silentLogger, clock: time });
 	const transcoder = createTranscoder({ prefer: transcoderKind });
-	const live = createLiveHub();
+	// REDIS_URL in `env` (a test's redis-server, test/redis.ts): live state shared with other test apps (issue #17).
+	const redis = env.redisUrl ? connectRedis({ url: env.redisUrl, log: silentLogger }) : undefined;
+	const live = createLiveHub({ redis });
+	await live.ready;
 	const media = createMediaJobs({ env, store, mailer, clock: time, log: silentLogger, transcoder, live });
-	const app = createApp({ env, store, mailer, clock: time, media, log, live });
+	const app = createApp({ env, store, mailer, clock: time, media, log, live, redis });
 	const [community] = await store.communities.list();
 	if (!community) throw new Error('no default community');
 
