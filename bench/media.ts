@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTranscoder } from '../sync-server/src/media/ffmpeg.ts';
+import { diskBlobStore } from '../sync-server/src/media/blob-store.ts';
 import { produceCopy } from '../sync-server/src/media/copy-job.ts';
 import type { TrackFile } from '../sync-server/src/store/types.ts';
 import type { Figure } from './figure';
@@ -84,7 +85,7 @@ export async function mediaFigures(): Promise<Figure[]> {
 			confirmedAt: ''
 		});
 		const started = performance.now();
-		await produceCopy({ dataDir: dir, transcoder: server }, 'bench', [
+		await produceCopy({ blobs: diskBlobStore(dir), transcoder: server }, 'bench', [
 			track('a.opus', 'a', 1_000_000),
 			track('b.opus', 'b', 1_001_300)
 		]);

@@ -12,6 +12,9 @@ command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 # ffprobe lets the upload journeys inspect the copy; the app itself never needs it (it has ffmpeg.wasm).
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+# The server tests start OpenStack Swift with its S3 API as the object storage engine (issue #17).
+# Debian's own python3, not one on PATH (pyenv), is where python3-swift lives.
+/usr/bin/python3 -c 'import swift.common.middleware.s3api' >/dev/null 2>&1 || missing+=(python3-swift)
 # The server tests start a real redis-server for live state across instances (issue #17).
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { IceServer } from '../../src/lib/contracts/call.ts';
+import { parseS3Config, type S3Config } from './media/s3-config.ts';
 
 /** Configuration, validated once at startup. Unset and empty variables fall back to defaults. */
 export interface Env {
 	port: number;
 	host: string;
 	dataDir: string;
+	/** S3_*: confirmed audio in a bucket every instance reads (issue #17). Unset: files in DATA_DIR. */
+	objectStorage: S3Config | undefined;
 	publicUrl: string;
 	/** False when PUBLIC_URL was derived from PORT, so a server on port 0 can fill in the real port. */
 	publicUrlConfigured: boolean;
@@ -116,8 +119,12 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		)
 	);
 	const parsed = v.safeParse(EnvSchema, present);
-	if (!parsed.success) {
-		throw new EnvError(parsed.issues.map((i) => `${v.getDotPath(i) ?? 'environment'}: ${i.message}`));
+	const s3 = parseS3Config(present);
+	if (!parsed.success || !s3.ok) {
+		throw new EnvError([
+			...(parsed.issues ?? []).map((i) => `${v.getDotPath(i) ?? 'environment'}: ${i.message}`),
+			...(s3.ok ? [] : s3.problems)
+		]);
 	}
 	const e = parsed.output;
 	const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
@@ -125,6 +132,7 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		port: e.PORT,
 		host: e.HOST,
 		dataDir: e.DATA_DIR,
+		objectStorage: s3.config,
 		publicUrl,
 		publicUrlConfigured: e.PUBLIC_URL !== undefined,
 		staticDir: e.STATIC_DIR,

@@ -16,7 +16,9 @@ export const COPY_MESSAGES = {
 	noConsent:
 		'This recording is not available: both of you must agree to a copy, and one of you has not agreed or has changed their mind.',
 	notReady:
-		'The copy is not ready yet. It is made once both recordings have reached the server. Please check again later.'
+		'The copy is not ready yet. It is made once both recordings have reached the server. Please check again later.',
+	missing:
+		'The copy could not be read from the server’s storage just now. Please try again in a few minutes; if it keeps failing, tell your program’s coordinator.'
 } as const;
 
 /** The conversation, if `user` is one of its two participants (the only people audio is ever for). */

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import type { ArchiveFields } from '../../../src/lib/contracts/consent.ts';
 import { broadcastWav } from '../../../src/lib/core/bwf.ts';
@@ -10,6 +8,7 @@ import { MIX_PATH, voicePath } from '../../../src/lib/core/archive-contents.ts';
 import { ohmsXml } from '../../../src/lib/core/ohms.ts';
 import { pbcoreXml, type PbcoreInstantiation } from '../../../src/lib/core/pbcore.ts';
 import type { ConversationRecord, CopyRecord, StoredConsent, TrackFile } from '../store/types.ts';
+import { readBlob, type BlobStore } from './blob-store.ts';
 import type { Transcoder } from './ffmpeg.ts';
 
 /**
@@ -26,7 +25,8 @@ export type PackageInput = {
 	tracks: TrackFile[];
 	copy: CopyRecord | undefined;
 	consents: StoredConsent[];
-	dataDir: string;
+	/** Where the tracks and the copy are read from (DATA_DIR or the bucket). */
+	blobs: BlobStore;
 	transcoder: Transcoder;
 	now: Date;
 	/** Questions checked off and moments marked, with server-synced times (question-doc.ts). */
@@ -72,7 +72,7 @@ async function masterWav(
 	if (!source) return undefined;
 	const { 'out.raw': pcm } = await input.transcoder.run(
 		['-i', 'in.audio', '-f', 's16le', '-ac', '1', '-ar', '48000', 'out.raw'],
-		{ 'in.audio': await readFile(join(input.dataDir, source.filePath)) },
+		{ 'in.audio': await readBlob(input.blobs, source.filePath) },
 		['out.raw']
 	);
 	if (!pcm) return undefined;
@@ -159,7 +159,7 @@ export async function buildArchivePackage(input: PackageInput): Promise<Uint8Arr
 		}
 	}
 	const startServerMs = Math.min(...input.tracks.map((t) => t.startedAtServerMs));
-	const mix = input.copy?.filePath ? await readFile(join(input.dataDir, input.copy.filePath)) : undefined;
+	const mix = input.copy?.filePath ? await readBlob(input.blobs, input.copy.filePath) : undefined;
 	if (mix) payload[MIX] = mix;
 	const durationMs = input.copy?.durationMs ?? Math.max(0, ...masters.map((m) => m.durationMs));
 	// The mix starts with the earliest track (core/mixdown.ts), so chapters are timed from there.

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { probeAudio } from '../../../src/lib/core/audio-container.ts';
 import { encode, tonePcm } from '../test/audio.ts';
 import type { TrackFile } from '../store/types.ts';
+import { diskBlobStore } from './blob-store.ts';
 import { produceCopy } from './copy-job.ts';
 import { createTranscoder, type Transcoder } from './ffmpeg.ts';
 
@@ -54,7 +55,7 @@ describe.each(kinds)('produceCopy with the %s ffmpeg', (kind) => {
 		writeFileSync(join(dataDir, 'a.opus'), a);
 		writeFileSync(join(dataDir, 'b.opus'), b);
 
-		const copy = await produceCopy({ dataDir, transcoder }, 'conv1', [
+		const copy = await produceCopy({ blobs: diskBlobStore(dataDir), transcoder }, 'conv1', [
 			track('a.opus', 1_000_000),
 			track('b.opus', 1_001_250)
 		]);

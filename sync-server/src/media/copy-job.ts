@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
 	COPY_SAMPLE_RATE,
@@ -9,6 +8,7 @@ import {
 	type PlacedTrack
 } from '../../../src/lib/core/mixdown.ts';
 import type { ConversationRecord, TrackFile } from '../store/types.ts';
+import { readBlob, type BlobStore } from './blob-store.ts';
 import type { Transcoder } from './ffmpeg.ts';
 
 export const COPIES_DIR = 'copies';
@@ -73,18 +73,19 @@ export type MixedCopy = {
 
 /**
  * Decodes both share tracks (at once where the system ffmpeg can run two), plans the mix
- * (core/mixdown), and renders it chunk by chunk into the stereo Opus encoder; the copy goes to
- * DATA_DIR/copies. Only the decoded voices are held whole, never the stereo mix.
+ * (core/mixdown), and renders it chunk by chunk into the stereo Opus encoder; the copy is filed
+ * whole as copies/<id>.opus in the blob store. Only the decoded voices are held whole, never the
+ * stereo mix.
  */
 export async function produceCopy(
-	{ dataDir, transcoder }: { dataDir: string; transcoder: Transcoder },
+	{ blobs, transcoder }: { blobs: BlobStore; transcoder: Transcoder },
 	conversationId: string,
 	tracks: [TrackFile, TrackFile]
 ): Promise<MixedCopy> {
 	const started = performance.now();
 	const placed = await Promise.all(
 		tracks.map(async (t): Promise<PlacedTrack> => {
-			const pcm = await decodeToPcm(transcoder, await readFile(join(dataDir, t.filePath)));
+			const pcm = await decodeToPcm(transcoder, await readBlob(blobs, t.filePath));
 			return { pcm, startedAtServerMs: t.startedAtServerMs, samplesPerSecond: t.samplesPerSecond };
 		})
 	);
@@ -105,9 +106,8 @@ export async function produceCopy(
 	);
 	if (!encoded) throw new Error('encoding the copy gave no file');
 	const encodedAt = performance.now();
-	await mkdir(join(dataDir, COPIES_DIR), { recursive: true });
 	const filePath = join(COPIES_DIR, `${conversationId}.opus`);
-	await writeWhole(join(dataDir, filePath), encoded);
+	await blobs.put(filePath, { bytes: encoded });
 	return {
 		filePath,
 		sha256: createHash('sha256').update(encoded).digest('hex'),
@@ -120,21 +120,4 @@ export async function produceCopy(
 			encode: Math.round(encodedAt - planned)
 		}
 	};
-}
-
-/**
- * Writes to a temporary name, syncs, then renames over the final name (atomic on one file system):
- * a crash mid-write leaves the old copy or none, never half a file (issue #6, mix restarted after a
- * crash). The temporary name is fixed, so a rerun overwrites any leftover instead of piling them up.
- */
-export async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
-	const partial = `${path}.partial`;
-	const handle = await open(partial, 'w');
-	try {
-		await handle.writeFile(bytes);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-	await rename(partial, path);
 }

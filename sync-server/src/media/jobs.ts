@@ -1,4 +1,4 @@
-import { access, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COPY_SAMPLE_RATE } from '../../../src/lib/core/mixdown.ts';
 import { sharingAllowed } from '../../../src/lib/core/consent.ts';
@@ -12,6 +12,7 @@ import { copyReadyEmail } from '../mail/templates.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Store, TrackFile } from '../store/types.ts';
 import { UPLOADS_DIR } from '../uploads/paths.ts';
+import { openBlobStore, type BlobStore } from './blob-store.ts';
 import { COPIES_DIR, produceCopy, shareTracksInOrder, type MixedCopy } from './copy-job.ts';
 import type { Transcoder } from './ffmpeg.ts';
 import { ProgressiveCopy, type LiveVoice } from './progressive-copy.ts';
@@ -40,6 +41,8 @@ export interface MediaJobs {
 	close(): Promise<void>;
 	/** Shared with the archive package, so one ffmpeg worker serves all media work. */
 	readonly transcoder: Transcoder;
+	/** Where confirmed audio lives (DATA_DIR, or the bucket with S3_*): tracks, copies, packages. */
+	readonly blobs: BlobStore;
 }
 
 type Deps = {
@@ -51,9 +54,12 @@ type Deps = {
 	transcoder: Transcoder;
 	/** Tells both people's open pages when the conversation is recorded and when the copy is ready. */
 	live?: LiveHub;
+	/** Where confirmed audio lives; made from env (openBlobStore) when not given. */
+	blobs: BlobStore;
 };
 
-export function createMediaJobs(deps: Deps): MediaJobs {
+export function createMediaJobs(input: Omit<Deps, 'blobs'> & { blobs?: BlobStore }): MediaJobs {
+	const deps: Deps = { ...input, blobs: input.blobs ?? openBlobStore(input.env) };
 	let queue: Promise<void> = Promise.resolve();
 	const enqueue = (name: string, conversationId: string, job: () => Promise<void>) => {
 		queue = queue
@@ -83,22 +89,21 @@ export function createMediaJobs(deps: Deps): MediaJobs {
 		},
 		idle: () => queue,
 		transcoder: deps.transcoder,
+		blobs: deps.blobs,
 		async close() {
 			await queue;
 			await calls.close();
 			await deps.transcoder.close();
+			deps.blobs.close();
 		}
 	};
 }
 
-/** A ready copy whose file is on disk. Anything else (no row, "mixing", "failed", file gone) is mixed again. */
+/** A ready copy whose file is stored. Anything else (no row, "mixing", "failed", file gone) is mixed again. */
 async function copyIsWhole(deps: Deps, conversationId: string): Promise<boolean> {
 	const copy = await deps.store.copies.find(conversationId);
 	if (copy?.status !== 'ready' || !copy.filePath) return false;
-	return access(join(deps.env.dataDir, copy.filePath)).then(
-		() => true,
-		() => false
-	);
+	return (await deps.blobs.head(copy.filePath)) !== undefined;
 }
 
 async function mixIfReady(
@@ -138,7 +143,7 @@ async function mixIfReady(
 		const progressive = await calls.finish(conversationId, tracks);
 		const copy: MixedCopy =
 			progressive ??
-			(await produceCopy({ dataDir: env.dataDir, transcoder: deps.transcoder }, conversationId, tracks));
+			(await produceCopy({ blobs: deps.blobs, transcoder: deps.transcoder }, conversationId, tracks));
 		await store.copies.save({ conversationId, status: 'ready', ...blank, ...copy, now: clock() });
 		deps.live?.publish(concerned(conversation.participantIds), { topic: 'copy', conversationId });
 		log.info('copy mixed', {
@@ -263,10 +268,11 @@ function liveCalls(deps: Deps) {
 			const voices = conversation?.participantIds.map((id) => call.voices.get(id));
 			const [left, right] = voices ?? [];
 			if (!left || !right) return;
-			call.copy = await ProgressiveCopy.start({ dataDir: deps.env.dataDir, log: deps.log }, conversationId, [
-				left,
-				right
-			]);
+			call.copy = await ProgressiveCopy.start(
+				{ dataDir: deps.env.dataDir, log: deps.log, blobs: deps.blobs },
+				conversationId,
+				[left, right]
+			);
 			deps.log.info('mixing the copy during the call', { conversationId });
 		}
 		// Not awaited: decoding goes on while the next PATCH is answered.

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../log.ts';
 import type { TrackFile } from '../store/types.ts';
 import { encode, tonePcm } from '../test/audio.ts';
+import { diskBlobStore } from './blob-store.ts';
 import { produceCopy } from './copy-job.ts';
 import { createTranscoder, type Transcoder } from './ffmpeg.ts';
 import { ProgressiveCopy, progressivePath, type LiveVoice } from './progressive-copy.ts';
@@ -94,7 +95,7 @@ describe.runIf(system)('the copy mixed during the call', () => {
 		const dir = dataDir();
 		writeFileSync(join(dir, 'uploads', 'a'), new Uint8Array());
 		writeFileSync(join(dir, 'uploads', 'b'), new Uint8Array());
-		const copy = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger }, 'conv1', voices);
+		const copy = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv1', voices);
 		await trickle(dir, copy, 7);
 		// Nothing under the copy's name until the end; the temporary file is being written.
 		expect(existsSync(join(dir, 'copies', 'conv1.opus'))).toBe(false);
@@ -104,7 +105,7 @@ describe.runIf(system)('the copy mixed during the call', () => {
 		const bytes = new Uint8Array(readFileSync(join(dir, mixed!.filePath)));
 		expect(bytes.byteLength).toBe(mixed!.bytes);
 
-		const whole = await produceCopy({ dataDir: dir, transcoder }, 'whole', tracks);
+		const whole = await produceCopy({ blobs: diskBlobStore(dir), transcoder }, 'whole', tracks);
 		expect(Math.abs(mixed!.durationMs - whole.durationMs)).toBeLessThanOrEqual(1);
 		// The whole-file mix lowers everything for the beep it knows of; the mix made during the call
 		// learns of it only 12 s in and holds it with the limiter, so it ends nearer -16 LUFS, never above.
@@ -122,14 +123,14 @@ describe.runIf(system)('the copy mixed during the call', () => {
 		const dir = dataDir();
 		writeFileSync(join(dir, 'uploads', 'a'), new Uint8Array());
 		writeFileSync(join(dir, 'uploads', 'b'), new Uint8Array());
-		const first = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger }, 'conv2', voices);
+		const first = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv2', voices);
 		await trickle(dir, first, 7, 4);
 		// The server dies: its ffmpegs with it. Only the temporary file is left, never the copy.
 		await first.abort();
 		expect(readdirSync(join(dir, 'copies'))).toEqual([]);
 
 		// The new server's mix starts when the next bytes arrive, from the first byte on disk.
-		const again = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger }, 'conv2', voices);
+		const again = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv2', voices);
 		for (const [name, bytes] of [
 			['a', shareA],
 			['b', shareB]
@@ -148,13 +149,13 @@ describe.runIf(system)('the copy mixed during the call', () => {
 		const dir = dataDir();
 		writeFileSync(join(dir, 'uploads', 'a'), shareA);
 		writeFileSync(join(dir, 'uploads', 'b'), shareB);
-		const moved = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger }, 'conv3', voices);
+		const moved = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv3', voices);
 		await moved.grew();
 		// B's fit over the whole call puts it 40 ms later than its first segments did.
 		expect(await moved.finish([tracks[0], { ...tracks[1], startedAtServerMs: 1_001_290 }])).toBeUndefined();
 		expect(readdirSync(join(dir, 'copies'))).toEqual([]);
 
-		const resent = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger }, 'conv3', voices);
+		const resent = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv3', voices);
 		await resent.grew();
 		// B's tab died mid-call: its track came whole after the call, as another upload.
 		expect(await resent.finish([tracks[0], { ...tracks[1], uploadId: 'b2' }])).toBeUndefined();

@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClockFit } from '../../../src/lib/core/clock-fit.ts';
 import { COPY_SAMPLE_RATE } from '../../../src/lib/core/mixdown.ts';
 import { ProgressiveMixer, sameAlignment } from '../../../src/lib/core/progressive-mix.ts';
 import type { Logger } from '../log.ts';
 import type { TrackFile } from '../store/types.ts';
+import type { BlobStore } from './blob-store.ts';
 import { COPIES_DIR, type MixedCopy } from './copy-job.ts';
 
 /** A share track going up during the call, as the mix knows it: its upload and its clock fit at creation. */
 export type LiveVoice = { uploadId: string; fit: ClockFit };
+
+/** The uploads and the scratch file are in DATA_DIR; the finished copy goes to the blob store. */
+type ProgressiveDeps = { dataDir: string; log: Logger; blobs: BlobStore };
 
 /** Where a copy being mixed during the call is written: never the copy's own name, and never served. */
 export const progressivePath = (dataDir: string, conversationId: string) =>
@@ -31,6 +35,7 @@ export const progressivePath = (dataDir: string, conversationId: string) =>
 export class ProgressiveCopy {
 	readonly voices: readonly [LiveVoice, LiveVoice];
 	readonly #dataDir: string;
+	readonly #blobs: BlobStore;
 	readonly #conversationId: string;
 	readonly #log: Logger;
 	readonly #mixer: ProgressiveMixer;
@@ -46,12 +51,13 @@ export class ProgressiveCopy {
 	#over = false;
 
 	private constructor(
-		deps: { dataDir: string; log: Logger },
+		deps: ProgressiveDeps,
 		conversationId: string,
 		voices: readonly [LiveVoice, LiveVoice]
 	) {
 		this.voices = voices;
 		this.#dataDir = deps.dataDir;
+		this.#blobs = deps.blobs;
 		this.#log = deps.log;
 		this.#conversationId = conversationId;
 		this.#mixer = new ProgressiveMixer([voices[0].fit, voices[1].fit]);
@@ -81,7 +87,7 @@ export class ProgressiveCopy {
 	}
 
 	static async start(
-		deps: { dataDir: string; log: Logger },
+		deps: ProgressiveDeps,
 		conversationId: string,
 		voices: readonly [LiveVoice, LiveVoice]
 	): Promise<ProgressiveCopy> {
@@ -136,15 +142,11 @@ export class ProgressiveCopy {
 			if (Math.abs(decodedMs - spanMs) > 250)
 				throw new Error(`the mix made during the call is ${Math.round(decodedMs)} ms long, not ${spanMs}`);
 			const temporary = progressivePath(this.#dataDir, this.#conversationId);
-			const handle = await open(temporary, 'r+');
-			try {
-				await handle.sync();
-			} finally {
-				await handle.close();
-			}
 			const encoded = await readFile(temporary);
 			const filePath = join(COPIES_DIR, `${this.#conversationId}.opus`);
-			await rename(temporary, join(this.#dataDir, filePath));
+			// Synced and renamed into place on disk, or sent up whole to the bucket (and the scratch file dropped).
+			await this.#blobs.put(filePath, { path: temporary });
+			await rm(temporary, { force: true });
 			this.#over = true;
 			return {
 				filePath,

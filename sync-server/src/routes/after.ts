@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import * as v from 'valibot';
@@ -12,7 +10,7 @@ import { AppError, unwrap } from '../http/errors.ts';
 import { requireRole, signedInUser } from '../http/session.ts';
 
 /** After the conversation (issue #6): my conversations, consent and upload status, and the copy itself. */
-export function afterRoutes({ store, env }: AppDeps) {
+export function afterRoutes({ store, media, log }: AppDeps) {
 	return new Hono<AppEnv>()
 		.get('/', requireRole(), async (c) => {
 			const user = signedInUser(c);
@@ -50,8 +48,16 @@ export function afterRoutes({ store, env }: AppDeps) {
 			if (copy?.status !== 'ready' || !copy.filePath || copy.bytes === null) {
 				throw new AppError('not_ready', COPY_MESSAGES.notReady);
 			}
-			const stream = Readable.toWeb(createReadStream(join(env.dataDir, copy.filePath))) as ReadableStream;
-			return new Response(stream, {
+			const file = await media.blobs.stream(copy.filePath);
+			if (!file) {
+				// The row says ready but the file is gone; the next start mixes it again (media/jobs.ts).
+				log.error('a ready copy is missing from storage', {
+					conversationId: conversation.id,
+					key: copy.filePath
+				});
+				throw new AppError('internal', COPY_MESSAGES.missing);
+			}
+			return new Response(Readable.toWeb(file) as ReadableStream, {
 				headers: {
 					'Content-Type': 'audio/ogg',
 					'Content-Length': String(copy.bytes),

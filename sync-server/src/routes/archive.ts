@@ -11,7 +11,7 @@ const WITHHELD =
 	'The archive package is withheld: both people must agree to the archive, and one of them has not, or has taken it back.';
 
 /** GET /api/conversations/:id/archive-package: the zipped BagIt bag, for coordinators, only with both consents. */
-export function archiveRoutes({ store, env, clock, media }: AppDeps) {
+export function archiveRoutes({ store, clock, media }: AppDeps) {
 	return new Hono<AppEnv>().get('/:id/archive-package', requireRole('coordinator'), async (c) => {
 		const conversation = await store.conversations.findById(c.req.param('id'));
 		if (!conversation) throw new AppError('not_found', MESSAGES.notFound);
@@ -45,7 +45,7 @@ export function archiveRoutes({ store, env, clock, media }: AppDeps) {
 			tracks,
 			copy: await store.copies.find(conversation.id),
 			consents,
-			dataDir: env.dataDir,
+			blobs: media.blobs,
 			transcoder: media.transcoder,
 			now: clock(),
 			index,

@@ -182,7 +182,9 @@ async function checkAndSave(
 		return { ok: true, trackId: meta.trackId, kind: meta.kind, sha256: before.sha256, confirmedNow: false };
 
 	if (write) await step('write', write);
-	const verified = await step('verify', () => verifyUpload(join(env.dataDir, UPLOADS_DIR, uploadId), meta));
+	const filePath = join(UPLOADS_DIR, uploadId);
+	const path = join(env.dataDir, filePath);
+	const verified = await step('verify', () => verifyUpload(path, meta));
 	if (!verified.ok) {
 		await discard();
 		log.warn('upload refused', { uploadId, reason: verified.reason });
@@ -190,6 +192,8 @@ async function checkAndSave(
 			? refused('checksum', 'The file arrived changed on the way.')
 			: refused('not_audio', `This is not the recording we expected (${verified.reason}).`);
 	}
+	// Where every instance reads it (issue #17): in place on disk, or into the bucket, before its row.
+	await step('store', () => media.blobs.put(filePath, { path }));
 	const saved = await step('save', () =>
 		store.transaction(async (repos) => {
 			if (confirmed(await repos.trackFiles.listForConversation(meta.conversationId))) return false;
@@ -200,7 +204,7 @@ async function checkAndSave(
 				trackId: meta.trackId,
 				kind: meta.kind,
 				uploadId,
-				filePath: join(UPLOADS_DIR, uploadId),
+				filePath,
 				sha256: verified.sha256,
 				bytes: verified.bytes,
 				codec: verified.info.codec,
