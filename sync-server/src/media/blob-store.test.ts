@@ -63,6 +63,27 @@ describe.each(['disk', 's3'] as const)('the %s blob store', (kind) => {
 	});
 });
 
+describe('the S3 blob store at start', () => {
+	it('says which bucket did not answer and what to check, never the secret', async () => {
+		const engine = await startTestS3();
+		try {
+			const elsewhere = s3BlobStore({ ...engine.config, bucket: 'no-such-bucket' });
+			await expect(s3BlobStore(engine.config).ready()).resolves.toBeUndefined();
+			const problem = await elsewhere.ready().then(
+				() => undefined,
+				(error: Error) => error.message
+			);
+			expect(problem).toMatch(
+				/^The bucket no-such-bucket at http:\/\/127\.0\.0\.1:\d+ did not answer \(404\)/
+			);
+			expect(problem).toContain('create the bucket');
+			expect(problem).not.toContain(engine.config.credentials?.secretAccessKey);
+		} finally {
+			await engine.stop();
+		}
+	}, 60_000);
+});
+
 describe('the disk blob store keeps DATA_DIR’s layout', () => {
 	it('a confirmed upload stays where tus wrote it; a scratch file is moved into place', async () => {
 		const dataDir = tempDir('cg-blobs-layout-');

@@ -29,6 +29,8 @@ export interface BlobStore {
 	head(key: string): Promise<{ bytes: number } | undefined>;
 	/** Removes it; nothing happens when it is not there. */
 	delete(key: string): Promise<void>;
+	/** Rejects, saying what to check, when the storage can't be reached (checked at start). */
+	ready(): Promise<void>;
 	close(): void;
 }
 
@@ -85,6 +87,7 @@ export function diskBlobStore(dataDir: string): BlobStore {
 				(error: unknown) => (missing(error) ? undefined : Promise.reject(error))
 			),
 		delete: (key) => rm(place(key), { force: true }),
+		ready: async () => {},
 		close() {}
 	};
 }

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import {
 	DeleteObjectCommand,
 	GetObjectCommand,
+	HeadBucketCommand,
 	HeadObjectCommand,
 	PutObjectCommand,
 	S3Client
@@ -44,6 +45,19 @@ export function s3BlobStore(config: S3Config): BlobStore {
 		},
 		async delete(key) {
 			await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+		},
+		async ready() {
+			try {
+				await client.send(new HeadBucketCommand({ Bucket }));
+			} catch (error) {
+				const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+				const where = config.endpoint ?? `AWS (${config.region})`;
+				throw new Error(
+					`The bucket ${Bucket} at ${where} did not answer (${status ?? (error as Error).message}). ` +
+						'Check S3_ENDPOINT, S3_BUCKET and the key, and create the bucket before the first start.',
+					{ cause: error }
+				);
+			}
 		},
 		close: () => client.destroy()
 	};
