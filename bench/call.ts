@@ -75,6 +75,16 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 		const stop = Date.now();
 		const sentAtStop = serverUploads(app.dataDir).reduce((sum, u) => sum + u.bytes, 0);
 		const copy = await stopToCopy(app, pages, conversation.id, stop);
+		// Which mix made the copy: the one made during the call (only its tail after Stop), or the whole files.
+		const log = app.output();
+		const wholeBecause =
+			/copy mixed after the call instead of during it.*|the copy mixed during the call failed.*/.exec(log);
+		const mixedDuring = log.includes('mixing the copy during the call') && !wholeBecause;
+		console.error(
+			mixedDuring
+				? 'The copy was mixed during the call.'
+				: `The copy was mixed whole after the call: ${wholeBecause?.[0] ?? 'no mix began during the call'}`
+		);
 		const shareBytes = app
 			.query<{ bytes: number }>(
 				"select bytes from conversation_tracks where conversation_id = ? and kind = 'share'",
@@ -133,7 +143,11 @@ export async function callAndRecording({ app }: { app: AppServer }): Promise<Fig
 				unit: '% of both share tracks on the server at stop'
 			},
 			{ name: 'stop_to_copy_upload_done_seconds', value: copy.uploadsDone, unit: 's (both confirmed)' },
-			{ name: 'stop_to_copy_mix_seconds', value: copy.mix, unit: 's (server mix after the last track)' }
+			{
+				name: 'stop_to_copy_mix_seconds',
+				value: copy.mix,
+				unit: `s (server mix after the last track; ${mixedDuring ? 'mixed during the call' : 'mixed whole'})`
+			}
 		];
 	} finally {
 		for (const browser of browsers) await browser.close();

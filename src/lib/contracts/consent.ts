@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { noControlCharacters } from './text';
+import type { ClockFit } from '../core/clock-fit';
 import { CONSENT_KINDS } from '../core/consent';
 
 /** One boundary, one schema (STYLE.md #3): consent, reflection and the after-the-conversation view. */
@@ -164,6 +165,27 @@ export const LiveUploadMetadata = v.strictObject({
 	/** Where the track starts, from its first segments: the copy is mixed during the call from it (issue #16). */
 	startedAtServerMs: v.optional(declaredEntries.startedAtServerMs)
 });
+/**
+ * On each PATCH of a live upload: the track's clock fit from every segment recorded so far
+ * (`<startedAtServerMs> <samplesPerSecond>`), so the copy mixed during the call follows the
+ * recorder's true rate, which may be 1 % off nominal, instead of guessing it (issue #16).
+ */
+export const CLOCK_FIT_HEADER = 'clock-fit';
+export const ClockFitHeader = v.pipe(
+	v.string(),
+	v.regex(/^\d+(\.\d+)? \d+(\.\d+)?$/, 'A clock fit is "<startedAtServerMs> <samplesPerSecond>".'),
+	v.transform((text) => {
+		const [startedAtServerMs, samplesPerSecond] = text.split(' ').map(Number) as [number, number];
+		return { startedAtServerMs, samplesPerSecond };
+	}),
+	v.check(
+		({ samplesPerSecond }) => samplesPerSecond >= 8_000 && samplesPerSecond <= 192_000,
+		'A clock fit must have a sample rate between 8 and 192 kHz.'
+	)
+);
+export const formatClockFit = ({ startedAtServerMs, samplesPerSecond }: ClockFit) =>
+	`${startedAtServerMs.toFixed(3)} ${samplesPerSecond.toFixed(6)}`;
+
 /** PUT /uploads/:id/declaration: the whole file's facts, before the last bytes of a live upload. */
 export const UploadDeclaration = v.strictObject(declaredEntries);
 export type UploadMetadata = v.InferOutput<typeof UploadMetadata>;

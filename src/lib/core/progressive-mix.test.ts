@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KWeightedMeter, kWeightedQuarters } from './loudness';
 import { PEAK_CEILING, planMix, renderInterleaved, type PlacedTrack } from './mixdown';
-import { PIECE_SAMPLES, ProgressiveMixer, sameAlignment } from './progressive-mix';
+import { PIECE_SAMPLES, ProgressiveMixer, RENDER_LAG_SAMPLES } from './progressive-mix';
 
 const RATE = 48_000;
 
@@ -133,7 +133,7 @@ describe('the copy mixed during the call', () => {
 	});
 
 	it('renders only whole pieces both voices reach until both have ended', () => {
-		const mixer = new ProgressiveMixer([a, b]);
+		const mixer = new ProgressiveMixer([a, b], { lagSamples: 0 });
 		mixer.push(0, a.pcm.subarray(0, 12 * RATE));
 		// B has nothing yet; it starts 1.25 s after A, so A's first 1.25 s are all that is certain, less than a piece.
 		expect(mixer.take()).toEqual([]);
@@ -176,26 +176,78 @@ describe('the copy mixed during the call', () => {
 	});
 });
 
-describe('sameAlignment: whether the fits declared at the end still place the mix made during the call', () => {
-	const fit = (startedAtServerMs: number, samplesPerSecond = RATE) => ({
-		startedAtServerMs,
-		samplesPerSecond
+describe('a recorder whose true rate is not the nominal one (issue #16)', () => {
+	// Chromium's fake microphone on a loaded machine delivered 47,560 samples a second, not 48,000: 0.9 %,
+	// which puts a voice placed at the nominal rate 5.5 s off by the end of a 10-minute call.
+	const slow = RATE * (1 - 0.009);
+	const seconds = 60;
+	const track = (seed: number, start: number, beepAt: number): PlacedTrack => ({
+		pcm: voice({ seconds, level: 0.2, seed, beepAt }),
+		startedAtServerMs: start,
+		samplesPerSecond: slow
 	});
-	const minutes10: [number, number] = [600_000, 598_000];
+	// Both beep at server time 1050 s: A's at source second 50 × 0.991, B's 2 s later in its own samples' terms.
+	const a = track(1, 1_000_000, 50 * (1 - 0.009));
+	const b = track(2, 1_002_000, 48 * (1 - 0.009));
+	const nominal = (t: PlacedTrack) => ({ startedAtServerMs: t.startedAtServerMs, samplesPerSecond: RATE });
 
-	it('holds for the same fits and for a shift of both voices together', () => {
-		expect(sameAlignment([fit(0), fit(2_000)], [fit(0), fit(2_000)], minutes10)).toBe(true);
-		expect(sameAlignment([fit(0), fit(2_000)], [fit(30), fit(2_030)], minutes10)).toBe(true);
+	/** Mixes with fits as a live upload gives them: nominal at first, the true ones from `knownAfter` s on. */
+	function mixWithFits(knownAfter: number | undefined) {
+		const mixer = new ProgressiveMixer([nominal(a), nominal(b)]);
+		const out: Float32Array[] = [];
+		const step = RATE;
+		for (let at = 0; at < a.pcm.length; at += step) {
+			if (knownAfter !== undefined && at >= knownAfter * RATE) {
+				mixer.updateFit(0, a);
+				mixer.updateFit(1, b);
+			}
+			mixer.push(0, a.pcm.subarray(at, at + step));
+			mixer.push(1, b.pcm.subarray(at, at + step));
+			out.push(...mixer.take());
+		}
+		// The declarations at the end give the true fits; the tail is placed by them.
+		mixer.updateFit(0, a);
+		mixer.updateFit(1, b);
+		mixer.end(0);
+		mixer.end(1);
+		out.push(...mixer.take());
+		return { mix: join(out), mixer };
+	}
+
+	it('follows the fits the upload sends, and places both voices where the whole-file mix does', () => {
+		const plan = planMix(a, b);
+		const whole = renderInterleaved([a, b], plan, { from: 0, count: plan.length });
+		const { mix, mixer } = mixWithFits(4);
+		expect(mixer.placedAsBy([a, b])).toBe(true);
+		expect(mix.length).toBe(whole.length);
+		// Each beep where the whole-file mix has it, within 1 ms (48 samples).
+		for (const side of [0, 1] as const)
+			expect(Math.abs(onset(mix, side) - onset(whole, side))).toBeLessThan(48);
 	});
 
-	it('fails when one voice moved against the other, at the start or by drift over the call', () => {
-		expect(sameAlignment([fit(0), fit(2_000)], [fit(0), fit(2_020)], minutes10)).toBe(false);
-		// 30 ppm over 10 minutes is 18 ms by the end.
-		expect(sameAlignment([fit(0), fit(2_000)], [fit(0), fit(2_000, RATE * (1 + 30e-6))], minutes10)).toBe(
-			false
-		);
-		expect(sameAlignment([fit(0), fit(2_000)], [fit(0), fit(2_000, RATE * (1 + 5e-6))], minutes10)).toBe(
-			true
-		);
+	it('says it is not the copy when the voices were placed at the nominal rate all along', () => {
+		const { mixer } = mixWithFits(undefined);
+		// 30 s of lag and 0.2 % of stretch can't make up 0.9 % over a minute.
+		expect(mixer.placedAsBy([a, b])).toBe(false);
+	});
+
+	it('waits RENDER_LAG_SAMPLES behind the samples that arrived, so they are placed by a fit measured past them', () => {
+		const mixer = new ProgressiveMixer([a, b]);
+		mixer.push(0, a.pcm.subarray(0, RENDER_LAG_SAMPLES + 4 * RATE));
+		mixer.push(1, b.pcm.subarray(0, RENDER_LAG_SAMPLES + 4 * RATE));
+		expect(mixer.take()).toEqual([]);
+		mixer.push(0, a.pcm.subarray(RENDER_LAG_SAMPLES + 4 * RATE, RENDER_LAG_SAMPLES + 9 * RATE));
+		mixer.push(1, b.pcm.subarray(RENDER_LAG_SAMPLES + 4 * RATE, RENDER_LAG_SAMPLES + 9 * RATE));
+		expect(mixer.take().map((p) => p.length / 2)).toEqual([PIECE_SAMPLES]);
+	});
+
+	it('says the mix moved one voice against the other when the declarations disagree with it by more than 20 ms', () => {
+		const { mixer } = mixWithFits(4);
+		const later = (t: PlacedTrack, ms: number) => ({ ...t, startedAtServerMs: t.startedAtServerMs + ms });
+		expect(mixer.placedAsBy([a, later(b, 15)])).toBe(true);
+		expect(mixer.placedAsBy([a, later(b, 30)])).toBe(false);
+		// Both moved together by 30 ms is the same copy, 30 ms later on the server clock; 150 ms is not.
+		expect(mixer.placedAsBy([later(a, 30), later(b, 30)])).toBe(true);
+		expect(mixer.placedAsBy([later(a, 150), later(b, 150)])).toBe(false);
 	});
 });

@@ -19,6 +19,17 @@ const QUARTER = Math.round(0.1 * COPY_SAMPLE_RATE);
 const LOOKAHEAD = 240;
 /** A limited side comes back to full gain over half a second. */
 const RELEASE_PER_SAMPLE = 1 / (0.5 * COPY_SAMPLE_RATE);
+/**
+ * The mix stays this far behind the samples that arrived (until a voice ends), so the clock fit it
+ * places them by has been measured past them: a recorder's true rate can be 1 % off nominal, and the
+ * fit says so only as the call goes on. At Stop, this much is left to mix.
+ */
+export const RENDER_LAG_SAMPLES = 30 * COPY_SAMPLE_RATE;
+/**
+ * How much faster or slower than its fit a voice may be played to follow a newer fit without a jump:
+ * 0.2 %, 3.5 cents, not heard in speech; 10 ms per 5 s piece.
+ */
+const MAX_STRETCH = 0.002;
 
 /** One voice's decoded samples, kept only from where the mix still needs them. */
 class Voice {
@@ -30,7 +41,16 @@ class Voice {
 	/** The loudest placed sample so far: measured on what was rendered, so the mix never depends on how the samples arrived. */
 	peak = 0;
 
-	constructor(readonly fit: ClockFit) {}
+	/** Where the voice's source samples lie on the server clock, as known now. */
+	fit: ClockFit;
+	/** The source position of the next output sample, once the first piece is placed. */
+	anchor: number | undefined;
+	/** [output sample, source position] at each piece's edges: where the mix really put the voice. */
+	readonly placed: [number, number][] = [];
+
+	constructor(fit: ClockFit) {
+		this.fit = fit;
+	}
 
 	/** Source samples decoded so far. */
 	get end(): number {
@@ -99,6 +119,7 @@ export class ProgressiveMixer {
 	readonly #voices: [Voice, Voice];
 	readonly #rate: number;
 	readonly #targetLufs: number;
+	readonly #lag: number;
 	readonly #measured = [new KWeightedMeter(QUARTER), new KWeightedMeter(QUARTER)];
 	readonly #output = [new KWeightedMeter(QUARTER), new KWeightedMeter(QUARTER)];
 	readonly #limiters = [new Limiter(), new Limiter()];
@@ -107,11 +128,16 @@ export class ProgressiveMixer {
 	/** The gains at the end of the last piece; the next piece ramps from them. */
 	#gains: [number, number] | undefined;
 
-	/** `fits` are the voices' clock fits as known now; the mix keeps them to the end. */
+	/** `fits` are the voices' clock fits as known now; `updateFit` gives newer ones. */
 	constructor(
 		fits: readonly [ClockFit, ClockFit],
-		{ rate = COPY_SAMPLE_RATE, targetLufs = TARGET_LUFS } = {}
+		{
+			rate = COPY_SAMPLE_RATE,
+			targetLufs = TARGET_LUFS,
+			lagSamples = RENDER_LAG_SAMPLES
+		}: { rate?: number; targetLufs?: number; lagSamples?: number | undefined } = {}
 	) {
+		this.#lag = lagSamples;
 		this.#voices = [new Voice(fits[0]), new Voice(fits[1])];
 		this.#rate = rate;
 		this.#targetLufs = targetLufs;
@@ -131,6 +157,35 @@ export class ProgressiveMixer {
 		const v = this.#voices[voice];
 		if (v.ended) throw new Error('samples after the end of a voice');
 		v.append(pcm);
+	}
+
+	/**
+	 * A newer clock fit of a voice (from more of its segments). What is placed stays placed; the
+	 * pieces after it are played up to MAX_STRETCH faster or slower until the voice is where this
+	 * fit puts it.
+	 */
+	updateFit(voice: 0 | 1, fit: ClockFit) {
+		this.#voices[voice].fit = fit;
+	}
+
+	/**
+	 * Whether the mix placed both voices where `final` fits (the declarations at the end) put them:
+	 * their timing to each other within `toleranceMs` at every piece's edge (the whole-file mix's own
+	 * accuracy is 20 ms), and neither moved by more than `shiftMs`. Between edges the error is linear.
+	 * True while nothing is placed yet.
+	 */
+	placedAsBy(final: readonly [ClockFit, ClockFit], { toleranceMs = 20, shiftMs = 100 } = {}): boolean {
+		const [a, b] = this.#voices;
+		if (a.placed.length !== b.placed.length) return false;
+		const error = (fit: ClockFit, [out, src]: [number, number]) =>
+			this.startMs +
+			(out / this.#rate) * 1000 -
+			(fit.startedAtServerMs + (src / fit.samplesPerSecond) * 1000);
+		return a.placed.every((edge, k) => {
+			const ea = error(final[0], edge);
+			const eb = error(final[1], b.placed[k] as [number, number]);
+			return Math.abs(ea - eb) <= toleranceMs && Math.abs(ea) <= shiftMs && Math.abs(eb) <= shiftMs;
+		});
 	}
 
 	/** The voice has no more samples. */
@@ -176,24 +231,48 @@ export class ProgressiveMixer {
 		}
 	}
 
-	/** How many output samples (from the first) this voice can give now. */
+	/**
+	 * How many output samples (from the first) this voice can give now: its next piece may be played
+	 * up to MAX_STRETCH fast, and the last RENDER_LAG_SAMPLES wait for the fit to be measured past them.
+	 */
 	#reach(voice: Voice): number {
 		if (voice.ended) return Infinity;
-		const { offset, ratio } = sourcePosition(voiceTrack(voice), this.startMs, this.#rate);
-		// Output sample i needs source samples floor(offset + i·ratio) and the one after it.
-		let n = Math.max(0, Math.floor((voice.end - 1 - offset) / ratio));
-		while (n > 0 && Math.floor(offset + (n - 1) * ratio) + 1 >= voice.end) n--;
-		while (Math.floor(offset + n * ratio) + 1 < voice.end) n++;
-		return n;
+		const usable = voice.end - this.#lag - 2;
+		const from = voice.anchor ?? this.#fitted(voice, this.#rendered);
+		const fastest = (voice.fit.samplesPerSecond / this.#rate) * (1 + MAX_STRETCH);
+		return this.#rendered + Math.max(0, Math.floor((usable - from) / fastest));
 	}
 
-	#place(voice: Voice, from: number, count: number, length: number | undefined): Float32Array {
-		const out = new Float32Array(count);
+	/** The source position the voice's current fit gives output sample `i`. */
+	#fitted(voice: Voice, i: number): number {
 		const { offset, ratio } = sourcePosition(voiceTrack(voice), this.startMs, this.#rate);
+		return offset + i * ratio;
+	}
+
+	/**
+	 * Where this piece plays the voice from, and how fast: on from where the last piece ended, towards
+	 * where the fit puts the piece's end, within MAX_STRETCH of the fit's own rate.
+	 */
+	#mapping(voice: Voice, from: number, count: number): { start: number; step: number } {
+		const start = voice.anchor ?? this.#fitted(voice, from);
+		const ratio = voice.fit.samplesPerSecond / this.#rate;
+		const wanted = (this.#fitted(voice, from + count) - start) / count;
+		const step = Math.min(ratio * (1 + MAX_STRETCH), Math.max(ratio * (1 - MAX_STRETCH), wanted));
+		return { start, step };
+	}
+
+	#place(
+		voice: Voice,
+		{ start, step }: { start: number; step: number },
+		from: number,
+		count: number,
+		length: number | undefined
+	): Float32Array {
+		const out = new Float32Array(count);
 		const last = length ?? Infinity;
 		for (let i = 0; i < count; i++) {
 			if (from + i >= last) break;
-			const at = offset + (from + i) * ratio;
+			const at = start + i * step;
 			const j = Math.floor(at);
 			if (j < 0 || j + 1 >= voice.end) continue;
 			const frac = at - j;
@@ -205,7 +284,8 @@ export class ProgressiveMixer {
 	#piece(count: number, length: number | undefined): Float32Array {
 		const from = this.#rendered;
 		// The piece and the limiter's look-ahead after it (past the end: silence).
-		const raw = this.#voices.map((v) => this.#place(v, from, count + LOOKAHEAD, length));
+		const mappings = this.#voices.map((v) => this.#mapping(v, from, count));
+		const raw = this.#voices.map((v, ch) => this.#place(v, mappings[ch]!, from, count + LOOKAHEAD, length));
 		raw.forEach((r, ch) => {
 			const voice = this.#voices[ch as 0 | 1];
 			for (let i = 0; i < count; i++) voice.peak = Math.max(voice.peak, Math.abs(r[i] as number));
@@ -230,37 +310,15 @@ export class ProgressiveMixer {
 		});
 		this.#gains = target;
 		this.#rendered += count;
-		for (const v of this.#voices) {
-			const { offset, ratio } = sourcePosition(voiceTrack(v), this.startMs, this.#rate);
-			v.dropBefore(offset + this.#rendered * ratio - 2);
-		}
+		this.#voices.forEach((v, ch) => {
+			const { start, step } = mappings[ch]!;
+			if (v.placed.length === 0) v.placed.push([from, start]);
+			v.anchor = start + count * step;
+			v.placed.push([this.#rendered, v.anchor]);
+			v.dropBefore(v.anchor - 2);
+		});
 		return out;
 	}
 }
 
 const voiceTrack = (voice: Voice) => ({ ...voice.fit, pcm: new Float32Array(0) });
-
-/**
- * Whether a mix placed by `assumed` fits is still the one `final` fits make (the declaration at the
- * end of a live upload): the two voices keep their timing to each other within `toleranceMs` over
- * the whole span, and neither moves by more than `shiftMs`. Each placement error is linear in time,
- * so its ends bound it.
- */
-export function sameAlignment(
-	assumed: readonly [ClockFit, ClockFit],
-	final: readonly [ClockFit, ClockFit],
-	durationsMs: readonly [number, number],
-	{ toleranceMs = 10, shiftMs = 100 } = {}
-): boolean {
-	const start = Math.min(final[0].startedAtServerMs, final[1].startedAtServerMs);
-	const end = Math.max(...final.map((f, i) => f.startedAtServerMs + (durationsMs[i] as number)));
-	// Where assumed puts the sample final puts at server time t, minus t.
-	const error = (i: 0 | 1, t: number) => {
-		const sample = ((t - final[i].startedAtServerMs) / 1000) * final[i].samplesPerSecond;
-		return assumed[i].startedAtServerMs + (sample / assumed[i].samplesPerSecond) * 1000 - t;
-	};
-	return [start, end].every((t) => {
-		const [a, b] = [error(0, t), error(1, t)];
-		return Math.abs(a - b) <= toleranceMs && Math.abs(a) <= shiftMs && Math.abs(b) <= shiftMs;
-	});
-}

@@ -46,7 +46,8 @@ export async function sendSealedRecording({
 	// `forget_file` (the server refused the file itself) can't mean "make it again" here: the
 	// visitor's raw recording was wiped at sealing. The sealed item stays, counted, for staff.
 	const outcome = outcomeOf(event);
-	await kiosk.queue.update(item.id, {
+	await kiosk.queue.put({
+		...item,
 		pipeline: state,
 		attempts: item.attempts + (outcome === 'refused' ? 1 : 0)
 	});

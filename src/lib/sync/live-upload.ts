@@ -1,5 +1,6 @@
 import OpusWorker from '../media/opus-worker.ts?worker';
 import type { OpusReply, OpusRequest } from '../media/opus-worker';
+import { CLOCK_FIT_HEADER, formatClockFit } from '../contracts/consent';
 import { fitClock, type ClockPoint } from '../core/clock-fit';
 import type { CommonGroundDb } from '../db/db';
 import type { TrackRecord } from '../db/recordings';
@@ -227,6 +228,12 @@ export class LiveShareUpload {
 						if (upload.url) void dispatch(this.#db, this.#id, { type: 'url_created', url: upload.url });
 					},
 					onChunkComplete: (_size, accepted) => (source.sent = accepted),
+					// Each PATCH says where the track's samples lie by every segment so far: the copy mixed
+					// during the call follows the recorder's true rate from it (issue #16).
+					onBeforeRequest: (request) => {
+						if (request.getMethod() === 'PATCH' && this.#points.length > 0)
+							request.setHeader(CLOCK_FIT_HEADER, formatClockFit(fitClock(this.#points, track.sampleRate)));
+					},
 					onError: (error) => {
 						if (source.stopped) return;
 						const status = statusOf(error);

@@ -179,7 +179,7 @@ export function tusOptions(
 	record: Pick<UploadRecord, 'conversationId' | 'trackId' | 'kind'> &
 		Partial<Pick<UploadRecord, 'sha256' | 'durationMs' | 'startedAtServerMs' | 'samplesPerSecond'>>,
 	how: { live: boolean; deferredLength: boolean; uploadUrl?: string; io?: TusIo },
-	on: Pick<UploadOptions, 'onProgress' | 'onChunkComplete' | 'onSuccess' | 'onError'> & {
+	on: Pick<UploadOptions, 'onProgress' | 'onChunkComplete' | 'onSuccess' | 'onError' | 'onBeforeRequest'> & {
 		onUrl: () => void;
 	}
 ): UploadOptions {
@@ -209,6 +209,7 @@ export function tusOptions(
 		onUploadUrlAvailable: on.onUrl,
 		...(on.onProgress ? { onProgress: on.onProgress } : {}),
 		...(on.onChunkComplete ? { onChunkComplete: on.onChunkComplete } : {}),
+		...(on.onBeforeRequest ? { onBeforeRequest: on.onBeforeRequest } : {}),
 		...(on.onSuccess ? { onSuccess: on.onSuccess } : {}),
 		...(on.onError ? { onError: on.onError } : {})
 	};

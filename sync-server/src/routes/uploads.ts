@@ -2,7 +2,13 @@ import type { Server } from '@tus/server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import { LiveUploadMetadata, UploadDeclaration, UploadMetadata } from '../../../src/lib/contracts/consent.ts';
+import {
+	CLOCK_FIT_HEADER,
+	ClockFitHeader,
+	LiveUploadMetadata,
+	UploadDeclaration,
+	UploadMetadata
+} from '../../../src/lib/contracts/consent.ts';
 import { CONFIRMED_CHECKSUM_HEADER, type UploadFinished } from '../../../src/lib/contracts/uploads.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
 import { isOwnTrackId } from '../../../src/lib/core/track-id.ts';
@@ -125,7 +131,8 @@ export function uploadRoutes(deps: AppDeps, tus: Server) {
 			const answer = await asAppError(c, await tus.handleWeb(request), deps.log);
 			if (confirmed && answer.ok) answer.headers.set(CONFIRMED_CHECKSUM_HEADER, confirmed);
 			// New bytes on disk: a share track going up during the call feeds the copy's mix (issue #16).
-			if (method === 'PATCH' && answer.ok) deps.media.uploadGrew(target.id!);
+			if (method === 'PATCH' && answer.ok)
+				deps.media.uploadGrew(target.id!, clockFitOf(c.req.header(CLOCK_FIT_HEADER), deps));
 			return answer;
 		});
 }
@@ -232,4 +239,16 @@ function refusalError(refused: Extract<Confirmation, { ok: false }>): AppError {
 
 function withoutNulls(record: Record<string, string | null>): Record<string, string> {
 	return Object.fromEntries(Object.entries(record).filter((e): e is [string, string] => e[1] !== null));
+}
+
+/**
+ * The track's clock fit a live upload's PATCH carries (issue #16). Only the copy mixed during the
+ * call reads it, and the declaration at the end decides: a malformed one is logged and left out.
+ */
+function clockFitOf(header: string | undefined, deps: AppDeps) {
+	if (header === undefined) return undefined;
+	const parsed = v.safeParse(ClockFitHeader, header);
+	if (!parsed.success)
+		deps.log.warn('a PATCH carried a malformed clock fit', { header: header.slice(0, 80) });
+	return parsed.success ? parsed.output : undefined;
 }
