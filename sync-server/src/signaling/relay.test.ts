@@ -2,26 +2,27 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { roomPeerId } from '../../../src/lib/core/room-peer-id.ts';
-import { createSession } from '../auth/sessions.ts';
+import type WebSocket from 'ws';
 import { systemClock } from '../clock.ts';
 import { loadEnv, type Env } from '../env.ts';
-import { sessionCookieName } from '../http/session.ts';
 import { silentLogger } from '../log.ts';
 import { connectRedis, type RedisConnections } from '../redis/client.ts';
-import { ensureDefaultCommunity } from '../store/default-community.ts';
-import { openStore } from '../store/sqlite.ts';
+import { startServer } from '../server.ts';
 import type { Store } from '../store/types.ts';
-import { uniqueEmail } from '../test/factories.ts';
 import { tempDir } from '../test/harness.ts';
 import { startTestRedis, type TestRedis } from '../test/redis.ts';
+import {
+	connectPeer,
+	peerIdOf as peer,
+	seedTwoRooms,
+	type Person,
+	type TestPeer
+} from '../test/signaling.ts';
+import { openTestStore, removeTestStore, testStoreEnv } from '../test/store.ts';
 import { createSignaling, PEERJS_PATH } from './peer-server.ts';
 import { presenceKey } from './relay.ts';
 
-type Person = { userId: string; cookie: string };
-type Instance = { url: string; redis: RedisConnections; close(): Promise<void> };
-type Peer = { ws: WebSocket; messages: { type: string }[] };
+type Instance = { url: string; close(): Promise<void> };
 
 let redisServer: TestRedis;
 let redis: RedisConnections;
@@ -47,35 +48,9 @@ afterAll(async () => {
 beforeEach(async () => {
 	await redisServer.flush();
 	dataDir = tempDir('cg-relay-');
-	env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-	store = await openStore({ dataDir });
-	const now = new Date();
-	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now });
-	const [community] = await store.communities.list();
-	const make = (firstName: string) =>
-		store.transaction(async (repos) => {
-			const user = await repos.users.create({
-				role: 'participant',
-				email: uniqueEmail(firstName),
-				firstName,
-				lastName: 'Example',
-				phone: null,
-				language: 'en',
-				partnerOrganizationId: null,
-				personalCodeHash: null,
-				now
-			});
-			const sessionId = await createSession(repos, { userId: user.id, now, env });
-			return { userId: user.id, cookie: `${sessionCookieName(env)}=${sessionId}` };
-		});
-	people = { ada: await make('Ada'), ben: await make('Ben'), zed: await make('Zed') };
-	const yul = await make('Yul');
-	const conversation = (x: Person, y: Person) =>
-		store.conversations.create({ communityId: community!.id, participantIds: [x.userId, y.userId], now });
-	rooms = {
-		ours: (await conversation(people.ada, people.ben)).id,
-		theirs: (await conversation(people.zed, yul)).id
-	};
+	env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...(await testStoreEnv(dataDir)) });
+	store = await openTestStore({ dataDir });
+	({ people, rooms } = await seedTwoRooms(store, env));
 	a = await startInstance();
 	b = await startInstance();
 });
@@ -86,6 +61,7 @@ afterEach(async () => {
 	await b.close();
 	await store.close();
 	rmSync(dataDir, { recursive: true, force: true });
+	await removeTestStore(dataDir);
 });
 
 async function startInstance(): Promise<Instance> {
@@ -106,7 +82,6 @@ async function startInstance(): Promise<Instance> {
 	let closing: Promise<void> | undefined;
 	return {
 		url: `ws://127.0.0.1:${port}${PEERJS_PATH}/peerjs`,
-		redis: own,
 		close: () =>
 			(closing ??= (async () => {
 				await signaling.close();
@@ -117,26 +92,8 @@ async function startInstance(): Promise<Instance> {
 	};
 }
 
-const peer = (who: Person, conversationId: string) => roomPeerId({ conversationId, userId: who.userId });
-
-/** Connects like the PeerJS client; resolves once the server said OPEN, collecting what comes after. */
-function connect(instance: Instance, who: Person, conversationId: string): Promise<Peer> {
-	return new Promise((resolve, reject) => {
-		const token = `t${Math.random().toString(36).slice(2)}`;
-		const ws = new WebSocket(`${instance.url}?key=peerjs&id=${peer(who, conversationId)}&token=${token}`, {
-			headers: { cookie: who.cookie }
-		});
-		sockets.push(ws);
-		const messages: { type: string }[] = [];
-		ws.on('message', (data) => {
-			const message = JSON.parse(data.toString()) as { type: string };
-			if (message.type === 'OPEN') resolve({ ws, messages });
-			else messages.push(message);
-		});
-		ws.on('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
-		ws.on('error', reject);
-	});
-}
+const connect = (instance: Instance, who: Person, conversationId: string): Promise<TestPeer> =>
+	connectPeer(instance.url, { who, conversationId, opened: sockets });
 
 /** Resolves once the registry names an instance for the peer (it registers as `peer` opens it). */
 async function registered(peerId: string) {
@@ -247,5 +204,48 @@ describe('PeerJS signaling across instances (issue #17)', () => {
 			.poll(() => again.messages)
 			.toEqual([{ type: 'OFFER', src: peer(people.ben, rooms.ours), dst: adaId, payload: { sdp: 'offer' } }]);
 		expect(first.messages).toEqual([]);
+	});
+});
+
+describe('two servers with REDIS_URL (issue #17)', () => {
+	it("relay signaling between their /peerjs, and a closed server's peers leave the registry", async () => {
+		// Both over the one database of this test (for SQLite, the file in one DATA_DIR).
+		const serverEnv = loadEnv({
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			REDIS_URL: redisServer.url,
+			...(await testStoreEnv(dataDir))
+		});
+		const one = await startServer({ env: serverEnv, log: silentLogger });
+		const two = await startServer({ env: serverEnv, log: silentLogger });
+		try {
+			const socketUrl = (server: { url: string }) =>
+				`${server.url.replace('http', 'ws')}${PEERJS_PATH}/peerjs`;
+			const adaId = peer(people.ada, rooms.ours);
+			const ada = await connectPeer(socketUrl(one), {
+				who: people.ada,
+				conversationId: rooms.ours,
+				opened: sockets
+			});
+			const ben = await connectPeer(socketUrl(two), {
+				who: people.ben,
+				conversationId: rooms.ours,
+				opened: sockets
+			});
+			await registered(adaId);
+			await registered(peer(people.ben, rooms.ours));
+			ben.ws.send(JSON.stringify({ type: 'OFFER', dst: adaId, payload: { sdp: 'offer' } }));
+			await expect
+				.poll(() => ada.messages)
+				.toEqual([
+					{ type: 'OFFER', src: peer(people.ben, rooms.ours), dst: adaId, payload: { sdp: 'offer' } }
+				]);
+			await one.close();
+			expect(await redis.command.get(presenceKey(adaId))).toBeNull();
+		} finally {
+			await one.close();
+			await two.close();
+		}
 	});
 });
