@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Env } from '../env.ts';
 import type { Logger } from '../log.ts';
@@ -9,6 +10,11 @@ export type { Mailer, MailTransport } from './types.ts';
 
 const BATCH = 100;
 const MAX_ATTEMPTS = 5;
+/**
+ * How long a batch stays this sender's (issue #17). Another instance flushing at the same time gets
+ * other messages; if this one dies mid-batch, its unsent messages go out from elsewhere after this.
+ */
+const CLAIM_MS = 10 * 60_000;
 
 export function createMailer({
 	env,
@@ -28,6 +34,7 @@ export function createMailer({
 	let running: Promise<void> | undefined;
 	let again = false;
 	let closed = false;
+	const holder = `mailer:${randomUUID()}`;
 
 	const deliver = async (message: OutboxMessage): Promise<string | undefined> => {
 		try {
@@ -42,7 +49,14 @@ export function createMailer({
 	const drain = async () => {
 		do {
 			again = false;
-			const batch = await store.mail.pending({ limit: BATCH, maxAttempts: MAX_ATTEMPTS, now: clock() });
+			const now = clock();
+			const batch = await store.mail.claim({
+				limit: BATCH,
+				maxAttempts: MAX_ATTEMPTS,
+				now,
+				holder,
+				until: new Date(now.getTime() + CLAIM_MS)
+			});
 			if (batch.length === 0) return;
 			const failures = new Map<number, string>();
 			const delivered: number[] = [];
@@ -64,6 +78,9 @@ export function createMailer({
 					const givenUp = (attemptsOf.get(id) ?? 0) + 1 >= MAX_ATTEMPTS;
 					await repos.mail.markFailed(id, failure, { redact: givenUp && !keep });
 				}
+				// Closing before the end of the batch: the rest is free for the next sender at once.
+				const untouched = batch.filter((m) => !delivered.includes(m.id) && !failures.has(m.id));
+				if (untouched.length > 0) await repos.mail.release(untouched.map((m) => m.id));
 			});
 			if (batch.length === BATCH) again = true;
 		} while (again && !closed);

@@ -60,6 +60,11 @@ export interface CopyRecord {
 export interface CopyRepo {
 	find(conversationId: string): Promise<CopyRecord | undefined>;
 	save(copy: Omit<CopyRecord, 'createdAt' | 'updatedAt'> & { now: Date }): Promise<void>;
+	/**
+	 * Notes that both people were told, only if nobody noted it first: false then. A conditional
+	 * UPDATE, so of two instances announcing one copy at once only one queues the emails (issue #17).
+	 */
+	markNotified(conversationId: string, now: Date): Promise<boolean>;
 }
 
 export interface ReflectionRecord {

@@ -26,6 +26,7 @@ export interface Database {
 	conversation_tracks: ConversationTracksTable;
 	conversation_copies: ConversationCopiesTable;
 	reflections: ReflectionsTable;
+	jobs: JobsTable;
 }
 
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
@@ -118,6 +119,9 @@ export interface MailOutboxTable {
 	send_after: ColumnType<string | null, string | null | undefined, string | null>;
 	cancel_key: ColumnType<string | null, string | null | undefined, string | null>;
 	attachments_json: ColumnType<string | null, string | null | undefined, string | null>;
+	/** The instance sending it now, until `claimed_until` (issue #17: never sent twice). */
+	claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+	claimed_until: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConversationsTable {
@@ -238,4 +242,21 @@ export interface ReflectionsTable {
 	thermometer: number;
 	again: 'yes' | 'maybe' | 'no';
 	created_at: string;
+}
+
+export type JobState = 'pending' | 'running' | 'done' | 'failed';
+
+/** Work that runs once across instances (issue #17, migration 0008). */
+export interface JobsTable {
+	kind: string;
+	key: string;
+	state: JobState;
+	run_at: string;
+	attempts: WithDefault<number>;
+	requested: WithDefault<number>;
+	lease_holder: ColumnType<string | null, string | null | undefined, string | null>;
+	lease_expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+	last_error: ColumnType<string | null, string | null | undefined, string | null>;
+	created_at: string;
+	updated_at: string;
 }

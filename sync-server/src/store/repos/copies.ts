@@ -29,6 +29,16 @@ export function copyRepo(db: Kysely<Database>): CopyRepo {
 				.values({ ...values, created_at: now.toISOString() })
 				.onConflict((oc) => oc.column('conversation_id').doUpdateSet(values))
 				.execute();
+		},
+		async markNotified(conversationId, now) {
+			const result = await db
+				.updateTable('conversation_copies')
+				.set({ notified_at: now.toISOString() })
+				.where('conversation_id', '=', conversationId)
+				.where('status', '=', 'ready')
+				.where('notified_at', 'is', null)
+				.executeTakeFirst();
+			return result.numUpdatedRows > 0n;
 		}
 	};
 }

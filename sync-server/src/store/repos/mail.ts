@@ -1,6 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, MailOutboxTable } from '../schema.ts';
 import type { MailAttachment, MailRepo, OutboxMessage } from '../types.ts';
+
+const unclaimed = { claimed_by: null, claimed_until: null };
 
 export function mailRepo(db: Kysely<Database>): MailRepo {
 	return {
@@ -21,17 +23,31 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 				.executeTakeFirstOrThrow();
 			return row.id;
 		},
-		async pending({ limit, maxAttempts, now }) {
+		async claim({ limit, maxAttempts, now, holder, until }) {
+			const at = now.toISOString();
+			const claimable = (eb: ExpressionBuilder<Database, 'mail_outbox'>) =>
+				eb.and([
+					eb('sent_at', 'is', null),
+					eb('attempts', '<', maxAttempts),
+					eb.or([eb('send_after', 'is', null), eb('send_after', '<=', at)]),
+					eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)])
+				]);
+			// The outer WHERE repeats the test: PostgreSQL re-checks it on a row another sender claimed
+			// while this statement waited for it, and then skips that row (READ COMMITTED).
 			const rows = await db
-				.selectFrom('mail_outbox')
-				.selectAll()
-				.where('sent_at', 'is', null)
-				.where('attempts', '<', maxAttempts)
-				.where((eb) => eb.or([eb('send_after', 'is', null), eb('send_after', '<=', now.toISOString())]))
-				.orderBy('id')
-				.limit(limit)
+				.updateTable('mail_outbox')
+				.set({ claimed_by: holder, claimed_until: until.toISOString() })
+				.where('id', 'in', (eb) =>
+					eb.selectFrom('mail_outbox').select('id').where(claimable).orderBy('id').limit(limit)
+				)
+				.where(claimable)
+				.returningAll()
 				.execute();
-			return rows.map(toMessage);
+			return rows.map(toMessage).sort((a, b) => a.id - b.id);
+		},
+		async release(ids) {
+			if (ids.length === 0) return;
+			await db.updateTable('mail_outbox').set(unclaimed).where('id', 'in', ids).execute();
 		},
 		async markSent(id, { now, redact }) {
 			await db
@@ -39,6 +55,7 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 				.set({
 					sent_at: now.toISOString(),
 					error: null,
+					...unclaimed,
 					...(redact ? { text: '(sent; removed from the outbox)', html: null, attachments_json: null } : {})
 				})
 				.where('id', '=', id)
@@ -50,6 +67,7 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 				.set((eb) => ({
 					error: error.slice(0, 500),
 					attempts: eb('attempts', '+', 1),
+					...unclaimed,
 					...(redact
 						? { text: '(not delivered; removed from the outbox)', html: null, attachments_json: null }
 						: {})
