@@ -46,11 +46,12 @@ export async function sendSealedRecording({
 	// `forget_file` (the server refused the file itself) can't mean "make it again" here: the
 	// visitor's raw recording was wiped at sealing. The sealed item stays, counted, for staff.
 	const outcome = outcomeOf(event);
-	await kiosk.queue.put({
+	const kept: RecordingQueueRecord = {
 		...item,
 		pipeline: state,
 		attempts: item.attempts + (outcome === 'refused' ? 1 : 0)
-	});
+	};
+	await kiosk.queue.put(kept);
 	return outcome;
 }
 
