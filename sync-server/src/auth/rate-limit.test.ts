@@ -131,6 +131,24 @@ describe('the Redis limiter across instances (issue #17)', () => {
 	});
 });
 
+describe('the Redis limiter without Redis', () => {
+	it('refuses at once while Redis is away, rather than waiting for it or letting the attempt through', async () => {
+		const lost = await startTestRedis();
+		const connections = connectRedis({ url: lost.url, log: silentLogger });
+		try {
+			await connections.ready();
+			const limiter = createFailureLimiter({ ...limits(testClock().clock), redis: connections.command });
+			await limiter.recordFailure('a');
+			await lost.stop();
+			await expect.poll(() => connections.command.status).toBe('reconnecting');
+			await expect(limiter.check('a')).rejects.toThrow(/Redis is not reachable/);
+		} finally {
+			await connections.close();
+			await lost.stop();
+		}
+	});
+});
+
 describe('the memory limiter', () => {
 	it('keeps memory bounded by dropping the least recently failed keys', async () => {
 		const time = testClock();

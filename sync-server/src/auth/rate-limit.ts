@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
+import { isReachable } from '../redis/client.ts';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -117,6 +118,8 @@ export function createRedisLimiter(limits: FailureLimits & { redis: Redis }): Ra
 
 	/** Runs the script; answers the count in the window before this call, and the decision on it. */
 	const run = async (key: string, mode: Mode) => {
+		// Refused rather than uncounted: the request fails (logged, answered 'internal') at once.
+		if (!isReachable(redis)) throw new Error(`rate limit ${name}: Redis is not reachable`);
 		const now = clock().getTime();
 		// The member only has to be unique: two failures in one millisecond are two failures.
 		const member = `${now}:${randomUUID()}`;

@@ -25,6 +25,15 @@ export interface RedisConnections {
 	close(): Promise<void>;
 }
 
+/**
+ * False while a connection is lost and being retried, or closed. ioredis would hold a command until
+ * it is back (some 10 s of retries): a caller that must answer now asks this first. A connection
+ * still making its first connect is reachable: its commands wait for it, as at start.
+ */
+export function isReachable(connection: Redis): boolean {
+	return !['reconnecting', 'close', 'end'].includes(connection.status);
+}
+
 /** `redis://user:secret@host:6379/0` → `redis://user:***@host:6379/0`: a password never reaches a log. */
 export function redactRedisUrl(url: string): string {
 	try {

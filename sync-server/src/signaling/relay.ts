@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { RawData, WebSocket } from 'ws';
 import { parseRoomPeerId } from '../../../src/lib/core/room-peer-id.ts';
 import type { Logger } from '../log.ts';
-import type { RedisConnections } from '../redis/client.ts';
+import { isReachable, type RedisConnections } from '../redis/client.ts';
 
 /**
  * PeerJS signaling across instances (issue #17). `peer` keeps its realm in memory and has no cluster
@@ -94,6 +94,8 @@ export function createSignalingRelay({
 	/** Here, or through the instance the registry names. False when the peer is connected nowhere. */
 	const forward = async (message: Relayed): Promise<boolean> => {
 		if (deliverHere(message)) return true;
+		// Without Redis for now, `peer` keeps it here as it would without REDIS_URL.
+		if (!isReachable(redis.command)) return false;
 		const holder = await redis.command.get(presenceKey(message.dst));
 		if (!holder || holder === instance) return false;
 		const heard = await redis.command.publish(channelOf(holder), JSON.stringify(message));
