@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { IClient } from 'peer';
 import type WebSocket from 'ws';
 import { systemClock } from '../clock.ts';
 import { loadEnv, type Env } from '../env.ts';
@@ -20,7 +21,7 @@ import {
 } from '../test/signaling.ts';
 import { openTestStore, removeTestStore, testStoreEnv } from '../test/store.ts';
 import { createSignaling, PEERJS_PATH } from './peer-server.ts';
-import { presenceKey } from './relay.ts';
+import { createSignalingRelay, presenceKey } from './relay.ts';
 
 type Instance = { url: string; close(): Promise<void> };
 
@@ -247,5 +248,24 @@ describe('two servers with REDIS_URL (issue #17)', () => {
 			await one.close();
 			await two.close();
 		}
+	});
+});
+
+describe('the registry of peers (issue #17)', () => {
+	it("keeps a connected peer's presence past its expiry by refreshing it, and lets it expire once its instance is gone", async () => {
+		const own = connectRedis({ url: redisServer.url, log: silentLogger });
+		const relay = createSignalingRelay({ redis: own, log: silentLogger, presenceTtlMs: 300 });
+		await relay.ready;
+		const adaId = peer(people.ada, rooms.ours);
+		const client = { getId: () => adaId } as unknown as IClient;
+		relay.arrived(client);
+		await registered(adaId);
+		// Three lifetimes later it is still there: the instance refreshes what it holds.
+		await new Promise((r) => setTimeout(r, 900));
+		expect(await redis.command.get(presenceKey(adaId))).not.toBeNull();
+		// The instance loses Redis without a word (killed): nothing refreshes, and the peer expires.
+		await own.close();
+		await expect.poll(() => redis.command.get(presenceKey(adaId)), { timeout: 5_000 }).toBeNull();
+		await relay.close();
 	});
 });
