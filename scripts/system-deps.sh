@@ -17,6 +17,9 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 /usr/bin/python3 -c 'import swift.common.middleware.s3api' >/dev/null 2>&1 || missing+=(python3-swift)
 # The server tests start a real redis-server for live state across instances (issue #17).
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The server-pg tests run every server test again on Debian's PostgreSQL 15 (issue #17); installing it
+# makes the 15/main cluster they start with pg_ctlcluster (or a throwaway one, when not root).
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 

@@ -20,7 +20,7 @@ async function startOurs() {
 	const { tmpdir } = await import('node:os');
 	const { join } = await import('node:path');
 	const { loadEnv } = await import('../../sync-server/src/env.ts');
-	const { openStore } = await import('../../sync-server/src/store/sqlite.ts');
+	const { openStoreFor } = await import('../../sync-server/src/store/open.ts');
 	const { ensureDefaultCommunity } = await import('../../sync-server/src/store/default-community.ts');
 	const { createSession } = await import('../../sync-server/src/auth/sessions.ts');
 	const { createYjsService } = await import('../../sync-server/src/yjs/service.ts');
@@ -33,11 +33,12 @@ async function startOurs() {
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const port = (http.address() as AddressInfo).port;
 	const env = {
-		...loadEnv({ DATA_DIR: dataDir, PORT: String(port) }),
+		// DATABASE_URL set: the documents' log is on PostgreSQL (issue #17).
+		...loadEnv({ DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: process.env.DATABASE_URL }),
 		port,
 		publicUrl: `http://localhost:${port}`
 	};
-	const store = await openStore({ dataDir });
+	const store = await openStoreFor(env, { log: createLogger({ stream: process.stderr }) });
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: new Date() });
 	const [community] = await store.communities.list();
 	// Two signed-in participants per conversation, as in real use.

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Community, Health, InviteInfo } from '../../src/lib/contracts/auth.ts';
 import { ApiError } from '../../src/lib/contracts/errors.ts';
-import { openStore } from './store/sqlite.ts';
 import { signupMutation } from './test/factories.ts';
 import { createTestApp, tempDir, type TestApp } from './test/harness.ts';
+import { openTestStore, removeTestStore } from './test/store.ts';
 
 let t: TestApp;
 afterEach(() => t.close());
@@ -226,9 +226,10 @@ describe('close()', () => {
 		expect(errors).toEqual([]);
 
 		// The mail reached the store before it closed.
-		const reopened = await openStore({ dataDir });
+		const reopened = await openTestStore({ dataDir });
 		expect(await reopened.mail.list({ limit: 10, to: email })).toHaveLength(1);
 		await reopened.close();
 		rmSync(dataDir, { recursive: true, force: true });
+		await removeTestStore(dataDir);
 	});
 });

@@ -85,3 +85,28 @@ describe('REDIS_URL (issue #17)', () => {
 		}
 	});
 });
+
+describe('DATABASE_URL (issue #17)', () => {
+	it('is unset by default, so the store is SQLite in DATA_DIR', () => {
+		expect(loadEnv({}).databaseUrl).toBeUndefined();
+	});
+
+	it('takes postgres:// and postgresql:// URLs', () => {
+		for (const url of ['postgres://cg:pw@db.example.org:5432/cg', 'postgresql://cg@localhost/cg']) {
+			expect(loadEnv({ DATABASE_URL: url }).databaseUrl).toBe(url);
+		}
+	});
+
+	it('refuses anything else with a message that shows the form, never the value', () => {
+		for (const url of ['mysql://cg:hunter2@db.example.org/cg', 'not a url hunter2']) {
+			try {
+				loadEnv({ DATABASE_URL: url });
+				expect.unreachable();
+			} catch (error) {
+				const text = (error as EnvError).problems.join('\n');
+				expect(text).toMatch(/DATABASE_URL must be a PostgreSQL URL like postgres:\/\//);
+				expect(text).not.toMatch(/hunter2/);
+			}
+		}
+	});
+});

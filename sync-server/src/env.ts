@@ -34,6 +34,8 @@ export interface Env {
 	turnSecret: string | undefined;
 	/** Shared live state across instances (issue #17). Unset: everything stays in this process. */
 	redisUrl: string | undefined;
+	/** PostgreSQL instead of SQLite in DATA_DIR (issue #17): postgres://user:password@host:port/database. */
+	databaseUrl: string | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -91,6 +93,15 @@ const EnvSchema = v.object({
 		'[]'
 	),
 	TURN_SECRET: v.optional(v.string()),
+	DATABASE_URL: v.optional(
+		v.pipe(
+			v.string(),
+			v.check(
+				(u) => URL.canParse(u) && /^postgres(ql)?:$/.test(new URL(u).protocol),
+				'DATABASE_URL must be a PostgreSQL URL like postgres://user:password@db.example.org:5432/common_ground (unset it to keep SQLite in DATA_DIR).'
+			)
+		)
+	),
 	REDIS_URL: v.optional(
 		v.pipe(
 			v.string(),
@@ -155,6 +166,7 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		},
 		iceServers: e.ICE_SERVERS,
 		turnSecret: e.TURN_SECRET,
+		databaseUrl: e.DATABASE_URL,
 		redisUrl: e.REDIS_URL
 	};
 }

@@ -7,14 +7,17 @@ import { MutationResponse } from '../../src/lib/contracts/mutations.ts';
 import { loadEnv } from './env.ts';
 import { silentLogger } from './log.ts';
 import { startServer } from './server.ts';
-import { openStore } from './store/sqlite.ts';
 import { signupMutation } from './test/factories.ts';
 import { tempDir } from './test/harness.ts';
+import { openTestStore, removeTestStore, testStoreEnv } from './test/store.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dirs: string[] = [];
-afterEach(() => {
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+	for (const dir of dirs.splice(0)) {
+		rmSync(dir, { recursive: true, force: true });
+		await removeTestStore(dir);
+	}
 });
 
 function newDataDir() {
@@ -30,9 +33,18 @@ async function firstCommunityId(url: string) {
 }
 
 /** Starts `main.ts` as its own process on port 0 and resolves with the URL it logs. */
-function spawnMain(dataDir: string, env: Record<string, string> = {}) {
+async function spawnMain(dataDir: string, env: Record<string, string> = {}) {
+	const store = await testStoreEnv(dataDir);
 	const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'test', ...env },
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			NODE_ENV: 'test',
+			...store,
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -51,7 +63,13 @@ function spawnMain(dataDir: string, env: Record<string, string> = {}) {
 
 describe('startServer', () => {
 	it('serves on port 0 with PUBLIC_URL following the real port, and closes cleanly', async () => {
-		const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: newDataDir() });
+		const dataDir = newDataDir();
+		const env = loadEnv({
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			...(await testStoreEnv(dataDir))
+		});
 		const server = await startServer({ env, log: silentLogger });
 		expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect(server.env.publicUrl).toBe(`http://localhost:${new URL(server.url).port}`);
@@ -76,7 +94,7 @@ describe('starting in development on a reachable interface (issue #13)', () => {
 			['0.0.0.0', true],
 			['127.0.0.1', false]
 		] as const) {
-			const { child, url, output } = spawnMain(newDataDir(), { HOST: host, NODE_ENV: 'development' });
+			const { child, url, output } = await spawnMain(newDataDir(), { HOST: host, NODE_ENV: 'development' });
 			try {
 				await url;
 				expect(output().includes('other machines can reach this server'), host).toBe(warned);
@@ -91,7 +109,7 @@ describe('starting in development on a reachable interface (issue #13)', () => {
 describe('crash safety', () => {
 	it('keeps every acknowledged sign-up when the process is killed without warning', async () => {
 		const dataDir = newDataDir();
-		const { child, url: urlPromise } = spawnMain(dataDir);
+		const { child, url: urlPromise } = await spawnMain(dataDir);
 		try {
 			const url = await urlPromise;
 			const communityId = await firstCommunityId(url);
@@ -109,7 +127,7 @@ describe('crash safety', () => {
 			child.kill('SIGKILL');
 			await exited;
 
-			const store = await openStore({ dataDir });
+			const store = await openTestStore({ dataDir });
 			try {
 				for (const id of acknowledged) expect(await store.participants.findByUserId(id)).toBeDefined();
 				expect(await store.participants.count()).toBe(acknowledged.length);

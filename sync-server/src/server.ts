@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createTranscoder } from './media/ffmpeg.ts';
 import { createLiveHub } from './live/hub.ts';
 import { docChangesToLive } from './live/doc-changes.ts';
+import { openBlobStore } from './media/blob-store.ts';
 import { createMediaJobs } from './media/jobs.ts';
 import { createApp, type App } from './app.ts';
 import { createUpgradeRouter } from './http/upgrade.ts';
@@ -12,10 +13,12 @@ import { withBoundPort, type Env } from './env.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
-import { openStore } from './store/sqlite.ts';
+import { openStoreFor } from './store/open.ts';
 import { finishStrandedUploads } from './uploads/confirm.ts';
 import { sweepAbandonedUploads } from './uploads/sweep.ts';
+import { startTimers } from './jobs/timers.ts';
 import { createYjsService } from './yjs/service.ts';
+import { redisDocRelay } from './yjs/relay.ts';
 import { createSignaling, PEERJS_PATH } from './signaling/peer-server.ts';
 import { connectRedis } from './redis/client.ts';
 
@@ -28,6 +31,8 @@ export interface RunningServer {
 
 const MAIL_RETRY_MS = 60_000;
 const CLEANUP_MS = 60 * 60_000;
+/** How often an instance looks for jobs and timers other instances asked for or left (issue #17). */
+const JOB_POLL_MS = 3_000;
 
 /** Opens the store (running migrations), then serves the app on env.port/env.host. */
 export async function startServer({
@@ -41,13 +46,17 @@ export async function startServer({
 	clock?: Clock;
 	mailTransport?: MailTransport;
 }): Promise<RunningServer> {
-	const store = await openStore({ dataDir: env.dataDir });
+	const store = await openStoreFor(env, { log });
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: clock() });
 	// Live state shared with the other instances (issue #17); a Redis that doesn't answer stops the start.
 	const redis = env.redisUrl ? connectRedis({ url: env.redisUrl, log }) : undefined;
+	// So does a bucket (S3_*) that doesn't answer, rather than the first confirmed upload.
+	const blobs = openBlobStore(env);
 	try {
 		await redis?.ready();
+		await blobs.ready();
 	} catch (error) {
+		blobs.close();
 		await redis?.close();
 		await store.close();
 		throw error;
@@ -65,6 +74,7 @@ export async function startServer({
 	try {
 		await listen(server, env.port, env.host);
 	} catch (error) {
+		blobs.close();
 		await redis?.close();
 		await store.close();
 		throw error;
@@ -79,6 +89,8 @@ export async function startServer({
 		store,
 		clock,
 		log,
+		// Partners on different instances co-edit through Redis (issue #17).
+		relay: redis && redisDocRelay({ redis, log }),
 		onStored: docChangesToLive({ store, live, log })
 	});
 	upgrades.route('/yjs/', yjs.handleUpgrade);
@@ -89,7 +101,9 @@ export async function startServer({
 		clock,
 		log,
 		live,
-		transcoder: createTranscoder()
+		transcoder: createTranscoder(),
+		pollMs: JOB_POLL_MS,
+		blobs
 	});
 	// A mix cut off by a crash or a restart runs again (its file is only ever renamed into place whole).
 	void media.resumeInterrupted();
@@ -117,19 +131,27 @@ export async function startServer({
 
 	// Mail that failed, or was queued just before a restart, goes out without waiting for new mail.
 	void mailer.flush();
-	const mailRetry = setInterval(() => void mailer.flush(), MAIL_RETRY_MS);
+	// Once per period across all instances (issue #17): the outbox's retries and its reminders (mail
+	// waiting for its send_after), and expired sessions and sign-in links.
+	const timers = await startTimers({
+		store,
+		clock,
+		log,
+		pollMs: JOB_POLL_MS,
+		timers: [
+			{ name: 'mail', everyMs: MAIL_RETRY_MS, run: () => mailer.flush() },
+			{ name: 'cleanup', everyMs: CLEANUP_MS, run: () => store.auth.deleteExpired(clock()) }
+		]
+	});
+	// Per instance, not once: each instance's unfinished tus uploads are on its own DATA_DIR.
 	const sweep = () =>
 		// tus stamps creation_date with the real time, so the sweep compares with the real time too.
 		sweepAbandonedUploads(boundEnv.dataDir)
 			.then((removed) => removed.length > 0 && log.info('abandoned uploads removed', { removed }))
 			.catch((error: unknown) => log.error('upload sweep failed', { error }));
 	void sweep();
-	const cleanup = setInterval(() => {
-		store.auth.deleteExpired(clock()).catch((error: unknown) => log.error('cleanup failed', { error }));
-		void sweep();
-	}, CLEANUP_MS);
-	mailRetry.unref();
-	cleanup.unref();
+	const sweeps = setInterval(() => void sweep(), CLEANUP_MS);
+	sweeps.unref();
 
 	const host = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
 	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -139,13 +161,13 @@ export async function startServer({
 		env: boundEnv,
 		close() {
 			closing ??= (async () => {
-				clearInterval(mailRetry);
-				clearInterval(cleanup);
+				clearInterval(sweeps);
 				// Clients are told to reconnect, and every document is stored, before the port closes.
 				await yjs.close();
 				await signaling.close();
 				await stopListening(server);
 				await uploadsFinished;
+				await timers.close();
 				// The app waits for its requests and background work, then closes the jobs, mailer and store.
 				await app.close();
 			})();

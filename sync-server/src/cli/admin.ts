@@ -5,7 +5,8 @@ import { EmailLinkRequest } from '../../../src/lib/contracts/auth.ts';
 import { issueSignInLink } from '../auth/sessions.ts';
 import { EnvError, loadEnv, type Env } from '../env.ts';
 import { describeDuration } from '../mail/templates.ts';
-import { openStore } from '../store/sqlite.ts';
+import { createLogger } from '../log.ts';
+import { openStoreFor } from '../store/open.ts';
 import { ensureCoordinator } from './coordinator.ts';
 
 export const USAGE = `Usage: npm run admin -- create-coordinator EMAIL [--name FIRST_NAME]
@@ -54,7 +55,8 @@ export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }
 	}
 	const firstName = parsed.values.name?.trim() || 'Coordinator';
 
-	const store = await openStore({ dataDir: env.dataDir });
+	// DATABASE_URL set: the coordinator lands in the PostgreSQL every instance reads (issue #17).
+	const store = await openStoreFor(env, { log: createLogger({ stream: process.stderr }) });
 	try {
 		const ttlMinutes = env.signInLinkTtlMinutes;
 		const outcome = await store.transaction(async (repos) => {

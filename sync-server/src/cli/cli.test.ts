@@ -3,20 +3,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { Questionnaire } from '../../../src/lib/contracts/questionnaire.ts';
 import { loadEnv } from '../env.ts';
-import { openStore } from '../store/sqlite.ts';
 import { tempDir } from '../test/harness.ts';
+import { openTestStore, removeTestStore, testStoreEnv } from '../test/store.ts';
 import { runAdmin } from './admin.ts';
 import { demoStart, seedDemo } from './demo.ts';
 import { DEMO_PARTICIPANT_COUNT, demoAnswers } from './demo-data.ts';
 
 const dirs: string[] = [];
-afterEach(() => {
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+afterEach(async () => {
+	for (const dir of dirs.splice(0)) {
+		rmSync(dir, { recursive: true, force: true });
+		await removeTestStore(dir);
+	}
 });
-function testEnv(source: Record<string, string> = { PUBLIC_URL: 'https://talk.example.org' }) {
+async function testEnv(source: Record<string, string> = { PUBLIC_URL: 'https://talk.example.org' }) {
 	const dir = tempDir('cg-cli-');
 	dirs.push(dir);
-	return loadEnv({ DATA_DIR: dir, ...source });
+	return loadEnv({ DATA_DIR: dir, ...(await testStoreEnv(dir)), ...source });
 }
 
 function capture() {
@@ -27,7 +30,7 @@ function capture() {
 
 describe('npm run demo', () => {
 	it('seeds once: a second run adds nothing and hands out fresh links', async () => {
-		const env = testEnv();
+		const env = await testEnv();
 		const first = await seedDemo({ env });
 		const second = await seedDemo({ env });
 
@@ -43,14 +46,14 @@ describe('npm run demo', () => {
 			/^https:\/\/talk\.example\.org\/signin\?token=[\w-]{43}$/
 		);
 
-		const store = await openStore({ dataDir: env.dataDir });
+		const store = await openTestStore({ dataDir: env.dataDir });
 		expect(await store.participants.count()).toBe(DEMO_PARTICIPANT_COUNT);
 		expect((await store.communities.list()).map((c) => c.name)).toEqual(['Birmingham, AL']);
 		await store.close();
 	});
 
 	it('takes PORT like npm start: without PUBLIC_URL its links point at that port (issue #14)', async () => {
-		const report = await seedDemo({ env: testEnv({ PORT: '9123' }) });
+		const report = await seedDemo({ env: await testEnv({ PORT: '9123' }) });
 		expect(report.baseUrl).toBe('http://localhost:9123');
 		expect(report.coordinator.signInUrl).toMatch(/^http:\/\/localhost:9123\/signin\?token=/);
 		expect(report.partnerOrganizations[0]?.inviteUrl).toBe('http://localhost:9123/join/SOUTHSIDE');
@@ -64,9 +67,9 @@ describe('npm run demo', () => {
 		expect(demoStart(new Date('2026-11-04T05:30:00.000Z'), 'America/Chicago').toISOString()).toBe(
 			'2026-11-05T00:00:00.000Z'
 		);
-		const env = testEnv();
+		const env = await testEnv();
 		const report = await seedDemo({ env, now });
-		const store = await openStore({ dataDir: env.dataDir });
+		const store = await openTestStore({ dataDir: env.dataDir });
 		const seeded = await store.conversations.findById(report.conversations[0]!.id);
 		await store.close();
 		expect(seeded?.scheduledStart).toBe('2026-11-05T00:00:00.000Z');
@@ -91,12 +94,12 @@ describe('npm run admin', () => {
 		[['create-coordinator', 'a@example.org', '--bogus']]
 	])('exits 2 with usage for %j', async (argv) => {
 		const { err, io } = capture();
-		expect(await runAdmin(argv, { env: testEnv(), io })).toBe(2);
+		expect(await runAdmin(argv, { env: await testEnv(), io })).toBe(2);
 		expect(err.join('\n')).toMatch(/Usage: npm run admin -- create-coordinator EMAIL/);
 	});
 
 	it('creates a coordinator with a working sign-in link, and reuses them next time', async () => {
-		const env = testEnv();
+		const env = await testEnv();
 		const first = capture();
 		expect(
 			await runAdmin(['create-coordinator', 'Dana@Example.org', '--name', 'Dana'], { env, io: first.io })
@@ -111,7 +114,7 @@ describe('npm run admin', () => {
 	});
 
 	it('refuses to turn a participant into a coordinator', async () => {
-		const env = testEnv();
+		const env = await testEnv();
 		await seedDemo({ env });
 		const { err, io } = capture();
 		expect(await runAdmin(['create-coordinator', demoAnswers(0, 'x').email], { env, io })).toBe(1);

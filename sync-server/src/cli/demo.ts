@@ -3,7 +3,8 @@ import { addLocalDays, wallClock, zonedInstant } from '../../../src/lib/core/tim
 import { issueSignInLink } from '../auth/sessions.ts';
 import { EnvError, loadEnv, type Env } from '../env.ts';
 import { enrollParticipant } from '../mutations/signup.ts';
-import { openStore } from '../store/sqlite.ts';
+import { createLogger } from '../log.ts';
+import { openStoreFor } from '../store/open.ts';
 import type { Repos } from '../store/types.ts';
 import { ensureCoordinator } from './coordinator.ts';
 import {
@@ -38,7 +39,8 @@ export async function seedDemo({
 	env: Env;
 	now?: Date;
 }): Promise<DemoReport & { created: number }> {
-	const store = await openStore({ dataDir: env.dataDir });
+	// DATABASE_URL set: seeded once into the PostgreSQL every instance reads (issue #17).
+	const store = await openStoreFor(env, { log: createLogger({ stream: process.stderr }) });
 	try {
 		return await store.transaction((repos) => seed(repos, env, now));
 	} finally {

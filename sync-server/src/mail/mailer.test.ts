@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnv } from '../env.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { openStore } from '../store/sqlite.ts';
 import type { OutboxMessage, Store } from '../store/types.ts';
 import { tempDir } from '../test/harness.ts';
+import { openTestStore, removeTestStore } from '../test/store.ts';
 import { createLogTransport, createMailer, type MailTransport } from './mailer.ts';
 import { describeDuration, welcomeEmail } from './templates.ts';
 
@@ -13,6 +13,7 @@ let dataDir: string;
 afterEach(async () => {
 	await store.close();
 	rmSync(dataDir, { recursive: true, force: true });
+	await removeTestStore(dataDir);
 });
 
 const env = loadEnv({});
@@ -20,7 +21,7 @@ const clock = () => new Date('2026-11-02T15:00:00Z');
 
 async function queue(count = 1) {
 	dataDir = tempDir('cg-mail-');
-	store = await openStore({ dataDir });
+	store = await openTestStore({ dataDir });
 	for (let i = 0; i < count; i++) {
 		await store.mail.enqueue(
 			{

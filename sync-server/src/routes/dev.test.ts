@@ -5,6 +5,7 @@ import { loadEnv } from '../env.ts';
 import { silentLogger } from '../log.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { createTestApp, tempDir } from '../test/harness.ts';
+import { removeTestStore, testStoreEnv } from '../test/store.ts';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 const opened: TestApp[] = [];
@@ -13,7 +14,10 @@ const dirs: string[] = [];
 afterEach(async () => {
 	for (const t of opened.splice(0)) await t.close();
 	for (const s of servers.splice(0)) await s.close();
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+	for (const dir of dirs.splice(0)) {
+		rmSync(dir, { recursive: true, force: true });
+		await removeTestStore(dir);
+	}
 });
 
 /** A request as @hono/node-server hands it over, with the socket's peer address. */
@@ -65,7 +69,13 @@ describe('the development mailbox (issue #13: it lists every sign-in link)', () 
 		const dataDir = tempDir('cg-dev-mailbox-');
 		dirs.push(dataDir);
 		const server = await startServer({
-			env: loadEnv({ PORT: '0', HOST: '0.0.0.0', DATA_DIR: dataDir, NODE_ENV: 'development' }),
+			env: loadEnv({
+				PORT: '0',
+				HOST: '0.0.0.0',
+				DATA_DIR: dataDir,
+				NODE_ENV: 'development',
+				...(await testStoreEnv(dataDir))
+			}),
 			log: silentLogger
 		});
 		servers.push(server);

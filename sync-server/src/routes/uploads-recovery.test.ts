@@ -1,15 +1,14 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadEnv } from '../env.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { createTranscoder, type Transcoder } from '../media/ffmpeg.ts';
 import { startServer } from '../server.ts';
-import { SQLITE_FILE, openStore } from '../store/sqlite.ts';
 import { sha256Hex, encode, tonePcm } from '../test/audio.ts';
 import { recordedConversation, type Person } from '../test/conversation.ts';
 import { createTestApp, tempDir, type TestApp } from '../test/harness.ts';
+import { fillTheDisk, openTestStore, removeTestStore, testStoreEnv } from '../test/store.ts';
 import { encodeMeta, shareMeta } from '../test/tus.ts';
 import { confirmTrack, finishStrandedUploads } from '../uploads/confirm.ts';
 
@@ -57,7 +56,10 @@ afterEach(async () => {
 	fault.at = undefined;
 	fault.frozen = undefined;
 	for (const t of open.splice(0)) await t.close();
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+	for (const dir of dirs.splice(0)) {
+		rmSync(dir, { recursive: true, force: true });
+		await removeTestStore(dir);
+	}
 });
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -125,18 +127,6 @@ function freezeAt(phase: 'before the hash' | 'after the hash') {
 	return { isReached, kill: () => die(new Error('the server process died here')) };
 }
 
-/** Makes every insert into conversation_tracks fail as SQLite does on a full disk, through a second connection. */
-function fillTheDisk(dataDir: string) {
-	const sqlite = new SqliteDatabase(join(dataDir, SQLITE_FILE));
-	sqlite.exec(
-		`CREATE TRIGGER disk_full BEFORE INSERT ON conversation_tracks BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`
-	);
-	return () => {
-		sqlite.exec('DROP TRIGGER disk_full');
-		sqlite.close();
-	};
-}
-
 type Phase =
 	'before the hash' | 'after the hash, before the database write' | 'the database write fails (disk full)';
 const PHASES: Phase[] = [
@@ -157,7 +147,7 @@ async function strandedAt(phase: Phase) {
 	const { ana, conversation } = await recordedConversation(first);
 	const { location, id, half } = await allButTheLastPiece(first, ana, conversation.id);
 	if (phase === 'the database write fails (disk full)') {
-		const freeDisk = fillTheDisk(dataDir);
+		const freeDisk = await fillTheDisk(dataDir, 'conversation_tracks');
 		const last = await patch(first, location, ana, half, shareA.slice(half));
 		// Answered as the app's error, and logged with its cause (issue #16).
 		expect(last.status).toBe(500);
@@ -167,7 +157,7 @@ async function strandedAt(phase: Phase) {
 		const failure = errors.find((e) => e.message === 'finishing an upload failed');
 		expect(failure?.data).toMatchObject({ uploadId: id, step: 'save' });
 		expect(String((failure?.data?.error as Error | undefined)?.message)).toMatch(/disk is full/);
-		freeDisk();
+		await freeDisk();
 	} else {
 		const frozen = freezeAt(phase === 'before the hash' ? 'before the hash' : 'after the hash');
 		const last = patch(first, location, ana, half, shareA.slice(half));
@@ -258,12 +248,12 @@ describe('finishing an upload whose bytes all arrived', () => {
 		await t.close();
 		open.splice(open.indexOf(t), 1);
 		const server = await startServer({
-			env: loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }),
+			env: loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...(await testStoreEnv(dataDir)) }),
 			log: silentLogger
 		});
 		// close() waits for the boot's work, so this is after it, not after some time.
 		await server.close();
-		const store = await openStore({ dataDir });
+		const store = await openTestStore({ dataDir });
 		try {
 			const tracks = await store.trackFiles.listForConversation(conversation.id);
 			expect(tracks.map((f) => [f.trackId, f.uploadId, f.sha256])).toEqual([
@@ -322,7 +312,7 @@ describe('finishing an upload whose bytes all arrived', () => {
 		await stranded.close();
 		open.splice(open.indexOf(stranded), 1);
 		const t = await app(dataDir, log);
-		const freeDisk = fillTheDisk(dataDir);
+		const freeDisk = await fillTheDisk(dataDir, 'conversation_tracks');
 		// HEAD answers the status without the checksum: not confirmed (and tus-js-client does not start afresh on it).
 		const head = await t.app.request(location, { method: 'HEAD', headers: { ...TUS, cookie: ana.cookie } });
 		expect(head.status).toBe(200);
@@ -335,7 +325,7 @@ describe('finishing an upload whose bytes all arrived', () => {
 		expect(errors.filter((e) => e.message === 'finishing an upload failed').map((e) => e.data?.step)).toEqual(
 			['save', 'save']
 		);
-		freeDisk();
+		await freeDisk();
 		const retried = await t.request(`${location}/finish`, { method: 'POST', body: {}, cookie: ana.cookie });
 		expect(retried.status).toBe(200);
 		await expectConfirmedOnce(t, ana, conversation.id, id);

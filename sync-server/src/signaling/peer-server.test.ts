@@ -8,9 +8,9 @@ import { sessionCookieName } from '../http/session.ts';
 import { silentLogger } from '../log.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { ensureDefaultCommunity } from '../store/default-community.ts';
-import { openStore } from '../store/sqlite.ts';
 import { uniqueEmail } from '../test/factories.ts';
 import { tempDir } from '../test/harness.ts';
+import { openTestStore, removeTestStore, testStoreEnv } from '../test/store.ts';
 
 type Person = { userId: string; cookie: string };
 let server: RunningServer;
@@ -21,8 +21,8 @@ let rooms: { ours: string; theirs: string };
 /** Seeds two conversations (Ada+Ben, Zed+Yul) into a DATA_DIR, then serves it on port 0. */
 beforeEach(async () => {
 	dataDir = tempDir('cg-signaling-');
-	const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-	const store = await openStore({ dataDir });
+	const env = loadEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...(await testStoreEnv(dataDir)) });
+	const store = await openTestStore({ dataDir });
 	const now = new Date();
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now });
 	const [community] = await store.communities.list();
@@ -56,6 +56,7 @@ beforeEach(async () => {
 afterEach(async () => {
 	await server.close();
 	rmSync(dataDir, { recursive: true, force: true });
+	await removeTestStore(dataDir);
 });
 
 function socketUrl(peerId: string) {

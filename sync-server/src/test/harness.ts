@@ -14,9 +14,10 @@ import { createLiveHub } from '../live/hub.ts';
 import { createMediaJobs } from '../media/jobs.ts';
 import { connectRedis } from '../redis/client.ts';
 import { ensureDefaultCommunity } from '../store/default-community.ts';
-import { openStore } from '../store/sqlite.ts';
+import { openStoreFor } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import { uniqueEmail } from './factories.ts';
+import { removeTestStore, testStoreEnv } from './store.ts';
 
 /** A clock tests can move forward. */
 export function testClock(start = new Date('2026-11-02T15:00:00Z')) {
@@ -34,7 +35,10 @@ export function tempDir(prefix = 'cg-test-'): string {
 	return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** The real app over a real SQLite store in a fresh temporary DATA_DIR. Call close() in afterEach. */
+/**
+ * The real app over a real store (SQLite, or PostgreSQL with TEST_STORE=postgres: test/store.ts) in a
+ * fresh temporary DATA_DIR. Call close() in afterEach.
+ */
 export async function createTestApp({
 	env: envSource = {},
 	clock,
@@ -52,9 +56,14 @@ export async function createTestApp({
 	/** Where the app logs (silent unless a test reads it). */
 	log?: Logger;
 } = {}) {
-	const env: Env = loadEnv({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-build'), ...envSource });
+	const env: Env = loadEnv({
+		DATA_DIR: dataDir,
+		STATIC_DIR: join(dataDir, 'no-build'),
+		...(await testStoreEnv(dataDir)),
+		...envSource
+	});
 	const time = clock ?? testClock().clock;
-	const store: Store = await openStore({ dataDir });
+	const store: Store = await openStoreFor(env, { log: silentLogger });
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: time() });
 	const mailer = createMailer({ env, store, log: silentLogger, clock: time });
 	const transcoder = createTranscoder({ prefer: transcoderKind });
@@ -98,7 +107,9 @@ export async function createTestApp({
 		async close() {
 			// Waits for requests in flight and the work they started, then the jobs, mailer and store.
 			await app.close();
-			if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+			if (keepDataDir) return;
+			rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+			await removeTestStore(dataDir);
 		}
 	};
 }

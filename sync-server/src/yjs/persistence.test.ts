@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addQuestion, editWording, readList } from '../../../src/lib/sync/question-doc.ts';
-import { openStore } from '../store/sqlite.ts';
+import { openTestStore } from '../test/store.ts';
 import { connectAs, eventually, startYjsTestServer } from '../test/yjs.ts';
 
 /** Issue #4, "Persistence" and "Reconnects": the log, compaction, unloading, restarts. */
@@ -26,8 +26,8 @@ describe('/yjs persistence', () => {
 		expect(ana.provider.state.synced).toBe(false);
 		await eventually(() => ana.provider.state.synced);
 
-		// A second connection to the database file sees it, as a restarted process would after a crash.
-		const other = await openStore({ dataDir: server.dataDir });
+		// A second connection to the database sees it, as a restarted process would after a crash.
+		const other = await openTestStore({ dataDir: server.dataDir });
 		const loaded = await other.yjsDocs.load(c.docName);
 		const doc = new Y.Doc();
 		for (const u of [loaded.snapshot, ...loaded.updates.map((r) => r.update)]) if (u) Y.applyUpdate(doc, u);
