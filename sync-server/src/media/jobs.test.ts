@@ -1,11 +1,13 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CONSENT_TEXT_VERSIONS } from '../../../src/lib/core/consent.ts';
 import { encode, sha256Hex, tonePcm } from '../test/audio.ts';
 import { recordedConversation, type Person } from '../test/conversation.ts';
-import { createTestApp, type TestApp } from '../test/harness.ts';
+import { createTestApp, testClock, type TestApp } from '../test/harness.ts';
 import { tusUpload } from '../test/tus.ts';
 import { createTranscoder, type Transcoder } from './ffmpeg.ts';
+import { COPY_JOB } from './jobs.ts';
 
 let transcoder: Transcoder;
 let shareA: Uint8Array;
@@ -98,4 +100,93 @@ describe('media jobs after a crash', () => {
 		expect(existsSync(join(t.dataDir, 'copies', `${conversation.id}.opus`))).toBe(true);
 		expect(await t.store.copies.find(lonely.conversation.id)).toBeUndefined();
 	}, 120_000);
+});
+
+/**
+ * A conversation whose copy is mixed (a file under copies/) and to which both said yes, but whose
+ * people were not told yet: what the store holds when the copy job was asked for and the instance
+ * died before it ran. No audio is needed: the job's mix step finds no tracks and leaves the copy be.
+ */
+async function copyWaitingToBeAnnounced(t: TestApp) {
+	const { ana, ben, conversation } = await recordedConversation(t);
+	const filePath = `copies/${conversation.id}.opus`;
+	mkdirSync(join(t.dataDir, 'copies'), { recursive: true });
+	writeFileSync(join(t.dataDir, filePath), 'OggS');
+	const now = t.clock();
+	await t.store.copies.save({
+		conversationId: conversation.id,
+		status: 'ready',
+		filePath,
+		sha256: sha256Hex(new TextEncoder().encode('OggS')),
+		bytes: 4,
+		durationMs: 1000,
+		error: null,
+		notifiedAt: null,
+		now
+	});
+	for (const who of [ana, ben])
+		await t.store.consents.record({
+			id: crypto.randomUUID(),
+			conversationId: conversation.id,
+			userId: who.userId,
+			kind: 'copy',
+			answer: 'yes',
+			textVersion: CONSENT_TEXT_VERSIONS.copy,
+			decidedAt: now.toISOString(),
+			language: 'en',
+			archiveFields: null,
+			now
+		});
+	return { ana, ben, conversation };
+}
+
+const mailedTo = async (t: TestApp) => (await t.store.mail.list({ limit: 10 })).map((m) => m.to).sort();
+
+describe('media jobs across instances (issue #17)', () => {
+	it('a copy job asked for just before a crash runs when the next server boots', async () => {
+		const time = testClock();
+		const first = await createTestApp({ keepDataDir: true, clock: time.clock });
+		const { dataDir } = first;
+		const { ana, ben, conversation } = await copyWaitingToBeAnnounced(first);
+		// What consentChanged writes, durable before the answer; the process dies before running it.
+		await first.store.jobs.enqueue({ kind: COPY_JOB, key: conversation.id, now: first.clock() });
+		await first.close();
+
+		const second = await createTestApp({ dataDir, clock: time.clock });
+		apps.push(second);
+		// The boot scan finds nothing to mix again: it is the durable job that is taken over.
+		expect(await second.media.resumeInterrupted()).toBe(0);
+		await second.media.idle();
+		expect(await mailedTo(second)).toEqual([ana.email, ben.email].sort());
+		expect((await second.store.copies.find(conversation.id))?.notifiedAt).not.toBeNull();
+		expect((await second.store.jobs.find(COPY_JOB, conversation.id))?.state).toBe('done');
+	});
+
+	it("a killed instance's copy job is taken over once its lease expires, and run once", async () => {
+		const time = testClock();
+		const t = await createTestApp({ clock: time.clock });
+		apps.push(t);
+		const { ana, ben, conversation } = await copyWaitingToBeAnnounced(t);
+		await t.store.jobs.enqueue({ kind: COPY_JOB, key: conversation.id, now: t.clock() });
+		// Another instance claimed it and was killed: its lease runs for a minute more.
+		await t.store.jobs.claim({
+			kinds: [COPY_JOB],
+			holder: 'killed-instance',
+			now: t.clock(),
+			leaseUntil: new Date(t.clock().getTime() + 60_000)
+		});
+		expect(await t.media.resumeInterrupted()).toBe(0);
+		await t.media.idle();
+		expect(await mailedTo(t)).toEqual([]);
+
+		time.advanceMinutes(2);
+		t.media.wake();
+		await t.media.idle();
+		expect(await mailedTo(t)).toEqual([ana.email, ben.email].sort());
+
+		// Running it again (another boot, a late duplicate) tells nobody twice.
+		await t.media.consentChanged(conversation.id);
+		await t.media.idle();
+		expect(await mailedTo(t)).toHaveLength(2);
+	});
 });

@@ -5,6 +5,7 @@ import { sharingAllowed } from '../../../src/lib/core/consent.ts';
 import type { Clock } from '../clock.ts';
 import { recordingMade } from '../conversations/lifecycle.ts';
 import type { Env } from '../env.ts';
+import { createJobRunner, type JobRunnerOptions } from '../jobs/runner.ts';
 import { concerned, type LiveHub } from '../live/hub.ts';
 import { conversationChanged } from '../live/progress.ts';
 import type { Logger } from '../log.ts';
@@ -18,25 +19,32 @@ import type { Transcoder } from './ffmpeg.ts';
 import { ProgressiveCopy, type LiveVoice } from './progressive-copy.ts';
 
 /**
- * Background media work, one job at a time (the machine is small and mixing is CPU-bound): mix the
- * copy when both share tracks are confirmed; tell both participants once the copy is ready and
- * both agreed to copies. Jobs are idempotent, so running one again after a crash is harmless.
+ * Background media work (issue #6), run once across instances (issue #17): bring a conversation's
+ * copy up to date, that is mix it once both share tracks are confirmed, then tell both participants
+ * once it is ready and both agreed to copies. Asked for as a durable job ('copy', conversation id),
+ * so one instance runs it, a killed instance's job is taken over, and a restart loses nothing.
  */
 export interface MediaJobs {
-	trackConfirmed(conversationId: string): void;
+	/** Durable once it resolves (never rejects; a failure is logged and the boot scan mixes anyway). */
+	trackConfirmed(conversationId: string): Promise<void>;
 	/**
 	 * Bytes of an upload arrived (a PATCH was answered). A share track going up during the call, with
 	 * its start time, feeds the copy mixed during the call (issue #16); anything else is ignored.
+	 * In memory on this instance, which the upload is pinned to; if it dies, the copy job mixes whole.
 	 */
 	uploadGrew(uploadId: string): void;
-	consentChanged(conversationId: string): void;
+	/** Durable once it resolves (never rejects; a failure is logged). */
+	consentChanged(conversationId: string): Promise<void>;
 	/**
-	 * On boot: queues the mix again for every conversation whose share tracks are all confirmed but
-	 * whose copy is missing, failed, or was still being mixed when the server stopped. Resolves with
-	 * how many were queued.
+	 * On boot: asks again for the copy of every conversation whose share tracks are all confirmed but
+	 * whose copy is missing, failed, or was still being mixed when the server stopped, then takes over
+	 * whatever is due (jobs asked for before a crash, and those of an instance whose lease expired).
+	 * Resolves with how many copies were asked for again.
 	 */
 	resumeInterrupted(): Promise<number>;
-	/** Resolves when every queued job has run (tests, graceful shutdown). */
+	/** Another instance asked for a job (the hook a Redis notification calls); the next poll does it too. */
+	wake(): void;
+	/** Resolves when every job due here has run (tests, graceful shutdown). */
 	idle(): Promise<void>;
 	close(): Promise<void>;
 	/** Shared with the archive package, so one ffmpeg worker serves all media work. */
@@ -45,7 +53,7 @@ export interface MediaJobs {
 	readonly blobs: BlobStore;
 }
 
-type Deps = {
+type MediaDeps = {
 	env: Env;
 	store: Store;
 	mailer: Mailer;
@@ -54,44 +62,76 @@ type Deps = {
 	transcoder: Transcoder;
 	/** Tells both people's open pages when the conversation is recorded and when the copy is ready. */
 	live?: LiveHub;
-	/** Where confirmed audio lives; made from env (openBlobStore) when not given. */
-	blobs: BlobStore;
+	/** How often to look for jobs other instances asked for or left (the server: every few seconds). */
+	pollMs?: number;
+	/** See JobRunnerOptions.onEnqueued: where a Redis notification to the other instances goes. */
+	onEnqueued?: JobRunnerOptions['onEnqueued'];
+	/** Default: openBlobStore(env). */
+	blobs?: BlobStore;
 };
+type Deps = MediaDeps & { blobs: BlobStore };
 
-export function createMediaJobs(input: Omit<Deps, 'blobs'> & { blobs?: BlobStore }): MediaJobs {
+/** The one job kind of the media work: its key is the conversation id. */
+export const COPY_JOB = 'copy';
+
+export function createMediaJobs(input: MediaDeps): MediaJobs {
 	const deps: Deps = { ...input, blobs: input.blobs ?? openBlobStore(input.env) };
-	let queue: Promise<void> = Promise.resolve();
-	const enqueue = (name: string, conversationId: string, job: () => Promise<void>) => {
-		queue = queue
-			.then(job)
-			.catch((error: unknown) => deps.log.error(`media job ${name} failed`, { conversationId, error }));
-	};
 	const calls = liveCalls(deps);
+	// Idempotent, which the runner relies on (a rerun after a crash or a lost lease is harmless):
+	// a whole, current copy is left alone, the file is only ever renamed into place whole, and the
+	// copy's notifiedAt is set, only if unset, in the transaction that queues the emails.
+	const jobs = createJobRunner({
+		store: deps.store,
+		clock: deps.clock,
+		log: deps.log,
+		pollMs: deps.pollMs,
+		onEnqueued: deps.onEnqueued,
+		handlers: {
+			[COPY_JOB]: async (conversationId) => {
+				await mixIfReady(deps, conversationId, calls);
+				await notifyIfAllowed(deps, conversationId);
+			}
+		}
+	});
+	const ask = (conversationId: string) =>
+		jobs
+			.enqueue(COPY_JOB, conversationId)
+			.catch((error: unknown) =>
+				deps.log.error('the copy job could not be queued', { conversationId, error })
+			);
+	let booting: Promise<unknown> = Promise.resolve();
 	return {
-		trackConfirmed: (id) => enqueue('mix', id, () => mixIfReady(deps, id, { calls })),
+		trackConfirmed: ask,
 		uploadGrew: (uploadId) => calls.grew(uploadId),
-		consentChanged: (id) => enqueue('notify', id, () => notifyIfAllowed(deps, id)),
+		consentChanged: ask,
 		resumeInterrupted() {
-			// Queued like any job, so close() waits for it and it never races the store shutting down.
-			const stale: string[] = [];
-			enqueue('resume', '*', async () => {
+			const scan = (async () => {
 				// Nothing is being mixed during a call at boot: what a crash left of one is never the copy.
 				await removeProgressiveLeftovers(deps.env.dataDir);
 				const ids = await deps.store.trackFiles.conversationsWithBothShareTracks();
+				const stale: string[] = [];
 				for (const id of ids) if (!(await copyIsWhole(deps, id))) stale.push(id);
 				for (const id of stale) {
 					deps.log.info('mixing again after a restart', { conversationId: id });
-					enqueue('mix', id, () => mixIfReady(deps, id, { force: true, calls }));
+					await jobs.enqueue(COPY_JOB, id);
 				}
-			});
-			// Resolves once the list is made (the mixes then follow in the queue); a failure is logged.
-			return queue.then(() => stale.length);
+				jobs.kick();
+				return stale.length;
+			})();
+			// close() waits for it, so it never races the store shutting down; a failure is logged.
+			booting = scan.catch((error: unknown) => deps.log.error('resuming media jobs failed', { error }));
+			return scan;
 		},
-		idle: () => queue,
+		wake: () => jobs.kick(),
+		async idle() {
+			await booting;
+			await jobs.idle();
+		},
 		transcoder: deps.transcoder,
 		blobs: deps.blobs,
 		async close() {
-			await queue;
+			await booting;
+			await jobs.close();
 			await calls.close();
 			await deps.transcoder.close();
 			deps.blobs.close();
@@ -106,11 +146,7 @@ async function copyIsWhole(deps: Deps, conversationId: string): Promise<boolean>
 	return (await deps.blobs.head(copy.filePath)) !== undefined;
 }
 
-async function mixIfReady(
-	deps: Deps,
-	conversationId: string,
-	{ force = false, calls }: { force?: boolean; calls: LiveCalls }
-): Promise<void> {
+async function mixIfReady(deps: Deps, conversationId: string, calls: LiveCalls): Promise<void> {
 	const { store, clock, env, log } = deps;
 	const conversation = await store.conversations.findById(conversationId);
 	if (!conversation) return;
@@ -127,7 +163,12 @@ async function mixIfReady(
 			.map((t) => t.confirmedAt)
 			.sort()
 			.at(-1) ?? '';
-	if (!force && existing?.status === 'ready' && existing.updatedAt >= newest) return;
+	if (
+		existing?.status === 'ready' &&
+		existing.updatedAt >= newest &&
+		(await copyIsWhole(deps, conversationId))
+	)
+		return;
 	const blank = {
 		filePath: null,
 		sha256: null,
@@ -164,7 +205,6 @@ async function mixIfReady(
 		});
 		throw error;
 	}
-	await notifyIfAllowed(deps, conversationId);
 }
 
 async function notifyIfAllowed(deps: Deps, conversationId: string): Promise<void> {
@@ -177,6 +217,8 @@ async function notifyIfAllowed(deps: Deps, conversationId: string): Promise<void
 	const people = await Promise.all(conversation.participantIds.map((id) => store.users.findById(id)));
 	await store.transaction(async (repos) => {
 		const now = clock();
+		// First, in the same transaction as the emails: whoever notes it first is the one who tells.
+		if (!(await repos.copies.markNotified(conversationId, now))) return;
 		for (const [i, person] of people.entries()) {
 			const partner = people[1 - i];
 			if (!person?.email || !partner) continue;
@@ -192,7 +234,6 @@ async function notifyIfAllowed(deps: Deps, conversationId: string): Promise<void
 				now
 			);
 		}
-		await repos.copies.save({ ...copy, notifiedAt: now.toISOString(), now });
 	});
 	void deps.mailer.flush();
 }

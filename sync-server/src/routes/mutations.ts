@@ -31,7 +31,7 @@ export function mutationRoutes(deps: AppDeps) {
 			await progressChanged(deps, [response.result.participantId]);
 		if (fresh && mutation.type === 'consent') {
 			const { conversationId } = mutation.payload;
-			deps.media?.consentChanged(conversationId);
+			await deps.media?.consentChanged(conversationId);
 			const conversation = await deps.store.conversations.findById(conversationId);
 			if (conversation)
 				deps.live.publish(concerned(conversation.participantIds), { topic: 'consent', conversationId });

@@ -216,7 +216,7 @@ async function checkAndSave(
 			return true;
 		})
 	);
-	if (saved) media.trackConfirmed(meta.conversationId);
+	if (saved) await media.trackConfirmed(meta.conversationId);
 	return { ok: true, trackId: meta.trackId, kind: meta.kind, sha256: verified.sha256, confirmedNow: saved };
 }
 
