@@ -77,6 +77,24 @@ describe('the live hub across instances (issue #17)', () => {
 		expect(got.filter((g) => g === 'b-eve:copy')).toHaveLength(1);
 	});
 
+	it('still delivers on its own instance while Redis is away', async () => {
+		const lost = await startTestRedis();
+		const redis = connectRedis({ url: lost.url, log: silentLogger });
+		try {
+			const hub = createLiveHub({ redis, log: silentLogger });
+			await hub.ready;
+			const got: string[] = [];
+			hub.subscribe('ana', (e) => got.push(e.topic));
+			await lost.stop();
+			await expect.poll(() => redis.command.status).toBe('reconnecting');
+			hub.publish(['ana'], { topic: 'copy', conversationId: 'c1' });
+			expect(got).toEqual(['copy']);
+		} finally {
+			await redis.close();
+			await lost.stop();
+		}
+	});
+
 	it('drops what it cannot read from the channel', async () => {
 		const b = await instance();
 		const got: unknown[] = [];

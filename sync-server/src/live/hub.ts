@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { LiveEvent } from '../../../src/lib/contracts/live.ts';
 import type { Logger } from '../log.ts';
-import type { RedisConnections } from '../redis/client.ts';
+import { isReachable, type RedisConnections } from '../redis/client.ts';
 
 type Listener = (event: LiveEvent) => void;
 
@@ -51,6 +51,12 @@ export function createLiveHub({ redis, log }: { redis?: RedisConnections; log?: 
 			// Here first, so this instance's streams hear it even when Redis is away.
 			deliver(userIds, event);
 			if (!redis) return;
+			if (!isReachable(redis.command)) {
+				log?.warn('live event not relayed to other instances: Redis is not reachable', {
+					topic: event.topic
+				});
+				return;
+			}
 			const message = JSON.stringify(
 				v.parse(Relayed, { from: instance, keys: [...new Set(userIds)], event })
 			);
