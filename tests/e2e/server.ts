@@ -116,7 +116,8 @@ export async function startAppServer({
 		},
 		async stop(signal = 'SIGTERM') {
 			const running = child;
-			if (!running || running.exitCode !== null) return;
+			// A process ended by a signal has no exit code, only a signalCode.
+			if (!running || running.exitCode !== null || running.signalCode !== null) return;
 			const exited = new Promise((r) => running.once('exit', r));
 			running.kill(signal);
 			await exited;
