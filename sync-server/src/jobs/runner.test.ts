@@ -225,6 +225,26 @@ describe('durable jobs with leases (issue #17)', () => {
 		await a.idle();
 		expect(runs).toBe(3);
 	});
+
+	it('a job whose instances keep dying while running it is given up, not run again', async () => {
+		await store.jobs.enqueue({ kind: 'mix', key: 'c1', now: clock() });
+		for (let i = 0; i < 3; i++) {
+			const leaseUntil = new Date(now + 60_000);
+			await store.jobs.claim({ kinds: ['mix'], holder: `killed-${i}`, now: clock(), leaseUntil });
+			advance(61_000);
+		}
+		let runs = 0;
+		const { log, lines } = recordingLog();
+		const a = instance({ log, maxAttempts: 2, handlers: { mix: async () => void runs++ } });
+		a.kick();
+		await a.idle();
+		expect(runs).toBe(0);
+		expect(await find('c1')).toMatchObject({
+			state: 'failed',
+			lastError: 'the instances running it stopped before it ended, 3 times'
+		});
+		expect(lines.find((l) => l.level === 'error')?.message).toBe('job given up: it never ended');
+	});
 });
 
 describe('timers under a named lease (issue #17)', () => {

@@ -108,13 +108,21 @@ export function createJobRunner({
 		else log.error('job failed for good after its last attempt', { ...context, error: failure });
 	}
 
+	/** A job whose runs keep ending with their instance (killed, out of memory) is not run again. */
+	async function giveUp(job: ClaimedJob) {
+		const error = `the instances running it stopped before it ended, ${job.attempts - 1} times`;
+		await store.jobs.fail({ job, holder, now: clock(), error });
+		log.error('job given up: it never ended', { kind: job.kind, key: job.key, error });
+	}
+
 	async function drain() {
 		do {
 			again = false;
 			while (!closed) {
 				const job = await store.jobs.claim({ kinds, holder, now: clock(), leaseUntil: leaseUntil() });
 				if (!job) break;
-				await run(job);
+				if (!next && job.attempts > maxAttempts) await giveUp(job);
+				else await run(job);
 			}
 		} while (again && !closed);
 	}
