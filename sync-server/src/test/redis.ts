@@ -23,19 +23,20 @@ export async function startTestRedis(): Promise<TestRedis> {
 		const port = await freePort();
 		const dir = tempDir('cg-redis-');
 		const child = spawn(
-			'redis-server',
+			'bash',
 			[
+				'-c',
+				WATCHED,
+				'redis-server',
 				...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
 				...['--save', '', '--appendonly', 'no', '--loglevel', 'warning']
 			],
-			{ stdio: ['ignore', 'pipe', 'pipe'] }
+			{ stdio: ['pipe', 'pipe', 'pipe'] }
 		);
 		const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-		const killAtExit = () => child.kill('SIGKILL');
-		process.once('exit', killAtExit);
 		const stop = async () => {
-			process.off('exit', killAtExit);
-			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+			// Its end of the pipe closing is what stops the server (see WATCHED).
+			child.stdin?.end();
 			await stopped;
 			rmSync(dir, { recursive: true, force: true });
 		};
@@ -54,6 +55,19 @@ export async function startTestRedis(): Promise<TestRedis> {
 		};
 	}
 }
+
+/**
+ * Runs redis-server and stops it when our end of its stdin closes: on stop(), and also when the test
+ * process dies however it dies (a killed worker runs no exit handler), so no server is left behind.
+ * Exits when the server does, with its status. (A background job's stdin is /dev/null, hence fd 3.)
+ */
+const WATCHED = `
+exec 3<&0
+redis-server "$@" &
+server=$!
+(read -r _ <&3; kill "$server" 2>/dev/null) &
+wait "$server"
+`;
 
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
