@@ -24,6 +24,8 @@ async function main() {
 	const server = await startServer({ env, log });
 	log.info(`Common Ground ${env.appVersion} listening on ${server.url} (public URL ${server.env.publicUrl})`);
 	if (env.devMailbox) log.info(`Dev mailbox (this machine only): ${server.env.publicUrl}/dev/mailbox`);
+	const s3 = env.objectStorage;
+	if (s3) log.info(`Confirmed audio in the bucket ${s3.bucket} at ${s3.endpoint ?? `AWS (${s3.region})`}`);
 
 	let stopping = false;
 	const shutdown = (signal: NodeJS.Signals) => {
