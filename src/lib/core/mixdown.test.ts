@@ -180,4 +180,24 @@ describe('fitClock', () => {
 		expect(Math.abs(fit.startedAtServerMs - 5_000)).toBeLessThan(2);
 		expect(Math.abs(fit.samplesPerSecond / rate - 1)).toBeLessThan(5e-6);
 	});
+
+	const stamps = (rate: number, seconds: number) =>
+		Array.from({ length: seconds * 2 }, (_, k) => {
+			const sample = k * 24_000;
+			return { sample, serverMs: 5_000 + (sample / rate) * 1000 + ((k * 7919) % 41) - 20 };
+		});
+
+	it('believes a recorder that loses 1.1 % of its samples once it has 20 s of stamps, not before', () => {
+		const slow = RATE * (1 - 0.011);
+		// Four seconds: 1.1 % could be the jitter of a few stamps; the nominal rate is the safer guess.
+		expect(fitClock(stamps(slow, 4), RATE).samplesPerSecond).toBe(RATE);
+		// A whole call: the slope is the recorder's, and placing by it keeps the start where it was.
+		const long = fitClock(stamps(slow, 600), RATE);
+		expect(Math.abs(long.samplesPerSecond / slow - 1)).toBeLessThan(1e-4);
+		expect(Math.abs(long.startedAtServerMs - 5_000)).toBeLessThan(5);
+		const minute = fitClock(stamps(slow, 60), RATE);
+		expect(Math.abs(minute.startedAtServerMs - long.startedAtServerMs)).toBeLessThan(10);
+		// Beyond 5 % it is not a microphone but a broken clock estimate: nominal again.
+		expect(fitClock(stamps(RATE * 0.9, 600), RATE).samplesPerSecond).toBe(RATE);
+	});
 });
