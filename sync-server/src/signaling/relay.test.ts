@@ -191,6 +191,19 @@ describe('PeerJS signaling across instances (issue #17)', () => {
 			.toEqual([{ type: 'OFFER', src: peer(people.ben, rooms.ours), dst: adaId, payload: { sdp: 'offer' } }]);
 	});
 
+	it('answers EXPIRE at once when the instance the registry named no longer has the peer', async () => {
+		const adaId = peer(people.ada, rooms.ours);
+		const benId = peer(people.ben, rooms.ours);
+		await connect(b, people.zed, rooms.theirs);
+		const bInstance = await registered(peer(people.zed, rooms.theirs));
+		// The registry still names B for Ada, who has just left it.
+		await redis.command.set(presenceKey(adaId), bInstance, 'PX', 60_000);
+		const ben = await connect(a, people.ben, rooms.ours);
+		ben.ws.send(JSON.stringify({ type: 'OFFER', dst: adaId, payload: { sdp: 'offer' } }));
+		// As `peer` tells the caller of a peer that isn't there (it would after its 5 s wait).
+		await expect.poll(() => ben.messages).toEqual([{ type: 'EXPIRE', src: adaId, dst: benId }]);
+	});
+
 	it('a peer that reconnects to another instance is reached there', async () => {
 		const adaId = peer(people.ada, rooms.ours);
 		const first = await connect(a, people.ada, rooms.ours);
