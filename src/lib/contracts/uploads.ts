@@ -8,6 +8,14 @@ import { TrackKind } from './consent';
  */
 export const CONFIRMED_CHECKSUM_HEADER = 'Upload-Checksum-Sha256';
 
+/**
+ * On every request of a track's upload (tus, the declaration, finish): the conversation it belongs
+ * to. For the load balancer only (deploy/haproxy.cfg), which sends both partners' uploads of one
+ * conversation to one instance, so the copy can be mixed there during the call (issues #16, #17).
+ * The server never trusts it: the upload's own metadata and the session decide.
+ */
+export const CONVERSATION_HEADER = 'Conversation-Id';
+
 /** POST /uploads/:id/finish: the upload is the confirmed file of this track. */
 export const UploadFinished = v.strictObject({
 	trackId: v.string(),

@@ -198,4 +198,11 @@ describe('the tus options', () => {
 			samplesPerSecond: '48001'
 		});
 	});
+
+	it('name the conversation on every request, so a load balancer sends both partners’ uploads to one instance (issue #17)', () => {
+		for (const live of [true, false])
+			expect(tusOptions(ids, { live, deferredLength: live }, on).headers).toEqual({
+				'Conversation-Id': 'c1'
+			});
+	});
 });

@@ -1,7 +1,7 @@
 import type { FileReader, HttpStack, UploadOptions } from 'tus-js-client';
 import * as v from 'valibot';
 import type { TrackKind } from '../contracts/consent';
-import { CONFIRMED_CHECKSUM_HEADER, UploadFinished } from '../contracts/uploads';
+import { CONFIRMED_CHECKSUM_HEADER, CONVERSATION_HEADER, UploadFinished } from '../contracts/uploads';
 import { fitClock, type ClockPoint } from '../core/clock-fit';
 import {
 	advance,
@@ -137,11 +137,13 @@ export async function dispatch(
 		await db.uploads.put(row);
 		return result;
 	});
+	const conversationId = (await db.uploads.get(id))?.conversationId ?? '';
 	for (const effect of effects) {
 		if (effect.type === 'delete_upload')
-			await fetcher(effect.url, { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' } }).catch(
-				() => undefined
-			);
+			await fetcher(effect.url, {
+				method: 'DELETE',
+				headers: { 'Tus-Resumable': '1.0.0', [CONVERSATION_HEADER]: conversationId }
+			}).catch(() => undefined);
 	}
 	return state;
 }
@@ -203,6 +205,7 @@ export function tusOptions(
 		chunkSize: how.live ? LIVE_CHUNK_BYTES : CHUNK_BYTES,
 		retryDelays: [0, 1000, 3000, 5000],
 		storeFingerprintForResuming: false,
+		headers: { [CONVERSATION_HEADER]: record.conversationId },
 		...(io.httpStack ? { httpStack: io.httpStack } : {}),
 		...(io.fileReader ? { fileReader: io.fileReader } : {}),
 		metadata: { conversationId: record.conversationId, trackId: record.trackId, kind: record.kind, ...file },
@@ -335,6 +338,7 @@ async function finish(
 ): Promise<'confirmed' | 'again' | 'later'> {
 	const answer = await api(`${uploadUrl}/finish`, {
 		method: 'POST',
+		headers: { [CONVERSATION_HEADER]: record.conversationId },
 		body: {},
 		schema: UploadFinished,
 		fetcher
@@ -355,6 +359,7 @@ async function declare(
 ): Promise<'ok' | 'gone' | 'offline'> {
 	const answer = await api(`${uploadUrl}/declaration`, {
 		method: 'PUT',
+		headers: { [CONVERSATION_HEADER]: record.conversationId },
 		fetcher,
 		schema: v.null(),
 		body: {
