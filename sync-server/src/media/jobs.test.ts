@@ -162,6 +162,18 @@ describe('media jobs across instances (issue #17)', () => {
 		expect((await second.store.jobs.find(COPY_JOB, conversation.id))?.state).toBe('done');
 	});
 
+	it('two instances over one store, both asked at once, tell both people once', async () => {
+		const time = testClock();
+		const a = await createTestApp({ clock: time.clock });
+		// The second instance closes first and leaves the store and DATA_DIR to the first.
+		const b = await createTestApp({ dataDir: a.dataDir, keepDataDir: true, clock: time.clock });
+		apps.push(b, a);
+		const { ana, ben, conversation } = await copyWaitingToBeAnnounced(a);
+		await Promise.all([a, b, a, b].map((t) => t.media.consentChanged(conversation.id)));
+		await Promise.all([a.media.idle(), b.media.idle()]);
+		expect(await mailedTo(a)).toEqual([ana.email, ben.email].sort());
+	});
+
 	it("a killed instance's copy job is taken over once its lease expires, and run once", async () => {
 		const time = testClock();
 		const t = await createTestApp({ clock: time.clock });
