@@ -140,7 +140,7 @@ async function measure(kind: Kind, rooms: number): Promise<Result> {
 	}
 }
 
-async function paced(pairs: [BenchClient, BenchClient][]): Promise<number[]> {
+export async function paced(pairs: [BenchClient, BenchClient][]): Promise<number[]> {
 	const latencies: number[] = [];
 	const timers: ReturnType<typeof setTimeout>[] = [];
 	for (const client of pairs.flat()) {
@@ -178,9 +178,9 @@ async function pingPong(pairs: [BenchClient, BenchClient][]): Promise<number> {
 	return (received * 1000) / (performance.now() - start);
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
 	return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;

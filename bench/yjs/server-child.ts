@@ -28,7 +28,10 @@ async function startOurs() {
 	const { sessionCookieName } = await import('../../sync-server/src/http/session.ts');
 	const { questionsDocName } = await import('../../src/lib/contracts/questions.ts');
 
-	const dataDir = mkdtempSync(join(tmpdir(), 'cg-bench-yjs-'));
+	// Issue #17 (bench/yjs/instances.ts): a second instance gets the first one's folder, which holds the
+	// SQLite file they share (or nothing, with DATABASE_URL), and seeds nothing itself.
+	const dataDir = process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cg-bench-yjs-'));
+	const seedRooms = process.env.BENCH_SEED === '0' ? 0 : rooms;
 	const http = createServer((_req, res) => res.writeHead(404).end());
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const port = (http.address() as AddressInfo).port;
@@ -45,7 +48,7 @@ async function startOurs() {
 	const clients = await store.transaction(async (repos) => {
 		const out: { docName: string; cookies: [string, string] }[] = [];
 		const now = new Date();
-		for (let r = 0; r < rooms; r++) {
+		for (let r = 0; r < seedRooms; r++) {
 			const people = [];
 			for (const who of ['a', 'b']) {
 				const user = await repos.users.create({
@@ -74,14 +77,44 @@ async function startOurs() {
 		}
 		return out;
 	});
-	const yjs = createYjsService({
-		env,
-		store,
-		clock: () => new Date(),
-		log: createLogger({ stream: process.stderr })
-	});
+	const log = createLogger({ stream: process.stderr });
+	const relay = process.env.BENCH_REDIS_URL ? await timedRelay(process.env.BENCH_REDIS_URL, log) : undefined;
+	const yjs = createYjsService({ env, store, clock: () => new Date(), log, relay });
 	http.on('upgrade', (req, socket, head) => yjs.handleUpgrade(req, socket, head));
 	return { port, clients, path: '/yjs/' };
+}
+
+/**
+ * The relay through Redis, with the time each update is published and each one from the other
+ * instance arrives (wall-clock ms, comparable across processes on one machine), keyed by log id.
+ */
+const relayTimes = { published: new Map<number, number>(), received: new Map<number, number>() };
+const wallMs = () => performance.timeOrigin + performance.now();
+
+async function timedRelay(url: string, log: import('../../sync-server/src/log.ts').Logger) {
+	const { connectRedis } = await import('../../sync-server/src/redis/client.ts');
+	const { redisDocRelay, decodeRelayMessage } = await import('../../sync-server/src/yjs/relay.ts');
+	const redis = connectRedis({ url, log });
+	await redis.ready();
+	const relay = redisDocRelay({ redis, log });
+	const idOf = (data: Uint8Array) => {
+		const message = decodeRelayMessage(data);
+		return message.kind === 0 && message.from !== relay.instanceId ? message.id : undefined;
+	};
+	const publish = redis.command.publish.bind(redis.command);
+	redis.command.publish = ((channel: string, message: Buffer) => {
+		const decoded = decodeRelayMessage(message);
+		if (decoded.kind === 0) relayTimes.published.set(decoded.id, wallMs());
+		return publish(channel, message);
+	}) as typeof redis.command.publish;
+	const subscribe = redis.subscribe.bind(redis);
+	redis.subscribe = (channel, handler) =>
+		subscribe(channel, (data) => {
+			const id = idOf(data);
+			if (id !== undefined) relayTimes.received.set(id, wallMs());
+			handler(data);
+		});
+	return relay;
 }
 
 async function startYWebsocket() {
@@ -120,5 +153,12 @@ const baseline = memory();
 process.send?.({ type: 'ready', ...started, baseline });
 process.on('message', (message: { type: string }) => {
 	if (message.type === 'memory') process.send?.({ type: 'memory', ...memory() });
+	if (message.type === 'relay-times') {
+		process.send?.({
+			type: 'relay-times',
+			published: [...relayTimes.published],
+			received: [...relayTimes.received]
+		});
+	}
 	if (message.type === 'stop') process.exit(0);
 });
