@@ -3,40 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeAudio } from '../../../src/lib/core/audio-container.ts';
-import { encode, tonePcm } from '../test/audio.ts';
-import type { TrackFile } from '../store/types.ts';
+import { beepsAt, encode, shareTrackFile, tonePcm } from '../test/audio.ts';
 import { diskBlobStore } from './blob-store.ts';
 import { produceCopy } from './copy-job.ts';
-import { createTranscoder, type Transcoder } from './ffmpeg.ts';
+import { createTranscoder } from './ffmpeg.ts';
 
-const RATE = 48_000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function track(filePath: string, startedAtServerMs: number): TrackFile {
-	return {
-		...{ id: filePath, conversationId: 'c', userId: filePath, trackId: filePath, kind: 'share' },
-		...{ uploadId: filePath, filePath, sha256: '', bytes: 0, codec: 'opus', durationMs: 0 },
-		...{ startedAtServerMs, samplesPerSecond: RATE, confirmedAt: '' }
-	};
-}
-
-/** When each side's beep starts (first sample above half its peak), in seconds from the start of the copy. */
-async function beepsAt(transcoder: Transcoder, copy: Uint8Array): Promise<number[]> {
-	const { 'out.raw': raw } = await transcoder.run(
-		['-i', 'in.opus', '-f', 'f32le', '-ac', '2', '-ar', String(RATE), 'out.raw'],
-		{ 'in.opus': copy },
-		['out.raw']
-	);
-	const pcm = new Float32Array(new Uint8Array(raw ?? []).buffer);
-	return [0, 1].map((side) => {
-		let max = 0;
-		for (let i = side; i < pcm.length; i += 2) max = Math.max(max, Math.abs(pcm[i] ?? 0));
-		let i = side;
-		while (i < pcm.length && Math.abs(pcm[i] ?? 0) <= max / 2) i += 2;
-		return (i >> 1) / RATE;
-	});
-}
 
 // Both transcoders: the wasm one once crashed on every stereo Opus encode (see WASM_STEREO_OPUS).
 const kinds = (['system', 'wasm'] as const).filter((k) => createTranscoder({ prefer: k }).kind === k);
@@ -56,8 +29,8 @@ describe.each(kinds)('produceCopy with the %s ffmpeg', (kind) => {
 		writeFileSync(join(dataDir, 'b.opus'), b);
 
 		const copy = await produceCopy({ blobs: diskBlobStore(dataDir), transcoder }, 'conv1', [
-			track('a.opus', 1_000_000),
-			track('b.opus', 1_001_250)
+			shareTrackFile('a.opus', { startedAtServerMs: 1_000_000 }),
+			shareTrackFile('b.opus', { startedAtServerMs: 1_001_250 })
 		]);
 
 		expect(copy.filePath).toBe(join('copies', 'conv1.opus'));

@@ -1,5 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ClockFit } from '../../../src/lib/core/clock-fit.ts';
 import { COPY_SAMPLE_RATE } from '../../../src/lib/core/mixdown.ts';
 import { sharingAllowed } from '../../../src/lib/core/consent.ts';
 import type { Clock } from '../clock.ts';
@@ -30,9 +31,10 @@ export interface MediaJobs {
 	/**
 	 * Bytes of an upload arrived (a PATCH was answered). A share track going up during the call, with
 	 * its start time, feeds the copy mixed during the call (issue #16); anything else is ignored.
+	 * `fit`: the track's clock fit from every segment so far, which the PATCH carried.
 	 * In memory on this instance, which the upload is pinned to; if it dies, the copy job mixes whole.
 	 */
-	uploadGrew(uploadId: string): void;
+	uploadGrew(uploadId: string, fit?: ClockFit): void;
 	/** Durable once it resolves (never rejects; a failure is logged). */
 	consentChanged(conversationId: string): Promise<void>;
 	/**
@@ -102,7 +104,7 @@ export function createMediaJobs(input: MediaDeps): MediaJobs {
 	let booting: Promise<unknown> = Promise.resolve();
 	return {
 		trackConfirmed: ask,
-		uploadGrew: (uploadId) => calls.grew(uploadId),
+		uploadGrew: (uploadId, fit) => calls.grew(uploadId, fit),
 		consentChanged: ask,
 		resumeInterrupted() {
 			const scan = (async () => {
@@ -276,12 +278,12 @@ function liveCalls(deps: Deps) {
 		await call?.copy?.abort();
 	};
 
-	async function grew(uploadId: string) {
+	async function grew(uploadId: string, fit: ClockFit | undefined) {
 		if (deps.transcoder.kind !== 'system') return;
 		const record = await readFile(join(deps.env.dataDir, UPLOADS_DIR, `${uploadId}.json`), 'utf8')
 			.then((text) => JSON.parse(text) as { size?: number | null; metadata?: Record<string, string | null> })
 			.catch(() => undefined);
-		const { conversationId, userId, kind, startedAtServerMs } = record?.metadata ?? {};
+		const { conversationId, userId, kind, startedAtServerMs, samplesPerSecond } = record?.metadata ?? {};
 		if (!record || kind !== 'share' || !conversationId || !userId) return;
 		let call = calls.get(conversationId);
 		const known = call?.voices.get(userId);
@@ -295,10 +297,17 @@ function liveCalls(deps: Deps) {
 			if (known) await drop(conversationId);
 			call = calls.get(conversationId) ?? { voices: new Map() };
 			calls.set(conversationId, call);
+			// A file sent whole after the call declared its fit at creation; during the call the PATCHes say it.
+			const rate = Number(samplesPerSecond);
 			call.voices.set(userId, {
 				uploadId,
-				fit: { startedAtServerMs: start, samplesPerSecond: COPY_SAMPLE_RATE }
+				fit: fit ?? { startedAtServerMs: start, samplesPerSecond: rate > 0 ? rate : COPY_SAMPLE_RATE }
 			});
+		} else if (fit && call) {
+			known.fit = fit;
+			const conversation = await deps.store.conversations.findById(conversationId);
+			const side = conversation?.participantIds.indexOf(userId);
+			if (side === 0 || side === 1) call.copy?.updateFit(side, fit);
 		}
 		if (!call) return;
 		clearTimeout(call.idle);
@@ -321,8 +330,8 @@ function liveCalls(deps: Deps) {
 	}
 
 	return {
-		grew(uploadId: string) {
-			void serial(() => grew(uploadId)).catch((error: unknown) =>
+		grew(uploadId: string, fit?: ClockFit) {
+			void serial(() => grew(uploadId, fit)).catch((error: unknown) =>
 				deps.log.warn('the copy could not be mixed during the call', { uploadId, error })
 			);
 		},

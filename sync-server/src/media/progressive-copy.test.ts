@@ -10,10 +10,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../log.ts';
 import type { TrackFile } from '../store/types.ts';
-import { encode, tonePcm } from '../test/audio.ts';
+import { beepsAt as beepsIn, encode, shareTrackFile, tonePcm } from '../test/audio.ts';
 import { diskBlobStore } from './blob-store.ts';
 import { produceCopy } from './copy-job.ts';
 import { createTranscoder, type Transcoder } from './ffmpeg.ts';
@@ -45,19 +45,14 @@ function dataDir(): string {
 	return dir;
 }
 
-function track(uploadId: string, startedAtServerMs: number, durationMs: number): TrackFile {
-	return {
-		...{ id: uploadId, conversationId: 'c', userId: uploadId, trackId: uploadId, kind: 'share' },
-		...{ uploadId, filePath: join('uploads', uploadId), sha256: '', bytes: 0, codec: 'opus', durationMs },
-		...{ startedAtServerMs, samplesPerSecond: RATE, confirmedAt: '' }
-	};
-}
-
 const voices: [LiveVoice, LiveVoice] = [
 	{ uploadId: 'a', fit: { startedAtServerMs: 1_000_000, samplesPerSecond: RATE } },
 	{ uploadId: 'b', fit: { startedAtServerMs: 1_001_250, samplesPerSecond: RATE } }
 ];
+const track = (name: string, startedAtServerMs: number, durationMs: number) =>
+	shareTrackFile(name, { filePath: join('uploads', name), startedAtServerMs, durationMs });
 const tracks: [TrackFile, TrackFile] = [track('a', 1_000_000, 24_000), track('b', 1_001_250, 23_000)];
+const beepsAt = (copy: Uint8Array) => beepsIn(transcoder, copy);
 
 /** The uploads grow as a live upload's PATCHes would write them: `parts` pieces of each, in turn. */
 async function trickle(dir: string, copy: ProgressiveCopy, parts: number, upTo = parts) {
@@ -73,29 +68,16 @@ async function trickle(dir: string, copy: ProgressiveCopy, parts: number, upTo =
 	}
 }
 
-/** Each side's beep onset (first sample above half its peak) in seconds from the start of the copy. */
-async function beepsAt(copy: Uint8Array): Promise<number[]> {
-	const { 'out.raw': raw } = await transcoder.run(
-		['-i', 'in.opus', '-f', 'f32le', '-ac', '2', '-ar', String(RATE), 'out.raw'],
-		{ 'in.opus': copy },
-		['out.raw']
-	);
-	const pcm = new Float32Array(new Uint8Array(raw ?? []).buffer);
-	return [0, 1].map((side) => {
-		let max = 0;
-		for (let i = side; i < pcm.length; i += 2) max = Math.max(max, Math.abs(pcm[i] ?? 0));
-		let i = side;
-		while (i < pcm.length && Math.abs(pcm[i] ?? 0) <= max / 2) i += 2;
-		return (i >> 1) / RATE;
-	});
-}
-
 describe.runIf(system)('the copy mixed during the call', () => {
 	it('is the whole-file mix: aligned, as long, as loud; renamed into place whole at the end', async () => {
 		const dir = dataDir();
 		writeFileSync(join(dir, 'uploads', 'a'), new Uint8Array());
 		writeFileSync(join(dir, 'uploads', 'b'), new Uint8Array());
-		const copy = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv1', voices);
+		const copy = await ProgressiveCopy.start(
+			{ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) },
+			'conv1',
+			voices
+		);
 		await trickle(dir, copy, 7);
 		// Nothing under the copy's name until the end; the temporary file is being written.
 		expect(existsSync(join(dir, 'copies', 'conv1.opus'))).toBe(false);
@@ -123,14 +105,22 @@ describe.runIf(system)('the copy mixed during the call', () => {
 		const dir = dataDir();
 		writeFileSync(join(dir, 'uploads', 'a'), new Uint8Array());
 		writeFileSync(join(dir, 'uploads', 'b'), new Uint8Array());
-		const first = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv2', voices);
+		const first = await ProgressiveCopy.start(
+			{ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) },
+			'conv2',
+			voices
+		);
 		await trickle(dir, first, 7, 4);
 		// The server dies: its ffmpegs with it. Only the temporary file is left, never the copy.
 		await first.abort();
 		expect(readdirSync(join(dir, 'copies'))).toEqual([]);
 
 		// The new server's mix starts when the next bytes arrive, from the first byte on disk.
-		const again = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv2', voices);
+		const again = await ProgressiveCopy.start(
+			{ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) },
+			'conv2',
+			voices
+		);
 		for (const [name, bytes] of [
 			['a', shareA],
 			['b', shareB]
@@ -149,13 +139,33 @@ describe.runIf(system)('the copy mixed during the call', () => {
 		const dir = dataDir();
 		writeFileSync(join(dir, 'uploads', 'a'), shareA);
 		writeFileSync(join(dir, 'uploads', 'b'), shareB);
-		const moved = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv3', voices);
+		// Mixed as the bytes came (no lag), B placed where its first segments said.
+		const moved = await ProgressiveCopy.start(
+			{ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir), lagSamples: 0 },
+			'conv3',
+			voices
+		);
 		await moved.grew();
+		await vi.waitFor(() => expect(moved.rendered).toBeGreaterThan(0), { timeout: 30_000 });
 		// B's fit over the whole call puts it 40 ms later than its first segments did.
-		expect(await moved.finish([tracks[0], { ...tracks[1], startedAtServerMs: 1_001_290 }])).toBeUndefined();
+		const later = { ...tracks[1], startedAtServerMs: 1_001_290 };
+		expect(await moved.finish([tracks[0], later])).toBeUndefined();
 		expect(readdirSync(join(dir, 'copies'))).toEqual([]);
+		// With the usual lag, 24 s of audio is all still to place at the end: the declared fits place it.
+		const waited = await ProgressiveCopy.start(
+			{ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) },
+			'conv3',
+			voices
+		);
+		await waited.grew();
+		expect(await waited.finish([tracks[0], later])).toMatchObject({ filePath: 'copies/conv3.opus' });
+		rmSync(join(dir, 'copies', 'conv3.opus'));
 
-		const resent = await ProgressiveCopy.start({ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) }, 'conv3', voices);
+		const resent = await ProgressiveCopy.start(
+			{ dataDir: dir, log: silentLogger, blobs: diskBlobStore(dir) },
+			'conv3',
+			voices
+		);
 		await resent.grew();
 		// B's tab died mid-call: its track came whole after the call, as another upload.
 		expect(await resent.finish([tracks[0], { ...tracks[1], uploadId: 'b2' }])).toBeUndefined();

@@ -5,17 +5,23 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClockFit } from '../../../src/lib/core/clock-fit.ts';
 import { COPY_SAMPLE_RATE } from '../../../src/lib/core/mixdown.ts';
-import { ProgressiveMixer, sameAlignment } from '../../../src/lib/core/progressive-mix.ts';
+import { ProgressiveMixer } from '../../../src/lib/core/progressive-mix.ts';
 import type { Logger } from '../log.ts';
 import type { TrackFile } from '../store/types.ts';
 import type { BlobStore } from './blob-store.ts';
 import { COPIES_DIR, type MixedCopy } from './copy-job.ts';
 
-/** A share track going up during the call, as the mix knows it: its upload and its clock fit at creation. */
+/** A share track going up during the call, as the mix knows it: its upload and its clock fit as known so far. */
 export type LiveVoice = { uploadId: string; fit: ClockFit };
 
 /** The uploads and the scratch file are in DATA_DIR; the finished copy goes to the blob store. */
-type ProgressiveDeps = { dataDir: string; log: Logger; blobs: BlobStore };
+type ProgressiveDeps = {
+	dataDir: string;
+	log: Logger;
+	blobs: BlobStore;
+	/** How far the mix stays behind the samples that arrived (core/progressive-mix's RENDER_LAG_SAMPLES). */
+	lagSamples?: number;
+};
 
 /** Where a copy being mixed during the call is written: never the copy's own name, and never served. */
 export const progressivePath = (dataDir: string, conversationId: string) =>
@@ -25,9 +31,10 @@ export const progressivePath = (dataDir: string, conversationId: string) =>
  * The copy mixed while the call goes on (issue #16). One system ffmpeg per voice decodes its upload
  * as its pages arrive (the bytes of a tus upload only ever grow), core/progressive-mix places and
  * gains them, and one more ffmpeg encodes the stereo copy in order into a temporary file. At the
- * end, if both tracks confirmed are these uploads and their declared clock fits still place the mix
- * the same (sameAlignment), only the tail is mixed and the file is renamed into place whole;
- * otherwise `finish` says no and the whole-file mix runs as before.
+ * end, if both tracks confirmed are these uploads and their declared clock fits place the voices
+ * where the mix did (ProgressiveMixer.placedAsBy), only the tail is mixed and the file is renamed
+ * into place whole; otherwise `finish` says no and the whole-file mix runs as before. Each PATCH
+ * brings the voice's newer clock fit (`updateFit`), which the mix follows.
  *
  * Nothing of it survives a crash that matters: the temporary file is never the copy, and a new
  * progressive mix of the same call starts from the first byte of both uploads, which are on disk.
@@ -60,7 +67,7 @@ export class ProgressiveCopy {
 		this.#blobs = deps.blobs;
 		this.#log = deps.log;
 		this.#conversationId = conversationId;
-		this.#mixer = new ProgressiveMixer([voices[0].fit, voices[1].fit]);
+		this.#mixer = new ProgressiveMixer([voices[0].fit, voices[1].fit], { lagSamples: deps.lagSamples });
 		const rate = String(COPY_SAMPLE_RATE);
 		const decoder = (ch: 0 | 1) => {
 			const child = ffmpeg(['-f', 'ogg', '-i', 'pipe:0', '-f', 'f32le', '-ac', '1', '-ar', rate, 'pipe:1']);
@@ -95,8 +102,18 @@ export class ProgressiveCopy {
 		return new ProgressiveCopy(deps, conversationId, voices);
 	}
 
+	/** Output samples per channel mixed so far. */
+	get rendered(): number {
+		return this.#mixer.rendered;
+	}
+
 	get failed(): boolean {
 		return this.#failure !== undefined;
+	}
+
+	/** A newer clock fit of voice 0 (left) or 1 (right), measured over more of its segments. */
+	updateFit(voice: 0 | 1, fit: ClockFit) {
+		this.#mixer.updateFit(voice, fit);
 	}
 
 	/** New bytes may be in the uploads: decode what is new. */
@@ -121,6 +138,10 @@ export class ProgressiveCopy {
 			return undefined;
 		}
 		try {
+			// The tail is placed by the declared fits, and the whole mix must be where they put it.
+			tracks.forEach(({ startedAtServerMs, samplesPerSecond }, ch) =>
+				this.#mixer.updateFit(ch as 0 | 1, { startedAtServerMs, samplesPerSecond })
+			);
 			await this.grew();
 			for (const d of this.#decoders) d.stdin?.end();
 			await Promise.all(this.#decoded);
@@ -134,6 +155,8 @@ export class ProgressiveCopy {
 			await this.#encoded;
 			if (this.#failure) throw this.#failure;
 			const encodedAt = performance.now();
+			if (!this.#mixer.placedAsBy(tracks))
+				throw new Error('the declared clock fits place the voices differently');
 			const decodedMs = ((this.#mixer.length ?? 0) / COPY_SAMPLE_RATE) * 1000;
 			// The decoded voices must be the confirmed files (their probed lengths); else mix them whole.
 			const spanMs =
@@ -182,9 +205,7 @@ export class ProgressiveCopy {
 		if (this.#failure) return `it failed: ${this.#failure.message}`;
 		if (tracks.some((t, i) => t.uploadId !== this.voices[i]?.uploadId)) return 'a track was sent again whole';
 		if (tracks.some((t) => t.codec !== 'opus')) return 'a track is not Opus';
-		const assumed = [this.voices[0].fit, this.voices[1].fit] as const;
-		if (!sameAlignment(assumed, tracks, [tracks[0].durationMs, tracks[1].durationMs]))
-			return 'the declared clock fits place the voices differently';
+		if (!this.#mixer.placedAsBy(tracks)) return 'the declared clock fits place the voices differently';
 		return undefined;
 	}
 
