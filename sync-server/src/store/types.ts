@@ -345,6 +345,11 @@ export interface YjsDocRepo {
 		throughId: number;
 		updates: { id: number; update: Uint8Array }[];
 	}>;
+	/**
+	 * Per document: how many log rows it has, and its snapshot's through_id (0 without one). A
+	 * document with neither is left out. Two cheap queries for any number of documents (issue #17).
+	 */
+	heads(docNames: string[]): Promise<Map<string, { rows: number; throughId: number }>>;
 	/** Appends in order and returns the new row ids, in the same order. */
 	append(rows: { docName: string; update: Uint8Array }[], now: Date): Promise<number[]>;
 	/**

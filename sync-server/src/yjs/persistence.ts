@@ -8,7 +8,12 @@ import type { Store } from '../store/types.ts';
  * is append-only): SQLite's writes go through a worker thread, PostgreSQL's through the store's pool.
  */
 export interface DocPersistence {
-	load(docName: string): Promise<{ updates: Uint8Array[]; lastId: number }>;
+	/** The snapshot (if any) and the log's updates, with the log rows' ids and the snapshot's through_id. */
+	load(
+		docName: string
+	): Promise<{ updates: Uint8Array[]; lastId: number; rowIds: number[]; throughId: number }>;
+	/** Per document: its log's row count and snapshot's through_id (see YjsDocRepo.heads). */
+	heads(docNames: string[]): Promise<Map<string, { rows: number; throughId: number }>>;
 	/** Resolves with the log row id once the update is committed to disk, never before. */
 	append(docName: string, update: Uint8Array): Promise<number>;
 	/** Merges the log rows up to `throughId`, and `state`, into the snapshot, and deletes those rows. */
@@ -71,7 +76,9 @@ async function loadLog(store: Pick<Store, 'yjsDocs'>, docName: string) {
 	const { snapshot, throughId, updates } = await store.yjsDocs.load(docName);
 	return {
 		updates: [...(snapshot ? [snapshot] : []), ...updates.map((u) => u.update)],
-		lastId: updates.at(-1)?.id ?? throughId
+		lastId: updates.at(-1)?.id ?? throughId,
+		rowIds: updates.map((u) => u.id),
+		throughId
 	};
 }
 
@@ -85,6 +92,7 @@ export function storePersistence(store: Store): DocPersistence {
 	return {
 		// One transaction, so a compaction elsewhere can't fall between reading the snapshot and the log.
 		load: (docName) => store.transaction((repos) => loadLog(repos, docName)),
+		heads: (docNames) => store.yjsDocs.heads(docNames),
 		append: log.append,
 		compact: (docName, state, throughId) =>
 			store.transaction((repos) => repos.yjsDocs.compact({ docName, state, throughId, now: new Date() })),
@@ -144,6 +152,7 @@ export function workerPersistence({
 
 	return {
 		load: (docName) => loadLog(store, docName),
+		heads: (docNames) => store.yjsDocs.heads(docNames),
 		append: log.append,
 		async compact(docName, state, throughId) {
 			await call({ op: 'compact', docName, state, throughId });

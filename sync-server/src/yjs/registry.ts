@@ -46,14 +46,34 @@ export function createDocRegistry({
 			drop(room);
 		}
 	};
+	const loadedRooms = async () =>
+		(await Promise.allSettled([...rooms.values()])).flatMap((r) =>
+			r.status === 'fulfilled' ? [r.value] : []
+		);
 	// Whatever was published while Redis was away was lost: every open document looks at the store.
 	relay?.onReconnect(() => {
-		for (const loading of rooms.values())
-			void loading.then(
-				(room) => room.catchUp(),
-				() => {}
-			);
+		void loadedRooms().then((loaded) => loaded.forEach((room) => void room.catchUp()));
 	});
+	// A missed last message has no successor to reveal it: every catchUpMs, one look at the store's
+	// row counts for all open documents, and a catch-up for those with rows they haven't applied.
+	let looking = false;
+	const look = async () => {
+		if (looking) return;
+		looking = true;
+		try {
+			const loaded = await loadedRooms();
+			if (loaded.length === 0) return;
+			const heads = await persistence.heads(loaded.map((room) => room.name));
+			for (const room of loaded) if (room.isBehind(heads.get(room.name))) void room.catchUp();
+		} catch (error) {
+			// The next look tries again; nothing stored is lost meanwhile, only late.
+			log.warn('yjs look at the store failed', { error });
+		} finally {
+			looking = false;
+		}
+	};
+	const looks = relay ? setInterval(() => void look(), limits.catchUpMs) : undefined;
+	looks?.unref();
 
 	async function unloadIfIdle(name: string) {
 		const room = await rooms.get(name);
@@ -107,6 +127,7 @@ export function createDocRegistry({
 		},
 		/** Waits for every write and compaction, then unloads everything. */
 		async close() {
+			clearInterval(looks);
 			for (const timer of idleTimers.values()) clearTimeout(timer);
 			idleTimers.clear();
 			const loaded = await Promise.allSettled([...rooms.values()]);

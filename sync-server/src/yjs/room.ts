@@ -33,8 +33,8 @@ const RELAYED = Symbol('relayed');
  *
  * With a relay (REDIS_URL, issue #17) the room also shows what other instances store: each stored
  * update is published once durable, and the room catches up from the store (the truth; Redis is
- * only the fast path) when a relayed message reveals a gap, every `catchUpMs`, and when Redis
- * comes back.
+ * only the fast path) when a relayed message reveals a gap, when the registry's look at the store
+ * every `catchUpMs` finds rows it hasn't applied, and when Redis comes back.
  */
 export class Room {
 	readonly doc = new Y.Doc();
@@ -50,7 +50,9 @@ export class Room {
 	#destroyed = false;
 	#catchingUp: Promise<void> | undefined;
 	#catchUpAgain = false;
-	#catchUpTimer: ReturnType<typeof setInterval> | undefined;
+	/** The snapshot's through_id when this room last read the store, and the log rows applied above it. */
+	#throughId = 0;
+	#logIds = new Set<number>();
 	#leaveChannel: (() => Promise<void>) | undefined;
 
 	constructor(
@@ -82,29 +84,44 @@ export class Room {
 					missed: () => void room.catchUp()
 				});
 			}
-			const { updates, lastId } = await deps.persistence.load(name);
+			const loaded = await deps.persistence.load(name);
+			const { updates } = loaded;
 			room.doc.transact(() => {
 				for (const update of updates) Y.applyUpdate(room.doc, update, LOADING);
 			}, LOADING);
-			room.#lastId = Math.max(room.#lastId, lastId);
+			room.#read(loaded);
 			room.#sinceCompaction = updates.length > 1 ? updates.length : 0;
 			room.sizeEstimate = updates.reduce((n, u) => n + u.byteLength, 0);
 		} catch (error) {
 			room.destroy();
 			throw error;
 		}
-		if (deps.relay) {
-			// A missed last message has no successor to reveal it: look at the store now and then.
-			room.#catchUpTimer = setInterval(() => void room.catchUp(), deps.limits.catchUpMs);
-			room.#catchUpTimer.unref();
-		}
 		return room;
+	}
+
+	/** Notes what a read of the store held: everything in it is applied now. */
+	#read({ lastId, rowIds, throughId }: { lastId: number; rowIds: number[]; throughId: number }) {
+		this.#lastId = Math.max(this.#lastId, lastId);
+		this.#throughId = throughId;
+		for (const id of rowIds) this.#logIds.add(id);
+		for (const id of this.#logIds) if (id <= throughId) this.#logIds.delete(id);
+	}
+
+	/**
+	 * Whether the store holds log rows this room hasn't applied, from its row count and snapshot
+	 * (`head`, undefined when it has neither): every row above the through_id it read that this room
+	 * applied is still there, so a count above what it applied means a row it missed. A new
+	 * snapshot (a compaction anywhere) counts as behind too.
+	 */
+	isBehind(head: { rows: number; throughId: number } | undefined): boolean {
+		return (head?.throughId ?? 0) !== this.#throughId || (head?.rows ?? 0) !== this.#logIds.size;
 	}
 
 	/** An update another instance stored. */
 	#receive(id: number, update: Uint8Array) {
 		if (this.#destroyed) return;
 		this.#lastId = Math.max(this.#lastId, id);
+		if (id > this.#throughId) this.#logIds.add(id);
 		Y.applyUpdate(this.doc, update, RELAYED);
 		// Yjs parks an update whose predecessors it lacks: one of them was missed.
 		if (this.doc.store.pendingStructs || this.doc.store.pendingDs) void this.catchUp();
@@ -123,12 +140,12 @@ export class Room {
 		const run = async () => {
 			do {
 				this.#catchUpAgain = false;
-				const { updates, lastId } = await this.deps.persistence.load(this.name);
+				const loaded = await this.deps.persistence.load(this.name);
 				if (this.#destroyed) return;
 				this.doc.transact(() => {
-					for (const update of updates) Y.applyUpdate(this.doc, update, RELAYED);
+					for (const update of loaded.updates) Y.applyUpdate(this.doc, update, RELAYED);
 				}, RELAYED);
-				this.#lastId = Math.max(this.#lastId, lastId);
+				this.#read(loaded);
 			} while (this.#catchUpAgain);
 		};
 		this.#catchingUp = run()
@@ -153,6 +170,7 @@ export class Room {
 
 		const stored = this.deps.persistence.append(this.name, update).then((id) => {
 			this.#lastId = Math.max(this.#lastId, id);
+			if (id > this.#throughId) this.#logIds.add(id);
 			this.#sinceCompaction += 1;
 			// Only now, durable, may other instances show it.
 			this.deps.relay?.publishUpdate(this.name, id, update);
@@ -263,7 +281,6 @@ export class Room {
 
 	destroy() {
 		this.#destroyed = true;
-		clearInterval(this.#catchUpTimer);
 		this.#leaveChannel?.().catch((error: unknown) =>
 			this.deps.log.warn('yjs relay unsubscribe failed', { doc: this.name, error })
 		);

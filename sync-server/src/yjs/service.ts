@@ -37,6 +37,7 @@ export function createYjsService({
 	const stored: DocPersistence = onStored
 		? {
 				load: (name) => persistence.load(name),
+				heads: (names) => persistence.heads(names),
 				compact: (name, state, throughId) => persistence.compact(name, state, throughId),
 				close: persistence.close && (() => persistence.close!()),
 				async append(docName, update) {

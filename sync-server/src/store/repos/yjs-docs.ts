@@ -44,6 +44,29 @@ export function yjsDocRepo(db: Kysely<Database>, engine: Engine): YjsDocRepo {
 				updates: updates.map((u) => ({ id: u.id, update: new Uint8Array(u.update_data) }))
 			};
 		},
+		async heads(docNames) {
+			const heads = new Map<string, { rows: number; throughId: number }>();
+			for (let i = 0; i < docNames.length; i += ROWS_PER_INSERT) {
+				const names = docNames.slice(i, i + ROWS_PER_INSERT);
+				// The counts first: a compaction between the two queries raises through_id, which shows.
+				const counts = await db
+					.selectFrom('yjs_updates')
+					.select((eb) => ['doc_name', eb.fn.countAll().as('rows')])
+					.where('doc_name', 'in', names)
+					.groupBy('doc_name')
+					.execute();
+				const snapshots = await db
+					.selectFrom('yjs_snapshots')
+					.select(['doc_name', 'through_id'])
+					.where('doc_name', 'in', names)
+					.execute();
+				for (const s of snapshots) heads.set(s.doc_name, { rows: 0, throughId: Number(s.through_id) });
+				for (const c of counts) {
+					heads.set(c.doc_name, { rows: Number(c.rows), throughId: heads.get(c.doc_name)?.throughId ?? 0 });
+				}
+			}
+			return heads;
+		},
 		async append(rows, now) {
 			const ids: number[] = [];
 			const createdAt = now.toISOString();
