@@ -91,12 +91,35 @@ describe('PostgreSQL store', () => {
 		expect(loaded.updates).toEqual([{ id: rowId, update }]);
 	});
 
-	it('keeps the one-writer guarantee: read-then-write transactions at once never see each other half-done', async () => {
-		const store = await open(await emptyDatabase('serial'));
-		// Each transaction names a community after how many it counts; interleaved, two would count
-		// the same number and the second insert would break the unique name.
+	it('keeps the one-writer guarantee: two read-then-write transactions at once never lose an update', async () => {
+		const url = await emptyDatabase('serial');
+		const [one, two] = await Promise.all([open(url), open(url)]);
+		const community = await one.communities.create({ name: 'Tulsa, OK', timeZone: 'UTC', now: new Date() });
+		// Both read before either writes (only on their first run): under READ COMMITTED the second
+		// write would overwrite the first with a stale sum, as two partners accepting at once would.
+		let arrived = 0;
+		let bothRead: () => void = () => {};
+		const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+		const addOne = (store: Store) =>
+			store.transaction(async (repos) => {
+				const read = (await repos.communities.findById(community.id))!.conversationMinutes;
+				if (++arrived <= 2) {
+					if (arrived === 2) bothRead();
+					await barrier;
+				}
+				await repos.communities.update(community.id, { conversationMinutes: read + 1 });
+			});
+		await Promise.all([addOne(one), addOne(two)]);
+		expect((await one.communities.findById(community.id))?.conversationMinutes).toBe(42);
+		expect(arrived).toBeGreaterThan(2); // one of them ran again
+	});
+
+	it('a key another transaction inserted meanwhile makes the transaction run again and see it', async () => {
+		const store = await open(await emptyDatabase('unique'));
+		// Each names a community after how many it counts: two counting the same number would break
+		// the unique name. Eight at once: each repeat follows another's commit, within 10 attempts.
 		const names = await Promise.all(
-			Array.from({ length: 16 }, () =>
+			Array.from({ length: 8 }, () =>
 				store.transaction(async (repos) => {
 					const n = (await repos.communities.list()).length;
 					await repos.communities.create({ name: `c-${n}`, timeZone: 'UTC', now: new Date() });
@@ -104,7 +127,7 @@ describe('PostgreSQL store', () => {
 				})
 			)
 		);
-		expect(names.sort((x, y) => x - y)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+		expect(names.sort((x, y) => x - y)).toEqual(Array.from({ length: 8 }, (_, i) => i));
 	});
 
 	it('a sign-in link used on one instance cannot be used again on another, even at the same moment', async () => {

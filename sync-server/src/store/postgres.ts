@@ -17,13 +17,17 @@ export interface OpenPostgresOptions {
 
 /**
  * SQLite runs one writer at a time (`begin immediate`), and the code was written against that:
- * read-then-write transactions (the mutation log, active_matches, enrollment) assume nobody writes
- * in between. SERIALIZABLE keeps that guarantee without auditing every transaction for the row
- * locks it would need; PostgreSQL refuses the loser of a conflict with 40001 (or 40P01 for a
- * deadlock), and the whole transaction runs again. Transaction bodies only touch the database, so
- * running one again is safe.
+ * read-then-write transactions (the mutation log, active matches, a kiosk's enrollment, a conversation
+ * both partners accept at once) assume nobody writes in between. Here each runs REPEATABLE READ (one
+ * snapshot for the whole transaction) and runs again when PostgreSQL refuses it: 40001 when a row it
+ * updates was updated by another since its snapshot, 40P01 for a deadlock, 23505 when a key it checked
+ * was free was inserted meanwhile (the repeat sees that row and takes the path SQLite would have). Every
+ * such spot updates the same row or inserts a unique key, so this keeps the guarantee. SERIALIZABLE was
+ * tried first: its predicate locks are per index page, so on a new program's small tables concurrent
+ * sign-ups all conflicted, and 32 at once exhausted 10 attempts. Transaction bodies only touch the
+ * database, so running one again is safe.
  */
-const RETRIED_CODES = new Set(['40001', '40P01']);
+const RETRIED_CODES = new Set(['40001', '40P01', '23505']);
 const MAX_ATTEMPTS = 10;
 
 /** Opens the PostgreSQL database at `url` and brings its schema up to date. */
@@ -44,7 +48,7 @@ export async function openPostgresStore({ url, poolSize = 10, log }: OpenPostgre
 	const running = new Set<Promise<unknown>>();
 	const transaction = <T>(fn: (repos: Repos) => Promise<T>): Promise<T> => {
 		if (closed) return Promise.reject(new Error('The store is closed.'));
-		const run = serializable(db, fn, log);
+		const run = withRetries(db, fn, log);
 		running.add(run);
 		void run.then(
 			() => running.delete(run),
@@ -77,18 +81,21 @@ export async function openPostgresStore({ url, poolSize = 10, log }: OpenPostgre
 	return store;
 }
 
-async function serializable<T>(db: Kysely<Database>, fn: (repos: Repos) => Promise<T>, log: Logger) {
+async function withRetries<T>(db: Kysely<Database>, fn: (repos: Repos) => Promise<T>, log: Logger) {
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await db
 				.transaction()
-				.setIsolationLevel('serializable')
+				.setIsolationLevel('repeatable read')
 				.execute((trx) => fn(createRepos(trx, 'postgres')));
 		} catch (error) {
 			const code = (error as { code?: unknown }).code;
 			if (typeof code !== 'string' || !RETRIED_CODES.has(code)) throw error;
 			if (attempt === MAX_ATTEMPTS) {
-				log.error('a transaction kept conflicting with others and was given up', { attempts: attempt, code });
+				log.error('a transaction was refused by PostgreSQL every time it ran, and given up', {
+					attempts: attempt,
+					code
+				});
 				throw error;
 			}
 			// Random, growing waits, so the transactions that collided do not collide again in step.
