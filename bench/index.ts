@@ -9,8 +9,10 @@ import { plainLanguage } from './plain-language';
 import { matchingFigures } from './matching';
 import { mediaFigures } from './media';
 import { signupThroughput } from './signup-throughput';
+import { postgresSignupThroughput } from './signup-postgres';
 import { startBenchServer } from './server';
 import { yjsRooms } from './yjs/rooms';
+import { yjsInstances } from './yjs/instances';
 import type { Figure } from './figure';
 
 const json = process.argv.includes('--json');
@@ -32,6 +34,9 @@ try {
 			cpuSeconds: server.cpuSeconds
 		}))
 	);
+	// Issue #17: the same load with DATABASE_URL, right after, so both rows share the machine's state.
+	log('Measuring sign-up submissions on PostgreSQL with autocannon…');
+	figures.push(...(await postgresSignupThroughput()));
 	log('Auditing the main routes with Lighthouse…');
 	const audit = await lighthouseScores({ app: server.app });
 	for (const row of audit.details) log(`  ${describeAudit(row)}`);
@@ -54,6 +59,8 @@ try {
 const yjsRoomCount = Number(process.env.BENCH_YJS_ROOMS ?? 1000);
 log(`Measuring /yjs with ${yjsRoomCount} rooms against the reference servers…`);
 figures.push(...(await yjsRooms({ rooms: yjsRoomCount, log })));
+// Issue #17: the same rooms with partners on two instances sharing a store and Redis.
+figures.push(...(await yjsInstances({ rooms: yjsRoomCount, log })));
 
 if (json) {
 	process.stdout.write(
