@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -154,6 +155,27 @@ describe('/yjs across instances', () => {
 		await eventually(() => ana.provider.state.synced);
 		expect(loseA.updates).toBe(0);
 		await eventually(() => texts(ben.doc).includes('Nothing comes after me'));
+	});
+
+	it('when Redis comes back, an open document catches up on what was lost meanwhile', async () => {
+		const loseA = { updates: 1 };
+		const { a, b, c } = await twoInstances({ loseA });
+		const ana = connect(a, c.docName, c.ana.cookie);
+		const ben = connect(b, c.docName, c.ben.cookie);
+		await eventually(() => ana.provider.state.loadedFromServer && ben.provider.state.loadedFromServer);
+
+		addQuestion(ana.doc, { text: 'Sent while Redis was away', by: c.ana.userId });
+		await eventually(() => ana.provider.state.synced && loseA.updates === 0);
+		expect(texts(ben.doc)).toEqual([]);
+		// Every instance's connections are cut, as when Redis restarts; ioredis reconnects by itself.
+		const admin = new Redis(redis.url);
+		try {
+			await admin.client('KILL', 'TYPE', 'normal');
+			await admin.client('KILL', 'TYPE', 'pubsub');
+		} finally {
+			admin.disconnect();
+		}
+		await eventually(() => texts(ben.doc).includes('Sent while Redis was away'));
 	});
 
 	it('compaction on one instance keeps a row it never applied', async () => {
