@@ -20,6 +20,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # The server-pg tests run every server test again on Debian's PostgreSQL 15 (issue #17); installing it
 # makes the 15/main cluster they start with pg_ctlcluster (or a throwaway one, when not root).
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+# The across-instances journey puts two servers behind HAProxy 2.6 with deploy/haproxy.cfg (issue #17).
+command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
