@@ -218,7 +218,18 @@ async function stopToCopy(browser: Browser, app: AppServer, demo: DemoOutput): P
 	// The app shell is already on the device (the call ran in it): open the page once on a fast link.
 	for (const p of people) {
 		await p.page.goto(url);
-		await p.page.locator('form[aria-labelledby="consent-heading"]').waitFor();
+		await p.page
+			.locator('section[aria-labelledby="consent-heading"]')
+			.waitFor()
+			.catch(async (error: unknown) => {
+				const text = await p.page
+					.locator('main')
+					.innerText()
+					.catch(() => '(no main)');
+				throw new Error(`The consent form did not show; the page said:\n${text.slice(0, 1500)}`, {
+					cause: error
+				});
+			});
 		await p.page.goto(`${app.url}/`);
 	}
 	await record(people, conversation.id, crypto.randomUUID(), Date.now() - (SECONDS + 60) * 1000);
@@ -262,7 +273,8 @@ async function stopToCopy(browser: Browser, app: AppServer, demo: DemoOutput): P
 			name: 'stop_to_copy_seconds_1mbps_after_call',
 			value: seconds,
 			unit: `s (fallback: nothing sent during the call; ${SECONDS / 60} min, 1 Mbit/s + 300 ms each; encoder ${encoders})`,
-			goal: 'report'
+			// Issue #16's goal is for the bench's 10-minute conversation.
+			goal: SECONDS === 600 ? '≤ 60' : 'report'
 		},
 		{
 			name: 'stop_to_copy_after_call_encode_seconds_max',
