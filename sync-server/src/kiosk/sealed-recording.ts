@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as v from 'valibot';
 import {
 	SealedRecordingManifest,
+	SealedRecordingReceipt,
 	type SealedFile,
 	type SealedFileKind,
-	type SealedRecordingCommit,
-	type SealedRecordingReceipt
+	type SealedRecordingCommit
 } from '../../../src/lib/contracts/kiosk.ts';
 import type { TrackKind } from '../../../src/lib/contracts/consent.ts';
 import { latestAnswers } from '../../../src/lib/core/consent.ts';
@@ -17,22 +14,27 @@ import { isOwnTrackId } from '../../../src/lib/core/track-id.ts';
 import { conversationAccess } from '../conversations/access.ts';
 import type { AppDeps } from '../deps.ts';
 import { AppError, MESSAGES } from '../http/errors.ts';
+import type { BlobStore } from '../media/blob-store.ts';
 import { confirmTrack } from '../uploads/confirm.ts';
 import { openPart, type Sealer } from './sealing.ts';
 import { checkGrant } from './visitor-grant.ts';
 
-/** Where a kiosk's sealed chunks wait for their manifest: DATA_DIR/kiosk-queue/<kiosk>/<item>/<seq>. */
+/**
+ * Where a kiosk's sealed chunks wait for their manifest, in the blob store (issue #17), so every
+ * instance finds the chunks any of them received: kiosk-queue/<kiosk>/<item>/<seq>.bin, and the
+ * receipt of a filed item in kiosk-queue/<kiosk>/done/<item>.json. On disk these are the files under
+ * DATA_DIR they always were.
+ */
 export const KIOSK_QUEUE_DIR = 'kiosk-queue';
-const itemDir = (dataDir: string, kioskId: string, itemId: string) =>
-	join(dataDir, KIOSK_QUEUE_DIR, kioskId, itemId);
-const receiptFile = (dataDir: string, kioskId: string, itemId: string) =>
-	join(dataDir, KIOSK_QUEUE_DIR, kioskId, 'done', `${itemId}.json`);
+const itemFolder = (kioskId: string, itemId: string) => `${KIOSK_QUEUE_DIR}/${kioskId}/${itemId}/`;
+const chunkKey = (kioskId: string, itemId: string, seq: number) => `${itemFolder(kioskId, itemId)}${seq}.bin`;
+const receiptKey = (kioskId: string, itemId: string) => `${KIOSK_QUEUE_DIR}/${kioskId}/done/${itemId}.json`;
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
-/** Writes one chunk (fsynced, then renamed into place) once its bytes match the kiosk's checksum. */
+/** Files one chunk, durably and whole, once its bytes match the kiosk's checksum. */
 export async function storeChunk(
-	dataDir: string,
+	blobs: BlobStore,
 	{
 		kioskId,
 		itemId,
@@ -46,25 +48,15 @@ export async function storeChunk(
 			'checksum_mismatch',
 			'This part of a queued recording arrived changed. The kiosk sends it again.'
 		);
-	const dir = itemDir(dataDir, kioskId, itemId);
-	await mkdir(dir, { recursive: true });
-	const temp = join(dir, `${seq}.part`);
-	const handle = await open(temp, 'w');
-	try {
-		await handle.writeFile(bytes);
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-	await rename(temp, join(dir, `${seq}.bin`));
+	await blobs.put(chunkKey(kioskId, itemId, seq), { bytes });
 }
 
-export async function receivedChunks(dataDir: string, kioskId: string, itemId: string): Promise<number[]> {
-	const dir = itemDir(dataDir, kioskId, itemId);
-	if (!existsSync(dir)) return [];
-	return (await readdir(dir))
-		.filter((name) => name.endsWith('.bin'))
-		.map((name) => Number(name.slice(0, -4)))
+export async function receivedChunks(blobs: BlobStore, kioskId: string, itemId: string): Promise<number[]> {
+	const folder = itemFolder(kioskId, itemId);
+	return (await blobs.list(folder))
+		.map((key) => /^(\d+)\.bin$/.exec(key.slice(folder.length))?.[1])
+		.filter((seq) => seq !== undefined)
+		.map(Number)
 		.sort((a, b) => a - b);
 }
 
@@ -80,21 +72,21 @@ export async function fileSealedRecording(
 	deps: AppDeps,
 	{ sealer, kioskId, commit }: { sealer: Sealer; kioskId: string; commit: SealedRecordingCommit }
 ): Promise<SealedRecordingReceipt> {
-	const { env, clock } = deps;
+	const { clock } = deps;
+	const { blobs } = deps.media;
 	const itemId = commit.manifest.id;
-	const done = receiptFile(env.dataDir, kioskId, itemId);
-	if (existsSync(done)) return JSON.parse(await readFile(done, 'utf8')) as SealedRecordingReceipt;
+	const done = await blobs.bytes(receiptKey(kioskId, itemId));
+	if (done) return v.parse(SealedRecordingReceipt, JSON.parse(new TextDecoder().decode(done)));
 
-	const dir = itemDir(env.dataDir, kioskId, itemId);
 	const chunks: Uint8Array[] = [];
 	for (let seq = 0; seq < commit.chunkCount; seq++) {
-		const file = join(dir, `${seq}.bin`);
-		if (!existsSync(file))
+		const chunk = await blobs.bytes(chunkKey(kioskId, itemId, seq));
+		if (!chunk)
 			throw new AppError(
 				'sealed_incomplete',
 				'Part of this queued recording is missing. The kiosk sends it again.'
 			);
-		chunks.push(new Uint8Array(await readFile(file)));
+		chunks.push(chunk);
 	}
 	const checksum = sha256(chunks.map((c) => sha256(c)).join(''));
 	if (checksum !== commit.sha256)
@@ -118,9 +110,8 @@ export async function fileSealedRecording(
 	const files = await openFiles(key, itemId, chunks, filesOf(manifest));
 	const confirmed = await confirmFiles(deps, { manifest, user, files, itemId });
 	const receipt: SealedRecordingReceipt = { id: itemId, sha256: checksum, confirmed };
-	await mkdir(join(env.dataDir, KIOSK_QUEUE_DIR, kioskId, 'done'), { recursive: true });
-	await writeFile(done, JSON.stringify(receipt));
-	await rm(dir, { recursive: true, force: true });
+	await blobs.put(receiptKey(kioskId, itemId), { bytes: new TextEncoder().encode(JSON.stringify(receipt)) });
+	await blobs.deleteUnder(itemFolder(kioskId, itemId));
 	deps.log.info('kiosk recording filed', {
 		kioskId,
 		itemId,

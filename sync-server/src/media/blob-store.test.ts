@@ -61,6 +61,22 @@ describe.each(['disk', 's3'] as const)('the %s blob store', (kind) => {
 		expect(await blobs.head('copies/three.opus')).toBeUndefined();
 		await expect(readBlob(blobs, 'copies/three.opus')).rejects.toThrow(/missing from the/);
 	});
+
+	it('lists the keys under a folder and none of a neighbour’s, and deletes a folder whole (issue #17)', async () => {
+		const one = new Uint8Array([1]);
+		for (const key of ['kiosk-queue/k/1/0.bin', 'kiosk-queue/k/1/1.bin', 'kiosk-queue/k/10/0.bin'])
+			await blobs.put(key, { bytes: one });
+		expect((await blobs.list('kiosk-queue/k/1/')).sort()).toEqual([
+			'kiosk-queue/k/1/0.bin',
+			'kiosk-queue/k/1/1.bin'
+		]);
+		expect(await blobs.list('kiosk-queue/none/')).toEqual([]);
+		await blobs.deleteUnder('kiosk-queue/k/1/');
+		await blobs.deleteUnder('kiosk-queue/k/1/');
+		expect(await blobs.list('kiosk-queue/k/1/')).toEqual([]);
+		expect(await blobs.list('kiosk-queue/k/')).toEqual(['kiosk-queue/k/10/0.bin']);
+		await expect(blobs.list('kiosk-queue/k')).rejects.toThrow(/ends in \//);
+	});
 });
 
 describe('the S3 blob store at start', () => {

@@ -1,5 +1,5 @@
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Env } from '../env.ts';
 import { s3BlobStore } from './s3-blob-store.ts';
@@ -29,6 +29,13 @@ export interface BlobStore {
 	head(key: string): Promise<{ bytes: number } | undefined>;
 	/** Removes it; nothing happens when it is not there. */
 	delete(key: string): Promise<void>;
+	/**
+	 * The keys of every blob under `folder` (a key prefix ending in `/`, like `kiosk-queue/<kiosk>/<item>/`),
+	 * in no set order: a kiosk's sealed chunks, which any instance may have received (issue #17).
+	 */
+	list(folder: string): Promise<string[]>;
+	/** Removes every blob under `folder` (ending in `/`); nothing happens when there is none. */
+	deleteUnder(folder: string): Promise<void>;
 	/** Rejects, saying what to check, when the storage can't be reached (checked at start). */
 	ready(): Promise<void>;
 	close(): void;
@@ -87,9 +94,28 @@ export function diskBlobStore(dataDir: string): BlobStore {
 				(error: unknown) => (missing(error) ? undefined : Promise.reject(error))
 			),
 		delete: (key) => rm(place(key), { force: true }),
+		async list(folder) {
+			const dir = place(folderKey(folder));
+			const names = await readdir(dir, { recursive: true, withFileTypes: true }).catch((error: unknown) =>
+				missing(error) ? [] : Promise.reject(error)
+			);
+			return names
+				.filter((entry) => entry.isFile() && !entry.name.endsWith(PARTIAL))
+				.map((entry) => relative(root, join(entry.parentPath, entry.name)));
+		},
+		// Today's layout: the folder goes with its files, and with any a crash left half-written.
+		deleteUnder: (folder) => rm(place(folderKey(folder)), { recursive: true, force: true }),
 		ready: async () => {},
 		close() {}
 	};
+}
+
+const PARTIAL = '.partial';
+
+/** A folder of keys ends in `/`, so `kiosk-queue/a/1/` never takes in `kiosk-queue/a/10/`. */
+export function folderKey(folder: string): string {
+	if (!folder.endsWith('/')) throw new Error(`a blob folder ends in /: ${folder}`);
+	return folder;
 }
 
 /**
@@ -98,7 +124,7 @@ export function diskBlobStore(dataDir: string): BlobStore {
  * crash). The temporary name is fixed, so a rerun overwrites any leftover instead of piling them up.
  */
 async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
-	const partial = `${path}.partial`;
+	const partial = `${path}${PARTIAL}`;
 	const handle = await open(partial, 'w');
 	try {
 		await handle.writeFile(bytes);

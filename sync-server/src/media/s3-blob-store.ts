@@ -6,10 +6,11 @@ import {
 	GetObjectCommand,
 	HeadBucketCommand,
 	HeadObjectCommand,
+	ListObjectsV2Command,
 	PutObjectCommand,
 	S3Client
 } from '@aws-sdk/client-s3';
-import type { BlobStore } from './blob-store.ts';
+import { folderKey, type BlobStore } from './blob-store.ts';
 import type { S3Config } from './s3-config.ts';
 
 /**
@@ -21,6 +22,18 @@ import type { S3Config } from './s3-config.ts';
 export function s3BlobStore(config: S3Config): BlobStore {
 	const client = s3Client(config);
 	const Bucket = config.bucket;
+	const list = async (folder: string) => {
+		const keys: string[] = [];
+		let ContinuationToken: string | undefined;
+		do {
+			const page = await client.send(
+				new ListObjectsV2Command({ Bucket, Prefix: folderKey(folder), ContinuationToken })
+			);
+			for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+			ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (ContinuationToken);
+		return keys;
+	};
 	return {
 		kind: 's3',
 		async put(key, source) {
@@ -45,6 +58,11 @@ export function s3BlobStore(config: S3Config): BlobStore {
 		},
 		async delete(key) {
 			await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+		},
+		list,
+		async deleteUnder(folder) {
+			// One DELETE per object: a multi-object delete needs a Content-MD5 some engines insist on.
+			for (const key of await list(folder)) await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
 		},
 		async ready() {
 			try {

@@ -216,7 +216,7 @@ export function kioskChunkRoutes(deps: AppDeps) {
 	return new Hono<KioskEnv>()
 		.use(kioskAuth(deps))
 		.get('/:itemId', async (c) =>
-			c.json({ received: await receivedChunks(deps.env.dataDir, c.var.kiosk.id, itemId(c)) })
+			c.json({ received: await receivedChunks(deps.media.blobs, c.var.kiosk.id, itemId(c)) })
 		)
 		.put(
 			'/:itemId/:seq',
@@ -233,7 +233,7 @@ export function kioskChunkRoutes(deps: AppDeps) {
 				const seq = /^(0|[1-9]\d{0,4})$/.test(given) ? Number(given) : -1;
 				if (seq < 0 || seq >= 100_000)
 					throw new AppError('not_found', 'There is no such part of a queued item.');
-				await storeChunk(deps.env.dataDir, {
+				await storeChunk(deps.media.blobs, {
 					kioskId: c.var.kiosk.id,
 					itemId: itemId(c),
 					seq,
