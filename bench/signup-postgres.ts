@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { databaseUrl, startTestPostgres } from '../sync-server/src/test/postgres';
+import { testSealingKey } from '../sync-server/src/test/sealing-key';
 import { startAppServer } from '../tests/e2e/server';
 import type { Figure } from './figure';
 import { signupThroughput } from './signup-throughput';
@@ -19,7 +20,11 @@ export async function postgresSignupThroughput(): Promise<Figure[]> {
 		await admin.query(`create database "${name}" template "${server.template}"`);
 		const url = new URL(databaseUrl(server.adminUrl, name));
 		url.searchParams.set('options', '-c synchronous_commit=on');
-		const app = await startAppServer({ staticDir: 'build', env: { DATABASE_URL: url.toString() } });
+		const app = await startAppServer({
+			staticDir: 'build',
+			// With DATABASE_URL the server asks for the one kiosk key every instance shares (issue #17).
+			env: { DATABASE_URL: url.toString(), KIOSK_SEALING_KEY: await testSealingKey() }
+		});
 		try {
 			const communities = (await (await fetch(`${app.url}/api/communities`)).json()) as { id: string }[];
 			if (!communities[0]) throw new Error('The PostgreSQL bench server has no community.');

@@ -172,8 +172,9 @@ export function createApp({
 	app.route('/api/session', sessionRoutes());
 	app.route('/api/kiosks', kioskAdminRoutes(deps));
 	let sealer: Promise<Sealer> | undefined;
-	// The first kiosk request makes the key (seconds) and writes it to DATA_DIR; close() waits for that.
-	const sealerOnce = () => (sealer ??= background(loadSealer(env.dataDir)));
+	// KIOSK_SEALING_KEY, or the first kiosk request makes the key (seconds) and writes it to DATA_DIR;
+	// close() waits for that.
+	const sealerOnce = () => (sealer ??= background(loadSealer(env)));
 	app.route('/api/kiosk/visitor-grant', kioskVisitorRoutes(deps, sealerOnce));
 	app.route('/api/kiosk', kioskDeviceRoutes(deps, sealerOnce));
 	app.route('/api/questions', questionRoutes(deps));

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { webcrypto } from 'node:crypto';
 import * as v from 'valibot';
 import { IceServer } from '../../src/lib/contracts/call.ts';
 import { parseS3Config, type S3Config } from './media/s3-config.ts';
+import { SealingKeyText } from './kiosk/sealing.ts';
 
 /** Configuration, validated once at startup. Unset and empty variables fall back to defaults. */
 export interface Env {
@@ -36,6 +38,11 @@ export interface Env {
 	redisUrl: string | undefined;
 	/** PostgreSQL instead of SQLite in DATA_DIR (issue #17): postgres://user:password@host:port/database. */
 	databaseUrl: string | undefined;
+	/**
+	 * KIOSK_SEALING_KEY (issue #17): the kiosk queues' private key as a JWK, one for every instance.
+	 * Unset: made on first use in DATA_DIR, which only one instance reads. Never logged.
+	 */
+	kioskSealingKey: webcrypto.JsonWebKey | undefined;
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -93,6 +100,7 @@ const EnvSchema = v.object({
 		'[]'
 	),
 	TURN_SECRET: v.optional(v.string()),
+	KIOSK_SEALING_KEY: v.optional(SealingKeyText),
 	DATABASE_URL: v.optional(
 		v.pipe(
 			v.string(),
@@ -167,7 +175,8 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		iceServers: e.ICE_SERVERS,
 		turnSecret: e.TURN_SECRET,
 		databaseUrl: e.DATABASE_URL,
-		redisUrl: e.REDIS_URL
+		redisUrl: e.REDIS_URL,
+		kioskSealingKey: e.KIOSK_SEALING_KEY
 	};
 }
 

@@ -9,7 +9,8 @@ import { createMediaJobs } from './media/jobs.ts';
 import { createApp, type App } from './app.ts';
 import { createUpgradeRouter } from './http/upgrade.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { withBoundPort, type Env } from './env.ts';
+import { EnvError, withBoundPort, type Env } from './env.ts';
+import { sealingKeyRefusal } from './kiosk/sealing.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMailer, type MailTransport } from './mail/mailer.ts';
 import { ensureDefaultCommunity } from './store/default-community.ts';
@@ -46,6 +47,9 @@ export async function startServer({
 	clock?: Clock;
 	mailTransport?: MailTransport;
 }): Promise<RunningServer> {
+	// Instances sharing a database must share the kiosks' sealing key too (issue #17).
+	const refusal = sealingKeyRefusal(env);
+	if (refusal) throw new EnvError([refusal]);
 	const store = await openStoreFor(env, { log });
 	await ensureDefaultCommunity(store, { ...env.defaultCommunity, now: clock() });
 	// Live state shared with the other instances (issue #17); a Redis that doesn't answer stops the start.

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { readList } from '../../src/lib/sync/question-doc';
 import { startTestPostgres, databaseUrl } from '../../sync-server/src/test/postgres';
 import { startTestRedis } from '../../sync-server/src/test/redis';
+import { testSealingKey } from '../../sync-server/src/test/sealing-key';
 import type { DemoOutput } from './demo';
 import { expect, test } from './fixtures';
 import { BUILDS, TMP } from './paths';
@@ -107,7 +108,14 @@ test('partners on two instances behind HAProxy co-edit live, and go on through o
 
 	const port = await freePort();
 	const publicUrl = `http://localhost:${port}`;
-	const shared = { DATABASE_URL, REDIS_URL: redis.url, PUBLIC_URL: publicUrl, TRUST_PROXY: 'true' };
+	const shared = {
+		DATABASE_URL,
+		REDIS_URL: redis.url,
+		PUBLIC_URL: publicUrl,
+		TRUST_PROXY: 'true',
+		// One kiosk key for both instances, which a server with DATABASE_URL requires (issue #17).
+		KIOSK_SEALING_KEY: await testSealingKey()
+	};
 	// Both at once, on an empty database: their migrations take turns.
 	const [app1, app2] = await Promise.all([
 		startAppServer({ staticDir: BUILDS.current, env: shared }),

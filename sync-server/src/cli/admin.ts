@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
@@ -5,18 +6,24 @@ import { EmailLinkRequest } from '../../../src/lib/contracts/auth.ts';
 import { issueSignInLink } from '../auth/sessions.ts';
 import { EnvError, loadEnv, type Env } from '../env.ts';
 import { describeDuration } from '../mail/templates.ts';
+import { dataDirSealingKey, generateSealingKey, SEALING_KEY_FILE } from '../kiosk/sealing.ts';
 import { createLogger } from '../log.ts';
 import { openStoreFor } from '../store/open.ts';
 import { ensureCoordinator } from './coordinator.ts';
 
 export const USAGE = `Usage: npm run admin -- create-coordinator EMAIL [--name FIRST_NAME]
+       npm run admin -- sealing-key [--from-data-dir]
 
 Commands:
   create-coordinator EMAIL   Create a coordinator (or reuse the one with this address)
                              and print a single-use sign-in link.
+  sealing-key                Print a fresh kiosk sealing key (a private JWK) for
+                             KIOSK_SEALING_KEY, to give every instance the same one.
 
 Options:
   --name FIRST_NAME          The coordinator's first name (default: "Coordinator").
+  --from-data-dir            With sealing-key: print the key this instance made in
+                             DATA_DIR instead, so kiosks enrolled here keep working.
   -h, --help                 Show this help.`;
 
 interface Io {
@@ -31,7 +38,11 @@ export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }
 		parsed = parseArgs({
 			args: argv,
 			allowPositionals: true,
-			options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+			options: {
+				name: { type: 'string' },
+				'from-data-dir': { type: 'boolean' },
+				help: { type: 'boolean', short: 'h' }
+			}
 		});
 	} catch (error) {
 		io.stderr(`${(error as Error).message}\n\n${USAGE}`);
@@ -42,10 +53,11 @@ export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }
 		io.stdout(USAGE);
 		return 0;
 	}
+	if (command === 'sealing-key' && !rawEmail)
+		return printSealingKey({ env, io, fromDataDir: parsed.values['from-data-dir'] === true });
+	const known = command === 'create-coordinator' || command === 'sealing-key';
 	if (command !== 'create-coordinator' || !rawEmail || extra.length > 0) {
-		io.stderr(
-			command && command !== 'create-coordinator' ? `Unknown command "${command}".\n\n${USAGE}` : USAGE
-		);
+		io.stderr(command && !known ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
 		return 2;
 	}
 	const email = v.safeParse(EmailLinkRequest.entries.email, rawEmail);
@@ -83,6 +95,27 @@ export async function runAdmin(argv: string[], { env, io }: { env: Env; io: Io }
 	} finally {
 		await store.close();
 	}
+}
+
+/**
+ * `sealing-key` (issue #17): the private JWK on stdout, alone, so it can go straight into a secret
+ * manager; where to put it on stderr. With --from-data-dir, the key this instance made on first use.
+ */
+async function printSealingKey({ env, io, fromDataDir }: { env: Env; io: Io; fromDataDir: boolean }) {
+	const key = fromDataDir ? dataDirSealingKey(env.dataDir) : await generateSealingKey();
+	if (!key) {
+		io.stderr(
+			`There is no kiosk sealing key in ${join(env.dataDir, SEALING_KEY_FILE)}: no kiosk has used this ` +
+				'DATA_DIR yet. Check DATA_DIR, or make a fresh key with `npm run admin -- sealing-key`.'
+		);
+		return 1;
+	}
+	io.stdout(JSON.stringify(key));
+	io.stderr(
+		"Above is the kiosk sealing key's private half: give it to every instance as KIOSK_SEALING_KEY, " +
+			'through your secret manager, and keep it out of files, logs and the repository.'
+	);
+	return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -7,17 +7,22 @@ import { openStoreFor } from '../store/open.ts';
 import { SQLITE_FILE } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 import { releaseTestDatabase, testDatabaseFor } from './postgres.ts';
+import { testSealingKey } from './sealing-key.ts';
 
 /** The engine the server tests run on: SQLite (project `server`) or PostgreSQL (`server-pg`, TEST_STORE=postgres). */
 export const TEST_ENGINE: Engine = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 /**
  * What a test app's environment needs to reach its store: for PostgreSQL, DATABASE_URL of the
- * DATA_DIR's own database (made on first use, so a restart over the same folder finds its data);
- * for SQLite nothing, since the file lives in DATA_DIR.
+ * DATA_DIR's own database (made on first use, so a restart over the same folder finds its data),
+ * and the KIOSK_SEALING_KEY a server with DATABASE_URL requires; for SQLite nothing, since the file
+ * lives in DATA_DIR.
  */
-export async function testStoreEnv(dataDir: string): Promise<{ DATABASE_URL?: string }> {
-	return TEST_ENGINE === 'postgres' ? { DATABASE_URL: await testDatabaseFor(dataDir) } : {};
+export async function testStoreEnv(
+	dataDir: string
+): Promise<{ DATABASE_URL?: string; KIOSK_SEALING_KEY?: string }> {
+	if (TEST_ENGINE !== 'postgres') return {};
+	return { DATABASE_URL: await testDatabaseFor(dataDir), KIOSK_SEALING_KEY: await testSealingKey() };
 }
 
 /** The store a server over `dataDir` would open, on the engine under test. */

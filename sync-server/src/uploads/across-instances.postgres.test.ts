@@ -16,6 +16,7 @@ import { uniqueEmail } from '../test/factories.ts';
 import { tempDir } from '../test/harness.ts';
 import { startTestS3, type TestS3 } from '../test/s3.ts';
 import { testDatabaseFor } from '../test/postgres.ts';
+import { testSealingKey } from '../test/sealing-key.ts';
 import { encodeMeta } from '../test/tus.ts';
 
 /**
@@ -82,6 +83,8 @@ beforeAll(async () => {
 	lb = `http://localhost:${listen}`;
 	const shared = {
 		DATABASE_URL: databaseUrl,
+		// One kiosk key for both instances, which a server with DATABASE_URL requires.
+		KIOSK_SEALING_KEY: await testSealingKey(),
 		PUBLIC_URL: lb,
 		TRUST_PROXY: 'true',
 		NODE_ENV: 'test',
