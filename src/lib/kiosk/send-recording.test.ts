@@ -51,7 +51,9 @@ const item: RecordingQueueRecord = {
 beforeEach(async () => {
 	kiosk = openKioskDb();
 	await kiosk.queue.put(item);
-	await kiosk.chunks.bulkPut([0, 1].map((seq) => ({ itemId: ITEM_ID, seq, sealed: new ArrayBuffer(8), sha256: SHA })));
+	await kiosk.chunks.bulkPut(
+		[0, 1].map((seq) => ({ itemId: ITEM_ID, seq, sealed: new ArrayBuffer(8), sha256: SHA }))
+	);
 });
 afterEach(async () => {
 	vi.unstubAllGlobals();
@@ -59,7 +61,7 @@ afterEach(async () => {
 });
 
 const leftOnDevice = async () => ({
-	item: await kiosk.queue.get(ITEM_ID),
+	item: (await kiosk.queue.get(ITEM_ID)) as RecordingQueueRecord | undefined,
 	chunks: await kiosk.chunks.count()
 });
 

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import type { HttpStack } from 'tus-js-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CommonGroundDb } from '../db/db';
 import { dispatch, fileRecord, holdLive, sendFile, tusOptions, type EncodedFile } from './track-upload';
