@@ -16,12 +16,7 @@ const config = {
 		// Registered through workbox-window in src/lib/sync/service-worker.ts, so updates can wait for the person.
 		serviceWorker: { register: false },
 		version: { name: process.env.APP_VERSION || version },
-		alias: { $contracts: 'src/lib/contracts', $core: 'src/lib/core' },
-		typescript: {
-			// Journeys that start the server's own engines (PostgreSQL, Redis, S3) import its test modules,
-			// whose `.ts` import paths only the server's tsconfig allows: it type-checks them instead.
-			config: (tsconfig) => ({ ...tsconfig, exclude: [...tsconfig.exclude, '../tests/e2e/instances.e2e.ts'] })
-		}
+		alias: { $contracts: 'src/lib/contracts', $core: 'src/lib/core' }
 	}
 };
 
