@@ -151,28 +151,40 @@ describe('PostgreSQL store', () => {
 		expect(results.filter((r) => !r.ok)).toEqual(Array(3).fill({ ok: false, reason: 'used' }));
 	});
 
-	it('appends the Yjs log so its ids grow in commit order, from two instances at once', async () => {
+	it("appends each document's Yjs log so its ids grow in commit order, from two instances at once", async () => {
 		const url = await emptyDatabase('yjs');
 		const [one, two] = await Promise.all([open(url), open(url)]);
 		const writers = [storePersistence(one), storePersistence(two)];
-		// A reader polls while both write: once it has seen id n, no id below n may appear later.
+		// A reader polls while both write: once it has seen a document's id n, no id of that
+		// document below n may appear later (a compaction through n would leave it behind).
 		let writing = true;
-		const violations: number[] = [];
+		const violations: { doc: string; id: number }[] = [];
 		const reader = (async () => {
-			let seen = new Set<number>();
-			let max = 0;
+			const seen = new Map<string, Set<number>>();
+			const max = new Map<string, number>();
 			while (writing) {
-				const ids = (await query<{ id: number }>(url, 'select id from yjs_updates')).map((r) => Number(r.id));
-				for (const id of ids) if (!seen.has(id) && id < max) violations.push(id);
-				seen = new Set(ids);
-				max = Math.max(max, ...ids);
+				const rows = await query<{ doc_name: string; id: number }>(
+					url,
+					'select doc_name, id from yjs_updates'
+				);
+				for (const { doc_name: doc, id: raw } of rows) {
+					const id = Number(raw);
+					if (!seen.get(doc)?.has(id) && id < (max.get(doc) ?? 0)) violations.push({ doc, id });
+				}
+				for (const { doc_name: doc, id } of rows) {
+					seen.set(doc, (seen.get(doc) ?? new Set()).add(Number(id)));
+					max.set(doc, Math.max(max.get(doc) ?? 0, Number(id)));
+				}
 			}
 		})();
 		const acknowledged: number[] = [];
 		for (let round = 0; round < 40; round++) {
 			const ids = await Promise.all(
 				writers.flatMap((w, i) =>
-					[0, 1, 2].map((k) => w.append(`questions-${i}`, new Uint8Array([round, k])))
+					// Both instances write the shared document, and each its own.
+					['questions-shared', `questions-${i}`].flatMap((doc) =>
+						[0, 1].map((k) => w.append(doc, new Uint8Array([round, i, k])))
+					)
 				)
 			);
 			acknowledged.push(...ids);
@@ -180,11 +192,53 @@ describe('PostgreSQL store', () => {
 		writing = false;
 		await reader;
 		expect(violations).toEqual([]);
-		// Every acknowledged append is there, once, and each instance's document holds its own.
-		const stored = await one.yjsDocs.load('questions-0');
-		expect(stored.updates).toHaveLength(120);
-		expect(new Set(acknowledged).size).toBe(240);
+		// Every acknowledged append is there, once.
+		expect((await one.yjsDocs.load('questions-shared')).updates).toHaveLength(160);
+		expect((await two.yjsDocs.load('questions-0')).updates).toHaveLength(80);
+		expect(new Set(acknowledged).size).toBe(320);
 		for (const w of writers) await w.close?.();
+	});
+
+	it("an append waits only for another instance's append to the same document, not to others", async () => {
+		const url = await emptyDatabase('yjs-locks');
+		const [one, two] = await Promise.all([open(url), open(url)]);
+		const update = (n: number) => [{ docName: 'questions-a', update: new Uint8Array([n]) }];
+		// Instance one appends to document a and holds its transaction open.
+		let commit!: () => void;
+		const held = new Promise<void>((resolve) => (commit = resolve));
+		let appended!: () => void;
+		const inside = new Promise<void>((resolve) => (appended = resolve));
+		const first = one.transaction(async (repos) => {
+			await repos.yjsDocs.append(update(1), new Date());
+			appended();
+			await held;
+		});
+		await inside;
+		// Another document goes straight through.
+		const [other] = await two.transaction((repos) =>
+			repos.yjsDocs.append([{ docName: 'questions-b', update: new Uint8Array([9]) }], new Date())
+		);
+		expect(other).toBeGreaterThan(0);
+		// The same document waits on the advisory lock until the first commits.
+		let secondDone = false;
+		const second = two
+			.transaction((repos) => repos.yjsDocs.append(update(2), new Date()))
+			.then((ids) => ((secondDone = true), ids));
+		let waiting = 0;
+		while (waiting === 0) {
+			const rows = await query<{ n: string }>(
+				url,
+				"select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'"
+			);
+			waiting = Number(rows[0]!.n);
+		}
+		expect(secondDone).toBe(false);
+		commit();
+		await first;
+		const [secondId] = await second;
+		const stored = await one.yjsDocs.load('questions-a');
+		expect(stored.updates.map((u) => u.update[0])).toEqual([1, 2]);
+		expect(stored.updates[1]!.id).toBe(secondId);
 	});
 
 	it('says which database it could not open, without its password', async () => {

@@ -84,8 +84,8 @@ async function loadLog(store: Pick<Store, 'yjsDocs'>, docName: string) {
 
 /**
  * PostgreSQL: no worker thread, since the pool is asynchronous already. Each batch is one
- * transaction; the repository serializes appends so the log ids grow in commit order (issue #17:
- * an instance that has seen id n has seen every earlier id of the document).
+ * transaction; the repository serializes appends to each document, so its log ids grow in commit
+ * order (issue #17: an instance that has seen id n has seen every earlier id of the document).
  */
 export function storePersistence(store: Store): DocPersistence {
 	const log = appendPerTurn((rows) => store.transaction((repos) => repos.yjsDocs.append(rows, new Date())));

@@ -19,8 +19,8 @@ function mergeUpdates(updates: Uint8Array[]): Uint8Array {
 /** SQLite's default limit is 32,766 bound variables; three per row leaves a wide margin. */
 const ROWS_PER_INSERT = 500;
 
-/** pg_advisory_xact_lock's key for appending to yjs_updates (any constant of our own). */
-const YJS_LOG_LOCK = 0x636779; // "cgy"
+/** pg_advisory_xact_lock's two-key space for appending to one document's yjs_updates rows. */
+const YJS_LOG_LOCKS = 0x636779; // "cgy"
 
 export function yjsDocRepo(db: Kysely<Database>, engine: Engine): YjsDocRepo {
 	return {
@@ -70,10 +70,18 @@ export function yjsDocRepo(db: Kysely<Database>, engine: Engine): YjsDocRepo {
 		async append(rows, now) {
 			const ids: number[] = [];
 			const createdAt = now.toISOString();
-			// An identity column hands out ids at insert, not at commit, so two instances appending at
-			// once could commit 11 before 10, and a reader that saw 11 would take 10 as missing for good.
-			// Taking turns (until COMMIT) makes the ids grow in commit order; SQLite has one writer anyway.
-			if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${YJS_LOG_LOCK}::bigint)`.execute(db);
+			// An identity column hands out ids at insert, not at commit, so two instances appending to one
+			// document at once could commit 11 before 10: a compaction through 11 would then leave 10
+			// behind its snapshot, never read again. Appends to one document take turns (until COMMIT),
+			// so its ids grow in commit order; other documents don't wait (the order only matters within
+			// a document: snapshots, counts and catch-up are all per document). The locks are taken in
+			// one order, so two batches naming the same documents can't deadlock. SQLite has one writer.
+			if (engine === 'postgres') {
+				const docs = [...new Set(rows.map((r) => r.docName))].sort();
+				await sql`select pg_advisory_xact_lock(${YJS_LOG_LOCKS}::int, k) from (select hashtext(d) as k from unnest(${docs}::text[]) as d order by 1) as keys`.execute(
+					db
+				);
+			}
 			for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
 				const inserted = await db
 					.insertInto('yjs_updates')
