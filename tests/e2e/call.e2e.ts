@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { expectNoAxeViolations } from './a11y';
-import { chunkedMatch, rmsEnvelope } from './audio-match';
+import { chunkedMatch } from './audio-match';
 import {
 	joinRoom,
 	launchWithMic,
@@ -13,7 +13,7 @@ import {
 import { seedDemo } from './demo';
 import { expect, test } from './fixtures';
 import { localUploads } from './recorded-track';
-import { readWav, speechWav } from './speech';
+import { speechEnvelope, speechWav } from './speech';
 
 const RECORD_MS = 60_000;
 
@@ -100,7 +100,7 @@ test.describe('the conversation call', () => {
 			await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 		}
 
-		const sources = { ada: sourceEnvelope(wavs.ada), ben: sourceEnvelope(wavs.ben) };
+		const sources = { ada: speechEnvelope('ada'), ben: speechEnvelope('ben') };
 		const recordingIds = new Set<string>();
 		for (const who of ['ada', 'ben'] as const) {
 			await expect.poll(async () => (await readTrack(pages[who], conversation.id))?.status).toBe('finished');
@@ -187,8 +187,3 @@ test.describe('the conversation call', () => {
 		expect(status).toBe('refused');
 	});
 });
-
-function sourceEnvelope(wav: string): number[] {
-	const { samples, sampleRate } = readWav(wav);
-	return rmsEnvelope(samples, sampleRate);
-}

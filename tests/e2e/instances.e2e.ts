@@ -1,193 +1,109 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createConnection, createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import * as Y from 'yjs';
-import { readList } from '../../src/lib/sync/question-doc';
-import { startTestPostgres, databaseUrl } from '../../sync-server/src/test/postgres';
-import { startTestRedis } from '../../sync-server/src/test/redis';
-import { testSealingKey } from '../../sync-server/src/test/sealing-key';
+import type { Page } from '@playwright/test';
+import { Redis } from 'ioredis';
+import { roomPeerId } from '../../src/lib/core/room-peer-id';
+import { chunkedMatch, rmsEnvelope } from './audio-match';
+import { joinRoom, launchWithMic, stopRecording, waitForElapsed } from './call-helpers';
+import { consent } from './consent';
 import type { DemoOutput } from './demo';
 import { expect, test } from './fixtures';
-import { BUILDS, TMP } from './paths';
-import { endAfterTest } from './processes';
-import { addOwn, anotherBrowser, openList, signedInPage, texts } from './question-list';
-import { startAppServer, type AppServer } from './server';
+import { queryStore, startInstances, storedTexts } from './instances-engines';
+import { TMP } from './paths';
+import { addOwn, openList, signedInPage, texts } from './question-list';
+import { decodeStereo, RATE } from './recorded-track';
+import type { AppServer } from './server';
+import { speechEnvelope, speechWav } from './speech';
 
 /**
- * Issue #17, "A journey across instances": two server processes over one PostgreSQL database and one
- * redis-server, behind a real HAProxy running deploy/haproxy.cfg as it is (its addresses from the
- * environment, and CG_SPREAD_PAIRS=1 so the question lists' sockets are dealt out in turn). Ana and
- * Ben co-edit their question list on different instances; one instance is killed (SIGKILL) and the
- * list goes on through the other, with nothing lost.
+ * Issue #17, "A journey across instances": two server processes over one PostgreSQL database, one
+ * redis-server and one S3 bucket (Swift's s3api), behind a real HAProxy running deploy/haproxy.cfg
+ * as it is (CG_SPREAD_PAIRS=1 deals the question lists' and the call's sockets out in turn), every
+ * engine started here. Ana and Ben co-edit their question list on different instances; they join
+ * the call with their peers on different instances (the signaling crosses through Redis), hear
+ * each other and record ~12 s. Both share tracks go to the instance their conversation hashes to,
+ * which files them in the bucket, and the copy is mixed. Back on the list, that instance is killed
+ * (SIGKILL) mid-edit and the list goes on through the other, with nothing lost. Then both consent
+ * there, and both download the copy through the survivor, which never mixed it: it reads it from
+ * the bucket, and it holds both voices, each on its side.
  */
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.on('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-		});
-	});
-}
+// A trace's screencast competes with the real-time audio threads (see call.e2e.ts).
+test.use({ trace: 'off' });
 
-/** One command on HAProxy's stats socket; `show stat` answers CSV. */
-function askHaproxy(socket: string, command: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let answer = '';
-		const connection = createConnection(socket, () => connection.end(`${command}\n`));
-		connection.on('data', (chunk) => (answer += chunk.toString()));
-		connection.on('end', () => resolve(answer));
-		connection.on('error', reject);
-	});
-}
+const RECORD_MS = 12_000;
 
-/** Per server of a backend: its state (UP, DOWN…) and its current sessions. */
-async function servers(
-	socket: string,
-	backend: string
-): Promise<Record<string, { status: string; sessions: number }>> {
-	const csv = (await askHaproxy(socket, 'show stat')).split('\n');
-	const header = csv[0]!.replace(/^# /, '').split(',');
-	const column = (name: string) => header.indexOf(name);
-	return Object.fromEntries(
-		csv
-			.map((line) => line.split(','))
-			.filter((f) => f[0] === backend && f[1] !== 'BACKEND' && f[1] !== 'FRONTEND')
-			.map((f) => [f[1], { status: f[column('status')] ?? '', sessions: Number(f[column('scur')]) }])
-	);
-}
-
-/** The question list as PostgreSQL holds it (snapshot and log), as any instance would load it. */
-async function storedTexts(url: string, conversationId: string): Promise<string[]> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		const name = `questions-${conversationId}`;
-		const doc = new Y.Doc();
-		const snapshots = await client.query('select state from yjs_snapshots where doc_name = $1', [name]);
-		for (const row of snapshots.rows) Y.applyUpdate(doc, row.state);
-		const updates = await client.query(
-			'select update_data from yjs_updates where doc_name = $1 order by id',
-			[name]
-		);
-		for (const row of updates.rows) Y.applyUpdate(doc, row.update_data);
-		return readList(doc)
-			.questions.map((q) => q.text)
-			.sort();
-	} finally {
-		await client.end();
-	}
-}
-
-test('partners on two instances behind HAProxy co-edit live, and go on through one when the other is killed', async ({
-	browser
-}) => {
-	test.setTimeout(180_000);
-
-	// The engines, each started here: PostgreSQL (a database of our own), Redis, then the instances.
-	const postgres = await startTestPostgres();
-	endAfterTest(() => postgres.stop());
-	const database = `cg_e2e_${randomBytes(4).toString('hex')}`;
-	const admin = new pg.Client({ connectionString: postgres.adminUrl });
-	await admin.connect();
-	await admin.query(`create database "${database}"`);
-	await admin.end();
-	endAfterTest(async () => {
-		const client = new pg.Client({ connectionString: postgres.adminUrl });
-		await client.connect();
-		await client.query(`drop database if exists "${database}" with (force)`);
-		await client.end();
-	});
-	const DATABASE_URL = databaseUrl(postgres.adminUrl, database);
-	const redis = await startTestRedis();
-	endAfterTest(() => redis.stop());
-
-	const port = await freePort();
-	const publicUrl = `http://localhost:${port}`;
-	const shared = {
-		DATABASE_URL,
-		REDIS_URL: redis.url,
-		PUBLIC_URL: publicUrl,
-		TRUST_PROXY: 'true',
-		// One kiosk key for both instances, which a server with DATABASE_URL requires (issue #17).
-		KIOSK_SEALING_KEY: await testSealingKey()
-	};
-	// Both at once, on an empty database: their migrations take turns.
-	const [app1, app2] = await Promise.all([
-		startAppServer({ staticDir: BUILDS.current, env: shared }),
-		startAppServer({ staticDir: BUILDS.current, env: shared })
-	]);
-	const address = (app: AppServer) => `127.0.0.1:${new URL(app.url).port}`;
-
-	const statsSocket = join(TMP, `haproxy-${port}.sock`);
-	let haproxyOutput = '';
-	const haproxy = spawn('haproxy', ['-db', '-f', 'deploy/haproxy.cfg'], {
-		env: {
-			PATH: process.env.PATH,
-			LISTEN: `127.0.0.1:${port}`,
-			APP1: address(app1),
-			APP2: address(app2),
-			CG_SPREAD_PAIRS: '1',
-			CG_STATS_SOCKET: statsSocket
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	haproxy.stdout.on('data', (d: Buffer) => (haproxyOutput += d));
-	haproxy.stderr.on('data', (d: Buffer) => (haproxyOutput += d));
-	endAfterTest(() => void haproxy.kill('SIGKILL'));
-	await expect
-		.poll(
-			async () => {
-				if (haproxy.exitCode !== null) throw new Error(`haproxy exited:\n${haproxyOutput}`);
-				const up = await servers(statsSocket, 'app').catch(() => ({}));
-				return Object.values(up).map((s) => s.status);
-			},
-			{ timeout: 20_000 }
-		)
-		.toEqual(['UP', 'UP'])
-		.catch((error: Error) => {
-			throw new Error(`${error.message}\nHAProxy said:\n${haproxyOutput}`);
-		});
+test('partners on two instances behind HAProxy co-edit, record a call, go on through one when the other is killed, consent and both get the copy', async () => {
+	test.setTimeout(240_000);
+	const instances = await startInstances();
+	const { apps, url, databaseUrl } = instances;
 
 	// Seeded through the shared database, as `npm run demo` with DATABASE_URL does.
 	const demo = JSON.parse(
 		execFileSync(process.execPath, ['--import', 'tsx', 'sync-server/src/cli/demo.ts', '--json'], {
-			env: { ...process.env, ...shared, DATA_DIR: app1.dataDir, NODE_ENV: 'test' },
+			env: { ...process.env, ...instances.shared, DATA_DIR: apps[0].dataDir, NODE_ENV: 'test' },
 			encoding: 'utf8'
 		})
 	) as DemoOutput;
 	const conversation = demo.conversations[0]!;
 	const [ana, ben] = conversation.participantIds.map((id) => demo.participants.find((p) => p.id === id)!);
-	const front = { url: publicUrl } as AppServer;
+	const front = { url } as AppServer;
 
-	// Both sign in through the load balancer and open the list: one socket on each instance.
-	const anaPage = await signedInPage(browser, ana!.signInUrl);
-	const benPage = await signedInPage(await anotherBrowser(), ben!.signInUrl);
-	await openList(anaPage, front, conversation.id);
-	await openList(benPage, front, conversation.id);
-	await expect
-		.poll(async () => Object.values(await servers(statsSocket, 'in_turn')).map((s) => s.sessions))
-		.toEqual([1, 1]);
+	// Both sign in through the load balancer, each in a browser with their own voice on the microphone.
+	const anaPage = await signedInPage(await launchWithMic(speechWav('ada')), ana!.signInUrl);
+	const benPage = await signedInPage(await launchWithMic(speechWav('ben')), ben!.signInUrl);
+	const both = [anaPage, benPage];
 
+	// 1. The list: one socket on each instance, edits live both ways.
+	for (const page of both) await openList(page, front, conversation.id);
+	await expectOnePerInstance(instances.servers, 'in_turn');
 	await addOwn(anaPage, 'Where did you grow up?');
 	await expect(texts(benPage)).toHaveText(['Where did you grow up?']);
 	await addOwn(benPage, 'What do you hope for your town?');
 	await expect(texts(anaPage)).toHaveText(['Where did you grow up?', 'What do you hope for your town?']);
-	for (const page of [anaPage, benPage]) {
-		await expect(page.getByTestId('questions-sync-status')).toHaveText(/Synced/);
+	await expectSynced(both);
+
+	// 2. The call: each peer registered on a different instance, yet they connect and hear each other.
+	for (const page of both) await joinRoom(page, `${url}/conversations/${conversation.id}/room`);
+	for (const page of both) {
+		const partner = page.getByTestId('member');
+		await expect(partner).toHaveAttribute('data-link', 'connected', { timeout: 30_000 });
+		await expect(partner).toHaveAttribute('data-hearing', 'true', { timeout: 30_000 });
+	}
+	expect(await peerInstances(instances.redisUrl, conversation.id, [ana!.id, ben!.id])).toHaveLength(2);
+
+	// 3. Ana and Ben record ~12 s; Ana stops for both.
+	await anaPage.getByRole('button', { name: 'I’m ready to record' }).click();
+	await expect(benPage.getByText(`${ana!.firstName} is ready.`)).toBeVisible();
+	await benPage.getByRole('button', { name: 'I’m ready to record' }).click();
+	for (const page of both) {
+		await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
+	}
+	await waitForElapsed(anaPage, RECORD_MS);
+	await stopRecording(anaPage);
+	for (const page of both) {
+		await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 	}
 
-	// One instance dies mid-edit: a question typed on it is acknowledged before it goes.
+	// Both share tracks are confirmed, and one instance mixed the copy from them.
+	await expect
+		.poll(() => copyOf(databaseUrl, conversation.id).then((c) => c?.status), { timeout: 120_000 })
+		.toBe('ready');
+	const mixers = apps.filter((app) =>
+		app.output().includes(`copy mixed {"conversationId":"${conversation.id}"`)
+	);
+	expect(mixers, 'one instance mixed the copy').toHaveLength(1);
+	const [mixer] = mixers as [AppServer];
+
+	// 4. Back on the list, the instance that mixed the copy dies mid-edit: what it acknowledged stays.
+	for (const page of both) await openList(page, front, conversation.id);
+	await expectOnePerInstance(instances.servers, 'in_turn');
 	await addOwn(anaPage, 'Who taught you the most?');
 	await addOwn(benPage, 'What did you do last Sunday?');
-	for (const page of [anaPage, benPage]) {
-		await expect(page.getByTestId('questions-sync-status')).toHaveText(/Synced/);
-	}
-	await app1.stop('SIGKILL');
+	await expectSynced(both);
+	await mixer.stop('SIGKILL');
 
 	// Whoever was on it reconnects through HAProxy to the other; the list goes on, live, for both.
 	await addOwn(anaPage, 'What surprised you about the other side?');
@@ -200,12 +116,92 @@ test('partners on two instances behind HAProxy co-edit live, and go on through o
 		'Where did you grow up?',
 		'Who taught you the most?'
 	];
-	for (const page of [anaPage, benPage]) {
+	for (const page of both) {
 		await expect
 			.poll(async () => (await texts(page).allTextContents()).sort(), { timeout: 30_000 })
 			.toEqual(all);
-		await expect(page.getByTestId('questions-sync-status')).toHaveText(/Synced/, { timeout: 30_000 });
 	}
-	await expect.poll(() => storedTexts(DATABASE_URL, conversation.id)).toEqual(all);
-	expect(Object.values(await servers(statsSocket, 'in_turn')).map((s) => s.sessions)).toEqual([0, 2]);
+	await expectSynced(both, 30_000);
+	await expect.poll(() => storedTexts(databaseUrl, conversation.id)).toEqual(all);
+	const survivor = apps[0] === mixer ? 'app2' : 'app1';
+	expect((await instances.servers('in_turn'))[survivor]?.sessions).toBe(2);
+
+	// 5. Consent, through the survivor: yes to the copy, no to the archive.
+	for (const page of both) {
+		await page.goto(`${url}/conversations/${conversation.id}`);
+		await consent(page, { copy: 'Yes', archive: 'No' });
+	}
+
+	// 6. The copy: both pages offer it, and both download it through the survivor, from the bucket.
+	const copy = (await copyOf(databaseUrl, conversation.id))!;
+	for (const [who, page] of [
+		['Ana', anaPage],
+		['Ben', benPage]
+	] as const) {
+		const link = page.getByTestId('copy-link');
+		await expect(link).toBeVisible({ timeout: 60_000 });
+		const response = await page.request.get(`${url}${(await link.getAttribute('href')) ?? ''}`);
+		expect(response.status(), `${who} downloads the copy`).toBe(200);
+		const bytes = await response.body();
+		expect(createHash('sha256').update(bytes).digest('hex'), `${who} gets the copy that was mixed`).toBe(
+			copy.sha256
+		);
+		if (who === 'Ana') expectBothVoices(bytes, conversation.id);
+	}
 });
+
+/** The share copy: left is the first participant (Ana's voice, 'ada'), right the second (Ben's). */
+function expectBothVoices(bytes: Buffer, conversationId: string) {
+	const file = join(TMP, `copy-${conversationId}.opus`);
+	writeFileSync(file, bytes);
+	const { left, right } = decodeStereo(file);
+	expect(left.length / RATE, 'the copy is about as long as the recording').toBeGreaterThan(
+		(RECORD_MS / 1000) * 0.9
+	);
+	const sources = { ada: speechEnvelope('ada'), ben: speechEnvelope('ben') };
+	for (const [side, channel, own, other] of [
+		['left', left, 'ada', 'ben'],
+		['right', right, 'ben', 'ada']
+	] as const) {
+		const envelope = rmsEnvelope(channel, RATE);
+		const mine = chunkedMatch(envelope, sources[own]);
+		const theirs = chunkedMatch(envelope, sources[other]);
+		expect(mine, `the copy's ${side} side is ${own}'s voice`).toBeGreaterThan(0.8);
+		expect(mine - theirs, `the copy's ${side} side is not ${other}'s voice`).toBeGreaterThan(0.25);
+	}
+}
+
+async function expectOnePerInstance(
+	servers: (backend: string) => Promise<Record<string, { sessions: number }>>,
+	backend: string
+) {
+	await expect.poll(async () => Object.values(await servers(backend)).map((s) => s.sessions)).toEqual([1, 1]);
+}
+
+async function expectSynced(pages: Page[], timeout?: number) {
+	for (const page of pages) {
+		await expect(page.getByTestId('questions-sync-status')).toHaveText(/Synced/, { timeout });
+	}
+}
+
+/** The instances (the relay's ids in Redis) the peers of these people in this room are registered on. */
+async function peerInstances(redisUrl: string, conversationId: string, userIds: string[]): Promise<string[]> {
+	const redis = new Redis(redisUrl);
+	try {
+		const holders = await Promise.all(
+			userIds.map((userId) => redis.get(`peer:${roomPeerId({ conversationId, userId })}`))
+		);
+		expect(holders.every(Boolean), 'every peer is registered').toBe(true);
+		return [...new Set(holders)] as string[];
+	} finally {
+		redis.disconnect();
+	}
+}
+
+function copyOf(databaseUrl: string, conversationId: string) {
+	return queryStore<{ status: string; sha256: string }>(
+		databaseUrl,
+		'select status, sha256 from conversation_copies where conversation_id = $1',
+		[conversationId]
+	).then((rows) => rows[0]);
+}

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rmsEnvelope } from './audio-match';
 import { TMP } from './paths';
 
 /**
@@ -75,4 +76,10 @@ export function readWav(path: string): { sampleRate: number; samples: Float32Arr
 		offset += 8 + size + (size % 2);
 	}
 	throw new Error(`${path} has no data chunk`);
+}
+
+/** The loudness envelope of a voice's fake-microphone file, what recordings of it are matched against. */
+export function speechEnvelope(name: keyof typeof VOICES): number[] {
+	const { samples, sampleRate } = readWav(speechWav(name));
+	return rmsEnvelope(samples, sampleRate);
 }
