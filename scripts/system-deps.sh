@@ -22,6 +22,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
 # The across-instances journey puts two servers behind HAProxy 2.6 with deploy/haproxy.cfg (issue #17).
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+# The weak-link harness (issue #18) shapes each browser's network namespace with ip and tc (iproute2)
+# and drops packets with nftables in its hub namespace.
+command -v tc >/dev/null 2>&1 || missing+=(iproute2)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
 
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 
