@@ -110,6 +110,67 @@ describe('readLinkStats', () => {
 		expect(readLinkStats(early)).toEqual({ bytesSent: 0, bytesReceived: 0, audioLevel: 0 });
 	});
 
+	it('reads the counters the call’s quality is judged by, and the codecs in use each way (issue #18)', () => {
+		const entries: StatsEntry[] = [
+			{ type: 'codec', id: 'COT01_63', mimeType: 'audio/red' },
+			{ type: 'codec', id: 'CIT01_111', mimeType: 'audio/opus' },
+			{ type: 'transport', id: 'T01', selectedCandidatePairId: 'CP1' },
+			{ type: 'candidate-pair', id: 'CP1', currentRoundTripTime: 0.0214, availableOutgoingBitrate: 300_000 },
+			{
+				type: 'inbound-rtp',
+				id: 'i1',
+				kind: 'audio',
+				codecId: 'CIT01_111',
+				bytesReceived: 9_000,
+				packetsReceived: 950,
+				packetsLost: 50,
+				jitter: 0.0125,
+				totalSamplesReceived: 960_000,
+				concealedSamples: 48_000,
+				silentConcealedSamples: 20_000
+			},
+			{
+				type: 'outbound-rtp',
+				id: 'o1',
+				kind: 'audio',
+				codecId: 'COT01_63',
+				bytesSent: 10_000,
+				packetsSent: 1_000
+			},
+			{
+				type: 'remote-inbound-rtp',
+				id: 'r1',
+				kind: 'audio',
+				packetsLost: 30,
+				fractionLost: 0.04,
+				jitter: 0.031,
+				roundTripTime: 0.0405
+			}
+		];
+		expect(readLinkStats(entries)).toEqual({
+			bytesSent: 10_000,
+			bytesReceived: 9_000,
+			audioLevel: 0,
+			availableOutgoingBps: 300_000,
+			fractionLost: 0.04,
+			packetsReceived: 950,
+			packetsLost: 50,
+			totalSamplesReceived: 960_000,
+			concealedSamples: 48_000,
+			silentConcealedSamples: 20_000,
+			jitterMs: 13,
+			packetsSent: 1_000,
+			remotePacketsLost: 30,
+			remoteJitterMs: 31,
+			// RTCP's round trip, not the ICE pair's, once there is one.
+			roundTripMs: 41,
+			sendCodec: 'audio/red',
+			receiveCodec: 'audio/opus'
+		});
+		const beforeRtcp = entries.filter((s) => s.type !== 'remote-inbound-rtp');
+		expect(readLinkStats(beforeRtcp).roundTripMs).toBe(21);
+	});
+
 	it('reads a Map-like report’s values() as well as an array', () => {
 		const report = new Map(chromium().map((s) => [s.id, s]));
 		expect(readLinkStats(report.values())).toEqual(readLinkStats(chromium()));

@@ -3,14 +3,16 @@
  * in-band forward error correction (a lost packet is rebuilt from the next one) and DTX (almost
  * nothing is sent during silence), mono. These are the receiver's wishes (RFC 7587 §7), so both the
  * offer and the answer carry them and each side sends at most what the other asked for.
+ * `ptimeMs` asks for longer packets (RFC 4566's `a=ptime`, which Chromium's Opus encoder takes as
+ * its frame length): at 20 ms the packet headers alone are about 20 kbit/s (issue #18).
  */
-export type OpusSettings = { maxAverageBitrate: number; fec: boolean; dtx: boolean };
+export type OpusSettings = { maxAverageBitrate: number; fec: boolean; dtx: boolean; ptimeMs?: number };
 
 export const WEAK_LINK_OPUS: OpusSettings = { maxAverageBitrate: 32_000, fec: true, dtx: true };
 
 export function tuneOpus(sdp: string, settings: OpusSettings = WEAK_LINK_OPUS): string {
 	const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
-	const lines = sdp.split(eol);
+	const lines = settings.ptimeMs === undefined ? sdp.split(eol) : withPtime(sdp.split(eol), settings.ptimeMs);
 	const payloads = opusPayloadTypes(lines);
 	if (payloads.size === 0) return sdp;
 	const wanted: Record<string, string> = {
@@ -37,10 +39,71 @@ export function tuneOpus(sdp: string, settings: OpusSettings = WEAK_LINK_OPUS): 
 	return out.join(eol);
 }
 
-function opusPayloadTypes(lines: string[]): Set<string> {
-	const types = new Set<string>();
+/**
+ * Puts RED (RFC 2198, `audio/red`: each packet also carries the one before) first among the audio
+ * section's payload types, so each side sends it. This is what `RTCRtpTransceiver.setCodecPreferences`
+ * does to the SDP; PeerJS creates its offer inside `peer.call()`, before a transceiver could be told,
+ * so the order is set here, in the same transform as the Opus parameters, on the offer and the answer.
+ */
+export function preferRed(sdp: string): string {
+	const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+	const lines = sdp.split(eol);
+	const red = payloadTypes(lines, 'red');
+	if (red.size === 0) return sdp;
+	return lines
+		.map((line) => {
+			const match = /^(m=audio \S+ \S+) (.*)$/.exec(line);
+			if (!match) return line;
+			const types = (match[2] ?? '').split(' ');
+			return `${match[1]} ${[...types.filter((t) => red.has(t)), ...types.filter((t) => !red.has(t))].join(' ')}`;
+		})
+		.join(eol);
+}
+
+/** The payload types the audio section's first line lists, in order (the sender's preference). */
+export function audioPayloadOrder(sdp: string): string[] {
+	const lines = sdp.split(/\r?\n/);
+	const names = new Map<string, string>();
 	for (const line of lines) {
-		const match = /^a=rtpmap:(\d+) opus\//i.exec(line);
+		const match = /^a=rtpmap:(\d+) ([^/]+)\//.exec(line);
+		if (match?.[1] && match[2]) names.set(match[1], match[2].toLowerCase());
+	}
+	const media = lines.find((l) => l.startsWith('m=audio '));
+	return (media?.split(' ').slice(3) ?? []).map((t) => names.get(t) ?? t);
+}
+
+/** The `a=ptime` of the audio section, for tests and diagnostics. */
+export function audioPtime(sdp: string): number | undefined {
+	const line = audioSection(sdp.split(/\r?\n/)).find((l) => l.startsWith('a=ptime:'));
+	return line === undefined ? undefined : Number(line.slice('a=ptime:'.length));
+}
+
+/** One `a=ptime` at the end of the audio section, replacing any it had. */
+function withPtime(lines: string[], ptimeMs: number): string[] {
+	const start = lines.findIndex((l) => l.startsWith('m=audio '));
+	if (start < 0) return lines;
+	const next = lines.findIndex((l, i) => i > start && (l.startsWith('m=') || l === ''));
+	const end = next < 0 ? lines.length : next;
+	const section = lines.slice(start, end).filter((l) => !l.startsWith('a=ptime:'));
+	return [...lines.slice(0, start), ...section, `a=ptime:${ptimeMs}`, ...lines.slice(end)];
+}
+
+function audioSection(lines: string[]): string[] {
+	const start = lines.findIndex((l) => l.startsWith('m=audio '));
+	if (start < 0) return [];
+	const end = lines.findIndex((l, i) => i > start && l.startsWith('m='));
+	return lines.slice(start, end < 0 ? undefined : end);
+}
+
+function opusPayloadTypes(lines: string[]): Set<string> {
+	return payloadTypes(lines, 'opus');
+}
+
+function payloadTypes(lines: string[], codec: string): Set<string> {
+	const types = new Set<string>();
+	const pattern = new RegExp(`^a=rtpmap:(\\d+) ${codec}/`, 'i');
+	for (const line of lines) {
+		const match = pattern.exec(line);
 		if (match?.[1]) types.add(match[1]);
 	}
 	return types;
