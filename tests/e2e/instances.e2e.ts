@@ -6,14 +6,22 @@ import type { Page } from '@playwright/test';
 import { Redis } from 'ioredis';
 import { roomPeerId } from '../../src/lib/core/room-peer-id';
 import { chunkedMatch, rmsEnvelope } from './audio-match';
-import { joinRoom, launchWithMic, stopRecording, waitForElapsed } from './call-helpers';
+import {
+	joinRoom,
+	launchWithMic,
+	recordedHere,
+	serverUploads,
+	stopRecording,
+	waitForElapsed,
+	type ServerUpload
+} from './call-helpers';
 import { consent } from './consent';
 import type { DemoOutput } from './demo';
 import { expect, test } from './fixtures';
 import { queryStore, startInstances, storedTexts } from './instances-engines';
 import { TMP } from './paths';
 import { addOwn, openList, signedInPage, texts } from './question-list';
-import { decodeStereo, RATE } from './recorded-track';
+import { decodeStereo, localUploads, RATE } from './recorded-track';
 import type { AppServer } from './server';
 import { speechEnvelope, speechWav } from './speech';
 
@@ -21,13 +29,17 @@ import { speechEnvelope, speechWav } from './speech';
  * Issue #17, "A journey across instances": two server processes over one PostgreSQL database, one
  * redis-server and one S3 bucket (Swift's s3api), behind a real HAProxy running deploy/haproxy.cfg
  * as it is (CG_SPREAD_PAIRS=1 deals the question lists' and the call's sockets out in turn), every
- * engine started here. Ana and Ben co-edit their question list on different instances; they join
- * the call with their peers on different instances (the signaling crosses through Redis), hear
- * each other and record ~12 s. Both share tracks go to the instance their conversation hashes to,
- * which files them in the bucket, and the copy is mixed. Back on the list, that instance is killed
- * (SIGKILL) mid-edit and the list goes on through the other, with nothing lost. Then both consent
- * there, and both download the copy through the survivor, which never mixed it: it reads it from
- * the bucket, and it holds both voices, each on its side.
+ * engine started here. What it proves:
+ * - partners on different instances co-edit their question list live;
+ * - they join the call with their peers on different instances (the signaling crosses through
+ *   Redis), hear each other and record ~12 s;
+ * - the instance that holds an unfinished upload can die (SIGKILL, mid-edit on the list) without
+ *   losing anything acknowledged: the list goes on through the other instance with every edit, the
+ *   track it confirmed is in the bucket, and the device that hadn't finished (Ben's link failed as
+ *   Ana stopped) still has its audio, sends it again to the survivor as a new upload, and the
+ *   survivor confirms it by the device's checksum;
+ * - the survivor mixes the copy from both tracks in the bucket (one filed by the dead instance),
+ *   both consent through it, and both download the copy, which holds each voice on its side.
  */
 
 // A trace's screencast competes with the real-time audio threads (see call.e2e.ts).
@@ -74,36 +86,43 @@ test('partners on two instances behind HAProxy co-edit, record a call, go on thr
 	}
 	expect(await peerInstances(instances.redisUrl, conversation.id, [ana!.id, ben!.id])).toHaveLength(2);
 
-	// 3. Ana and Ben record ~12 s; Ana stops for both.
+	// 3. Ana and Ben record ~12 s; their share tracks go up during the call, both to the one instance
+	// their conversation hashes to. Ben's link to it fails just before Ana stops for both, so his
+	// upload is left half done there, while Ana's is confirmed and filed in the bucket.
 	await anaPage.getByRole('button', { name: 'I’m ready to record' }).click();
 	await expect(benPage.getByText(`${ana!.firstName} is ready.`)).toBeVisible();
 	await benPage.getByRole('button', { name: 'I’m ready to record' }).click();
 	for (const page of both) {
 		await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'recording');
 	}
+	const benHalfDone = () =>
+		apps.flatMap((app) =>
+			serverUploads(app.dataDir)
+				.filter((u) => u.userId === ben!.id && u.kind === 'share' && u.bytes > 0)
+				.map((upload) => ({ app, upload }))
+		);
+	await expect.poll(() => benHalfDone().length, { timeout: 60_000 }).toBe(1);
 	await waitForElapsed(anaPage, RECORD_MS);
+	await benPage.context().route(isUpload, (route) => route.abort('internetdisconnected'));
 	await stopRecording(anaPage);
 	for (const page of both) {
 		await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
 	}
+	await expect.poll(() => shareTracks(databaseUrl, conversation.id), { timeout: 120_000 }).toHaveLength(1);
+	const [{ app: holder, upload: halfDone }] = benHalfDone() as [{ app: AppServer; upload: ServerUpload }];
+	expect(halfDone.size, "Ben's upload is not finished").toBeUndefined();
+	expect((await shareTracks(databaseUrl, conversation.id))[0]?.user_id).toBe(ana!.id);
 
-	// Both share tracks are confirmed, and one instance mixed the copy from them.
-	await expect
-		.poll(() => copyOf(databaseUrl, conversation.id).then((c) => c?.status), { timeout: 120_000 })
-		.toBe('ready');
-	const mixers = apps.filter((app) =>
-		app.output().includes(`copy mixed {"conversationId":"${conversation.id}"`)
-	);
-	expect(mixers, 'one instance mixed the copy').toHaveLength(1);
-	const [mixer] = mixers as [AppServer];
-
-	// 4. Back on the list, the instance that mixed the copy dies mid-edit: what it acknowledged stays.
+	// 4. Back on the list, the instance that holds Ben's unfinished upload dies mid-edit: what it
+	// acknowledged stays (the list's edits, Ana's confirmed track), and Ben's device still has his audio.
 	for (const page of both) await openList(page, front, conversation.id);
 	await expectOnePerInstance(instances.servers, 'in_turn');
 	await addOwn(anaPage, 'Who taught you the most?');
 	await addOwn(benPage, 'What did you do last Sunday?');
 	await expectSynced(both);
-	await mixer.stop('SIGKILL');
+	await holder.stop('SIGKILL');
+	expect((await recordedHere(benPage)).segments, "Ben's device keeps his recording").toBeGreaterThan(0);
+	await benPage.context().unroute(isUpload);
 
 	// Whoever was on it reconnects through HAProxy to the other; the list goes on, live, for both.
 	await addOwn(anaPage, 'What surprised you about the other side?');
@@ -123,7 +142,7 @@ test('partners on two instances behind HAProxy co-edit, record a call, go on thr
 	}
 	await expectSynced(both, 30_000);
 	await expect.poll(() => storedTexts(databaseUrl, conversation.id)).toEqual(all);
-	const survivor = apps[0] === mixer ? 'app2' : 'app1';
+	const survivor = apps[0] === holder ? 'app2' : 'app1';
 	expect((await instances.servers('in_turn'))[survivor]?.sessions).toBe(2);
 
 	// 5. Consent, through the survivor: yes to the copy, no to the archive.
@@ -132,7 +151,21 @@ test('partners on two instances behind HAProxy co-edit, record a call, go on thr
 		await consent(page, { copy: 'Yes', archive: 'No' });
 	}
 
-	// 6. The copy: both pages offer it, and both download it through the survivor, from the bucket.
+	// 6. Ben's device sends his recording again, to the survivor, which confirms it by its checksum
+	// and mixes the copy from both tracks in the bucket (Ana's filed by the instance that died).
+	await expect.poll(() => shareTracks(databaseUrl, conversation.id), { timeout: 120_000 }).toHaveLength(2);
+	const benTrack = (await shareTracks(databaseUrl, conversation.id)).find((t) => t.user_id === ben!.id)!;
+	expect(benTrack.upload_id, 'a new upload, not the one the dead instance held').not.toBe(halfDone.id);
+	expect((await localUploads(benPage)).find((u) => u.kind === 'share')?.sha256).toBe(benTrack.sha256);
+	await expect
+		.poll(() => copyOf(databaseUrl, conversation.id).then((c) => c?.status), { timeout: 120_000 })
+		.toBe('ready');
+	const [alive] = apps.filter((app) => app !== holder) as [AppServer];
+	expect(alive.output(), 'the survivor mixed the copy').toContain(
+		`copy mixed {"conversationId":"${conversation.id}"`
+	);
+
+	// 7. The copy: both pages offer it, and both download it through the survivor.
 	const copy = (await copyOf(databaseUrl, conversation.id))!;
 	for (const [who, page] of [
 		['Ana', anaPage],
@@ -169,6 +202,18 @@ function expectBothVoices(bytes: Buffer, conversationId: string) {
 		expect(mine, `the copy's ${side} side is ${own}'s voice`).toBeGreaterThan(0.8);
 		expect(mine - theirs, `the copy's ${side} side is not ${other}'s voice`).toBeGreaterThan(0.25);
 	}
+}
+
+/** tus: the creating POST and every request of an upload (the declaration and finish too). */
+const isUpload = (url: URL) => url.pathname === '/uploads' || url.pathname.startsWith('/uploads/');
+
+/** The conversation's confirmed share tracks, as every instance reads them. */
+function shareTracks(databaseUrl: string, conversationId: string) {
+	return queryStore<{ user_id: string; upload_id: string; sha256: string }>(
+		databaseUrl,
+		"select user_id, upload_id, sha256 from conversation_tracks where conversation_id = $1 and kind = 'share'",
+		[conversationId]
+	);
 }
 
 async function expectOnePerInstance(
