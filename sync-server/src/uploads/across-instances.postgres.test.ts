@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONFIRMED_CHECKSUM_HEADER, CONVERSATION_HEADER } from '../../../src/lib/contracts/uploads.ts';
 import { createSession } from '../auth/sessions.ts';
 import { loadEnv } from '../env.ts';
 import { sessionCookieName } from '../http/session.ts';
@@ -20,19 +21,22 @@ import { testSealingKey } from '../test/sealing-key.ts';
 import { encodeMeta } from '../test/tus.ts';
 
 /**
- * Issue #17, "Uploads across instances": two server processes over one PostgreSQL database and one
- * bucket (Swift's s3api), behind HAProxy running deploy/haproxy.cfg as it is. A tus upload stays on
- * the instance that made it; when that instance is killed (SIGKILL) mid-upload, the next request
- * reaches the other one, which doesn't have it (404), and a new upload of the same recording is
- * confirmed there and filed in the bucket.
+ * Issue #17, "Uploads across instances" and the fault test "kill -9 one instance during an upload":
+ * two server processes over one PostgreSQL database and one bucket (Swift's s3api), behind HAProxy
+ * running deploy/haproxy.cfg as it is. Both partners' uploads name their conversation
+ * (Conversation-Id, as the app sends it), so they reach one instance. Ana's share track is
+ * confirmed there, and Ben's is half sent when that instance is killed (SIGKILL). Nothing it
+ * acknowledged is lost: Ana's track stays filed, in the bucket. Ben's next request reaches the
+ * other instance, which doesn't have his upload (404); a new upload of the same recording is
+ * confirmed there, and that instance mixes the copy from both tracks in the bucket.
  */
 
 const TUS = { 'tus-resumable': '1.0.0' };
 let engine: TestS3;
 let store: Store;
 let lb: string;
-let cookie: string;
-let userId: string;
+/** Ana's and Ben's sessions, valid on both instances. */
+const people: Record<'ana' | 'ben', { cookie: string; userId: string }> = {} as never;
 let conversationId: string;
 let share: Uint8Array;
 const instances: { dir: string; child: ChildProcess }[] = [];
@@ -112,7 +116,7 @@ beforeAll(async () => {
 	haproxy = balancer.child;
 	await untilHealthy(lb, balancer.child, balancer.output);
 
-	// Ana, signed in (her session is valid on both instances), and her recorded conversation.
+	// Ana and Ben, signed in, and their recorded conversation.
 	store = await openStoreFor({ dataDir, databaseUrl }, { log: silentLogger });
 	const env = loadEnv({ DATA_DIR: dataDir, PUBLIC_URL: lb });
 	const now = new Date();
@@ -138,11 +142,15 @@ beforeAll(async () => {
 			status: 'recorded',
 			now
 		});
-		return { ana, conversation, sessionId: await createSession(repos, { userId: ana.id, now, env }) };
+		const session = async (userId: string) => ({
+			userId,
+			cookie: `${sessionCookieName(env)}=${await createSession(repos, { userId, now, env })}`
+		});
+		return { conversation, ana: await session(ana.id), ben: await session(ben.id) };
 	});
-	userId = made.ana.id;
+	people.ana = made.ana;
+	people.ben = made.ben;
 	conversationId = made.conversation.id;
-	cookie = `${sessionCookieName(env)}=${made.sessionId}`;
 }, 180_000);
 
 afterAll(async () => {
@@ -153,9 +161,18 @@ afterAll(async () => {
 	for (const dir of [dataDir, ...instances.map((i) => i.dir)]) rmSync(dir, { recursive: true, force: true });
 });
 
-const meta = () => ({
+type Who = keyof typeof people;
+
+/** What the app sends on every request of an upload: the session, and the conversation to route by. */
+const headers = (who: Who) => ({
+	...TUS,
+	cookie: people[who].cookie,
+	[CONVERSATION_HEADER.toLowerCase()]: conversationId
+});
+
+const meta = (who: Who) => ({
 	conversationId,
-	trackId: `rec1_${userId}`,
+	trackId: `rec1_${people[who].userId}`,
 	kind: 'share',
 	sha256: sha256Hex(share),
 	durationMs: '4000',
@@ -163,31 +180,32 @@ const meta = () => ({
 	samplesPerSecond: '48000'
 });
 
-async function create(): Promise<string> {
+async function create(who: Who): Promise<string> {
 	const res = await fetch(`${lb}/uploads`, {
 		method: 'POST',
 		headers: {
-			...TUS,
-			cookie,
+			...headers(who),
 			'upload-length': String(share.byteLength),
-			'upload-metadata': encodeMeta(meta())
+			'upload-metadata': encodeMeta(meta(who))
 		}
 	});
 	expect(res.status).toBe(201);
 	return new URL(res.headers.get('location') ?? '', lb).pathname;
 }
 
-const patch = (path: string, offset: number, bytes: Uint8Array) =>
+const patch = (who: Who, path: string, offset: number, bytes: Uint8Array) =>
 	fetch(`${lb}${path}`, {
 		method: 'PATCH',
 		headers: {
-			...TUS,
-			cookie,
+			...headers(who),
 			'upload-offset': String(offset),
 			'content-type': 'application/offset+octet-stream'
 		},
 		body: bytes.slice()
 	});
+
+const holderOf = (path: string) =>
+	instances.filter((i) => existsSync(join(i.dir, 'uploads', path.split('/').pop() ?? '')));
 
 /** tus-js-client's way with a network error or a gateway's 502/503: try again, a few times. */
 async function asTheClientRetries(request: () => Promise<Response>): Promise<Response> {
@@ -202,35 +220,55 @@ async function asTheClientRetries(request: () => Promise<Response>): Promise<Res
 }
 
 describe('a tus upload behind HAProxy, across two instances', () => {
-	it('stays on the instance that made it; when that one dies, a new upload is confirmed on the other', async () => {
-		const first = await create();
+	it('stays on the instance that made it; when that one dies, nothing it confirmed is lost and a new upload is confirmed on the other', async () => {
+		// Ana's whole track, confirmed by its checksum: acknowledged.
+		const anas = await create('ana');
+		const confirmed = await patch('ana', anas, 0, share);
+		expect(confirmed.headers.get(CONFIRMED_CHECKSUM_HEADER)).toBe(sha256Hex(share));
+		// Ben's half: it reaches the instance that made his upload (any other would answer 404), which
+		// is Ana's, since both name their conversation.
+		const first = await create('ben');
 		const half = share.byteLength >> 1;
-		// The PATCH reaches the instance that made the upload (any other would answer 404).
-		expect((await patch(first, 0, share.subarray(0, half))).status).toBe(204);
-		const id = first.split('/').pop() ?? '';
-		const holders = instances.filter((i) => existsSync(join(i.dir, 'uploads', id)));
+		expect((await patch('ben', first, 0, share.subarray(0, half))).status).toBe(204);
+		const holders = holderOf(first);
 		expect(holders).toHaveLength(1);
+		expect(holderOf(anas)).toEqual(holders);
 		const [holder] = holders;
 		holder?.child.kill('SIGKILL');
 
-		// HAProxy sends Ana elsewhere (it retries a refused connection on the other instance), where
+		// HAProxy sends Ben elsewhere (it retries a refused connection on the other instance), where
 		// the upload is not: tus says 404, and the device starts the recording's upload again. A request
 		// cut off with the dead instance fails as a network error, which the device's tus client retries.
 		const head = await asTheClientRetries(() =>
-			fetch(`${lb}${first}`, { method: 'HEAD', headers: { ...TUS, cookie } })
+			fetch(`${lb}${first}`, { method: 'HEAD', headers: headers('ben') })
 		);
 		expect(head.status).toBe(404);
-		const again = await create();
-		const last = await patch(again, 0, share);
+		const again = await create('ben');
+		const last = await patch('ben', again, 0, share);
 		expect(last.status).toBe(204);
-		expect(last.headers.get('upload-checksum-sha256')).toBe(sha256Hex(share));
+		expect(last.headers.get(CONFIRMED_CHECKSUM_HEADER)).toBe(sha256Hex(share));
 
-		const [track] = await store.trackFiles.listForConversation(conversationId);
-		expect(track?.uploadId).toBe(again.split('/').pop());
+		const tracks = await store.trackFiles.listForConversation(conversationId);
+		const trackOf = (who: Who) => tracks.find((t) => t.userId === people[who].userId);
+		expect(trackOf('ana')?.uploadId).toBe(anas.split('/').pop());
+		expect(trackOf('ben')?.uploadId).toBe(again.split('/').pop());
 		const bucket = s3BlobStore(engine.config);
 		try {
-			const stored = await bucket.bytes(track?.filePath ?? '');
-			expect(stored && sha256Hex(stored)).toBe(sha256Hex(share));
+			for (const who of ['ana', 'ben'] as const) {
+				const stored = await bucket.bytes(trackOf(who)?.filePath ?? '');
+				expect(stored && sha256Hex(stored), `${who}'s track is in the bucket`).toBe(sha256Hex(share));
+			}
+			// The survivor mixes the copy from both tracks in the bucket, one filed by the dead instance.
+			await vi.waitFor(
+				async () => {
+					const copy = await store.copies.find(conversationId);
+					if (copy?.status !== 'ready') throw new Error(`the copy is ${copy?.status ?? 'not there'}`);
+				},
+				{ timeout: 60_000, interval: 200 }
+			);
+			const copy = await store.copies.find(conversationId);
+			const mixed = await bucket.bytes(copy?.filePath ?? '');
+			expect(mixed && sha256Hex(mixed)).toBe(copy?.sha256);
 		} finally {
 			bucket.close();
 		}
