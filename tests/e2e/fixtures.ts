@@ -1,9 +1,24 @@
+import { setPriority } from 'node:os';
 import { test as base, expect, type Page } from '@playwright/test';
 import { BUILDS } from './paths';
 import { endEverything } from './processes';
 import { startAppServer, takeCspViolations, type AppServer } from './server';
 
-export const test = base.extend<{ app: AppServer; endsEverything: void }>({
+/** The niceness of the pages lane (playwright.config.ts): its browsers and servers yield the CPU. */
+const PAGES_LANE_NICENESS = 10;
+
+export const test = base.extend<{ app: AppServer; endsEverything: void }, { lane: void }>({
+	// The calls lane's fake microphones are real-time: starved of CPU they deliver fewer samples, and
+	// a recording looks short. The pages lane only has to finish, so its worker (and every browser
+	// and server it starts, which inherit the niceness) takes what the calls leave over.
+	lane: [
+		// eslint-disable-next-line no-empty-pattern
+		async ({}, use, workerInfo) => {
+			if (workerInfo.project.name === 'pages') setPriority(PAGES_LANE_NICENESS);
+			await use();
+		},
+		{ scope: 'worker', auto: true }
+	],
 	// Set up first, so torn down last: whatever the test started ends, even after a timeout.
 	endsEverything: [
 		// eslint-disable-next-line no-empty-pattern
