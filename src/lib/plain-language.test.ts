@@ -61,3 +61,15 @@ describe('plain language, text by text (consent and kiosk)', () => {
 		});
 	}
 });
+
+describe('plain language, the call-quality notes (issue #18)', () => {
+	// Read out during a conversation, by someone who is listening to another person at the same time.
+	const keys = Object.keys(en).filter((key) => key.startsWith('call_quality_'));
+	it(`each reads at about grade 8 or simpler, in both languages (${keys.length} texts)`, () => {
+		expect(keys.length).toBeGreaterThanOrEqual(10);
+		const hard = keys.filter(
+			(key) => readingGrade([en[key]!]) > MAX_GRADE || spanishReadingEase([es[key]!]) < MIN_SPANISH_EASE
+		);
+		expect(hard).toEqual([]);
+	});
+});

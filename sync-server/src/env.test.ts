@@ -110,3 +110,20 @@ describe('DATABASE_URL (issue #17)', () => {
 		}
 	});
 });
+
+describe('CALL_AUDIO_PRESET (issue #18)', () => {
+	it('is unset by default, so rooms get the default audio settings', () => {
+		expect(loadEnv({}).callAudioPreset).toBeUndefined();
+	});
+
+	it('takes a preset by name', () => {
+		expect(loadEnv({ CALL_AUDIO_PRESET: 'red' }).callAudioPreset).toBe('red');
+		expect(loadEnv({ CALL_AUDIO_PRESET: 'ptime-60' }).callAudioPreset).toBe('ptime-60');
+	});
+
+	it('refuses a name it does not know, listing the ones it does', () => {
+		expect(() => loadEnv({ CALL_AUDIO_PRESET: 'opus-max' })).toThrow(
+			/CALL_AUDIO_PRESET must be one of fec-dtx, plain, fec, dtx, red, ptime-60, adaptive \(unset it for the default\)/
+		);
+	});
+});

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { webcrypto } from 'node:crypto';
 import * as v from 'valibot';
-import { IceServer } from '../../src/lib/contracts/call.ts';
+import { CallAudioPreset, IceServer } from '../../src/lib/contracts/call.ts';
+import { CALL_AUDIO_PRESETS } from '../../src/lib/core/call-audio.ts';
 import { parseS3Config, type S3Config } from './media/s3-config.ts';
 import { SealingKeyText } from './kiosk/sealing.ts';
 
@@ -34,6 +35,8 @@ export interface Env {
 	iceServers: IceServer[];
 	/** coturn's `static-auth-secret`: TURN entries without a username get short-lived credentials from it. */
 	turnSecret: string | undefined;
+	/** CALL_AUDIO_PRESET (issue #18): the call's audio settings for every room, for a bench run. Unset: the default. */
+	callAudioPreset: CallAudioPreset | undefined;
 	/** Shared live state across instances (issue #17). Unset: everything stays in this process. */
 	redisUrl: string | undefined;
 	/** PostgreSQL instead of SQLite in DATA_DIR (issue #17): postgres://user:password@host:port/database. */
@@ -100,6 +103,12 @@ const EnvSchema = v.object({
 		'[]'
 	),
 	TURN_SECRET: v.optional(v.string()),
+	CALL_AUDIO_PRESET: v.optional(
+		v.picklist(
+			CALL_AUDIO_PRESETS,
+			`CALL_AUDIO_PRESET must be one of ${CALL_AUDIO_PRESETS.join(', ')} (unset it for the default).`
+		)
+	),
 	KIOSK_SEALING_KEY: v.optional(SealingKeyText),
 	DATABASE_URL: v.optional(
 		v.pipe(
@@ -174,6 +183,7 @@ export function loadEnv(source: EnvSource = process.env): Env {
 		},
 		iceServers: e.ICE_SERVERS,
 		turnSecret: e.TURN_SECRET,
+		callAudioPreset: e.CALL_AUDIO_PRESET,
 		databaseUrl: e.DATABASE_URL,
 		redisUrl: e.REDIS_URL,
 		kioskSealingKey: e.KIOSK_SEALING_KEY

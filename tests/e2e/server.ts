@@ -13,6 +13,8 @@ export type AppServer = {
 	staticDir: string;
 	stop: (signal?: NodeJS.Signals) => Promise<void>;
 	start: () => Promise<void>;
+	/** The server process's id (to signal it, e.g. the bench's profiler). */
+	pid: () => number;
 	/** The server process's CPU time so far (user + system), in seconds; Linux only. */
 	cpuSeconds: () => number;
 	/** Runs a read-only SQL query against the server's database. */
@@ -73,11 +75,14 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 
 export async function startAppServer({
 	staticDir,
-	env = {}
+	env = {},
+	cwd
 }: {
 	staticDir: string;
 	/** Extra environment for the server, e.g. short kiosk idle timeouts. */
 	env?: Record<string, string>;
+	/** Another checkout to run the server from (the bench compares an earlier tree with this one). */
+	cwd?: string;
 }): Promise<AppServer> {
 	const port = await freePort();
 	const url = `http://localhost:${port}`;
@@ -94,6 +99,7 @@ export async function startAppServer({
 		async start() {
 			output = '';
 			child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+				cwd,
 				env: {
 					...process.env,
 					PORT: String(port),
@@ -121,6 +127,10 @@ export async function startAppServer({
 			const exited = new Promise((r) => running.once('exit', r));
 			running.kill(signal);
 			await exited;
+		},
+		pid() {
+			if (!child?.pid) throw new Error('The server is not running.');
+			return child.pid;
 		},
 		cpuSeconds() {
 			if (!child?.pid) throw new Error('The server is not running.');

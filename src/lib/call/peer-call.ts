@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { CallMessage, type RoomInfo } from '../contracts/call';
 import { retryDelay } from '../core/backoff';
 import { readLinkStats, type LinkSample, type StatsEntry } from '../core/call-stats';
-import { tuneOpus, WEAK_LINK_OPUS } from '../core/opus-sdp';
+import { callAudioSdp, type CallAudio } from '../core/call-audio';
 import type { LinkState } from '../core/room-protocol';
 import { api } from '../sync/api';
 import { Session } from '../contracts/auth';
@@ -47,15 +47,21 @@ export class CallSession {
 	readonly #room: RoomInfo;
 	readonly #stream: MediaStream;
 	readonly #events: CallEvents;
+	/** The audio preset's settings (core/call-audio), for every offer and answer. */
+	readonly #audio: CallAudio;
+	/** The encoder's cap now: the preset's, or less where it adapts (`setBitrate`). */
+	#bitrate: number;
 	readonly #links = new Map<string, Link>();
 	#peer: Peer | undefined;
 	#peerAttempts = 0;
 	#leaving = false;
 
-	constructor(options: { room: RoomInfo; stream: MediaStream; events: CallEvents }) {
+	constructor(options: { room: RoomInfo; stream: MediaStream; events: CallEvents; audio: CallAudio }) {
 		this.#room = options.room;
 		this.#stream = options.stream;
 		this.#events = options.events;
+		this.#audio = options.audio;
+		this.#bitrate = options.audio.opus.maxAverageBitrate;
 		for (const m of this.#others()) this.#links.set(m.peerId, { attempts: 0 });
 	}
 
@@ -84,6 +90,14 @@ export class CallSession {
 			}
 		}
 		return sent;
+	}
+
+	/** Caps every link's encoder at `bps` (the `adaptive` preset), never above the preset's own cap. */
+	async setBitrate(bps: number) {
+		const capped = Math.min(bps, this.#audio.opus.maxAverageBitrate);
+		if (capped === this.#bitrate) return;
+		this.#bitrate = capped;
+		for (const link of this.#links.values()) await capBitrate(link.media?.peerConnection, capped);
 	}
 
 	/** Bytes sent and received per member so far, from WebRTC's own counters (getStats). */
@@ -181,7 +195,7 @@ export class CallSession {
 		this.#events.link(peerId, link.attempts === 0 ? 'connecting' : 'reconnecting');
 		this.#wireMedia(
 			peerId,
-			peer.call(peerId, this.#stream, { sdpTransform: (sdp: string) => tuneOpus(sdp) })
+			peer.call(peerId, this.#stream, { sdpTransform: (sdp: string) => callAudioSdp(sdp, this.#audio) })
 		);
 		this.#wireData(peerId, peer.connect(peerId, { reliable: true, serialization: 'json' }));
 		link.timer = setTimeout(() => this.#scheduleDial(peerId), DIAL_TIMEOUT_MS);
@@ -199,7 +213,7 @@ export class CallSession {
 		const link = this.#links.get(call.peer);
 		if (!link) return call.close(); // not a member of this room
 		link.media?.close();
-		call.answer(this.#stream, { sdpTransform: (sdp: string) => tuneOpus(sdp) });
+		call.answer(this.#stream, { sdpTransform: (sdp: string) => callAudioSdp(sdp, this.#audio) });
 		this.#wireMedia(call.peer, call);
 	}
 
@@ -214,7 +228,7 @@ export class CallSession {
 		link.media = media;
 		media.on('stream', (remote) => {
 			this.#events.stream(peerId, remote);
-			void capBitrate(media.peerConnection);
+			void capBitrate(media.peerConnection, this.#bitrate);
 		});
 		const pc = media.peerConnection;
 		pc?.addEventListener('connectionstatechange', () => this.#onConnectionState(peerId, media));
@@ -249,12 +263,12 @@ export class CallSession {
 }
 
 /** Also caps the encoder itself, in case the other side's SDP didn't ask for the cap. */
-async function capBitrate(pc: RTCPeerConnection | undefined) {
+async function capBitrate(pc: RTCPeerConnection | undefined, bps: number) {
 	for (const sender of pc?.getSenders() ?? []) {
 		if (sender.track?.kind !== 'audio') continue;
 		const params = sender.getParameters();
 		if (!params.encodings?.length) continue;
-		for (const encoding of params.encodings) encoding.maxBitrate = WEAK_LINK_OPUS.maxAverageBitrate;
+		for (const encoding of params.encodings) encoding.maxBitrate = bps;
 		await sender.setParameters(params).catch(() => {});
 	}
 }

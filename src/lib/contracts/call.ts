@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CALL_AUDIO_PRESETS } from '../core/call-audio';
 
 /** GET /api/time: the server's clock, for the recorder's clock-offset pings. */
 export const ServerTime = v.strictObject({ serverTime: v.number() });
@@ -22,6 +23,13 @@ export const RoomMember = v.strictObject({
 });
 export type RoomMember = v.InferOutput<typeof RoomMember>;
 
+/** The call's audio settings for a bench run (issue #18): the server's CALL_AUDIO_PRESET, core/call-audio. */
+export const CallAudioPreset = v.picklist(
+	CALL_AUDIO_PRESETS,
+	`The call's audio preset must be one of ${CALL_AUDIO_PRESETS.join(', ')}.`
+);
+export type CallAudioPreset = v.InferOutput<typeof CallAudioPreset>;
+
 /** GET /api/conversations/:id/room: what a member needs to join the call. */
 export const RoomInfo = v.strictObject({
 	conversationId: v.string(),
@@ -29,7 +37,12 @@ export const RoomInfo = v.strictObject({
 	members: v.array(RoomMember),
 	/** The community's target length (issue #5, "Timer"). */
 	targetMinutes: v.number(),
-	iceServers: v.array(IceServer)
+	iceServers: v.array(IceServer),
+	/**
+	 * Only when the server sets one (a bench run); absent, the call uses the default. Left out rather
+	 * than sent as the default, so an app still open from before this field parses the answer.
+	 */
+	callAudioPreset: v.optional(CallAudioPreset)
 });
 export type RoomInfo = v.InferOutput<typeof RoomInfo>;
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkSample } from './call-stats';
-import { INITIAL_QUALITY, stepQuality, type CallQuality, type QualityState } from './call-quality';
+import {
+	INITIAL_QUALITY,
+	stepQuality,
+	stepSteady,
+	type CallQuality,
+	type QualityState,
+	type SteadyFlag
+} from './call-quality';
 
 /**
  * A link as the room reads it every 2 s: counters that grow as each profile of issue #18 makes them
@@ -188,5 +195,29 @@ describe('the call-quality indicator', () => {
 		const qualities = shown([...before, ...after]);
 		expect(qualities[19]?.level).toBe('poor');
 		expect(qualities.at(-1)).toEqual({ level: 'good' });
+	});
+});
+
+describe('the note that the upload waits for the call', () => {
+	const run = (readings: boolean[]) => {
+		let state: SteadyFlag = { value: false, count: 0 };
+		return readings.map((r) => (state = stepSteady(state, r)).value);
+	};
+
+	it('shows after two readings held back, and goes after three that were not', () => {
+		expect(run([true, true, true, false, false, false, false])).toEqual([
+			false,
+			true,
+			true,
+			true,
+			true,
+			false,
+			false
+		]);
+	});
+
+	it('never blinks on a budget that flips each reading', () => {
+		expect(run([true, false, true, false, true, false])).toEqual(Array(6).fill(false));
+		expect(run([true, true, false, true, false, true])).toEqual([false, true, true, true, true, true]);
 	});
 });

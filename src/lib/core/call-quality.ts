@@ -196,3 +196,19 @@ function worst(...levels: Heard[]): Heard {
 function dropUndefined<T extends object>(value: T): T {
 	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+/**
+ * Whether to say that the upload waits for the call (issue #18): on after `on` readings in a row
+ * where it was held back, off after `off` readings in a row where it was not, so a budget that
+ * flips at core/upload-pacing's loss line never makes the note blink.
+ */
+export type SteadyFlag = { value: boolean; count: number };
+export const UPLOAD_HELD = { on: 2, off: 3 } as const;
+
+export function stepSteady(state: SteadyFlag, reading: boolean, after = UPLOAD_HELD): SteadyFlag {
+	if (reading === state.value) return { value: state.value, count: 0 };
+	const count = state.count + 1;
+	return count >= (reading ? after.on : after.off)
+		? { value: reading, count: 0 }
+		: { value: state.value, count };
+}

@@ -222,6 +222,15 @@ export class LocalRecording {
 		uploads.kick();
 	}
 
+	/**
+	 * Whether the share track, going up during the call, is held back now to leave the call the
+	 * bandwidth (core/upload-pacing gives it nothing): the room says so (issue #18).
+	 */
+	async uploadHeldForCall(now: number): Promise<boolean> {
+		const live = this.#live;
+		return live !== undefined && uploadBudgetBps(this.linkReading, now) === 0 && (await live.running());
+	}
+
 	note(entry: (atSample: number) => IndexEntry) {
 		if (this.track && this.track.status !== 'finished') this.#recorder?.note(entry);
 	}

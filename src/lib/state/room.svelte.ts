@@ -4,6 +4,15 @@ import type { CallMessage, RoomInfo, RoomMember } from '../contracts/call';
 import { CallSession } from '../call/peer-call';
 import { arrayPromptSource, type PromptSource } from '../call/prompts';
 import { ServerClock } from '../call/server-clock';
+import { adaptBitrate, callAudioOf, INITIAL_BITRATE, type AdaptiveBitrate } from '../core/call-audio';
+import {
+	INITIAL_QUALITY,
+	stepQuality,
+	stepSteady,
+	type CallQuality,
+	type QualityState,
+	type SteadyFlag
+} from '../core/call-quality';
 import { measureLinks, type LinkCounters } from '../core/call-stats';
 import type { TimerNotice } from '../core/conversation-timer';
 import {
@@ -24,8 +33,15 @@ export type RoomTexts = {
 	/** The default prompts, shown only when no `source` is given. */
 	prompts: { id: string; text: string }[];
 };
-/** What the call carries for a member beside the protocol: their audio, and the link's rates. */
-type MemberMedia = { stream?: MediaStream; sendKbps?: number; receiveKbps?: number; hearing: boolean };
+/** What the call carries for a member beside the protocol: their audio, the link's rates and how it sounds. */
+type MemberMedia = {
+	stream?: MediaStream;
+	sendKbps?: number;
+	receiveKbps?: number;
+	hearing: boolean;
+	quality: CallQuality;
+};
+const NO_MEDIA: MemberMedia = { hearing: false, quality: INITIAL_QUALITY.shown };
 type Member = RoomMember & MemberProtocol & MemberMedia;
 
 const STATS_MS = 2_000;
@@ -52,6 +68,8 @@ export class Room {
 	signedOut = $state(false);
 	joined = $state(false);
 	checks = $state(0); // bumps when prompt check-offs change
+	/** The share track's upload is waiting so the call has the bandwidth (issue #18); steady, never blinking. */
+	uploadHeld = $state(false);
 	#protocol: RoomProtocol;
 	readonly #media = new SvelteMap<string, MemberMedia>();
 	readonly #texts: RoomTexts;
@@ -59,6 +77,11 @@ export class Room {
 	#timers: ReturnType<typeof setInterval>[] = [];
 	/** The previous getStats counters, for rates; nothing renders them, so they need not be reactive. */
 	#counters: Record<string, LinkCounters> = {};
+	/** Each link's readings and what it shows (core/call-quality), and the adapting bitrate. */
+	#quality: Record<string, QualityState> = {};
+	#bitrate: AdaptiveBitrate = INITIAL_BITRATE;
+	#uploadHeld: SteadyFlag = { value: false, count: 0 };
+	readonly #audio;
 
 	/**
 	 * The protocol's members keep their object until one of them changes, so ticks rebuild nothing.
@@ -73,7 +96,7 @@ export class Room {
 			new Map(
 				this.info.members.flatMap((m) => {
 					const protocol = this.#protocolMembers[m.peerId];
-					const media = this.#media.get(m.peerId) ?? { hearing: false };
+					const media = this.#media.get(m.peerId) ?? NO_MEDIA;
 					return protocol ? [[m.peerId, { ...m, ...protocol, ...media }] as const] : [];
 				})
 			)
@@ -82,6 +105,7 @@ export class Room {
 	constructor(info: RoomInfo, texts: RoomTexts, source?: PromptSource) {
 		this.info = info;
 		this.#texts = texts;
+		this.#audio = callAudioOf(info.callAudioPreset);
 		this.prompts = source ?? arrayPromptSource(texts.prompts);
 		this.#protocol = $state.raw(initialRoom(info, this.prompts.checks()));
 		this.prompts.subscribe(() => {
@@ -94,8 +118,7 @@ export class Room {
 			userId: info.me.userId,
 			saveFailed: texts.saveFailed
 		});
-		for (const m of info.members)
-			if (m.peerId !== info.me.peerId) this.#media.set(m.peerId, { hearing: false });
+		for (const m of info.members) if (m.peerId !== info.me.peerId) this.#media.set(m.peerId, NO_MEDIA);
 	}
 
 	get isParticipant() {
@@ -122,7 +145,12 @@ export class Room {
 	async join(stream: MediaStream) {
 		if (this.isParticipant) await this.recording.prepare(stream);
 		void this.clock.start();
-		this.#call = new CallSession({ room: this.info, stream, events: this.#callEvents() });
+		this.#call = new CallSession({
+			room: this.info,
+			stream,
+			events: this.#callEvents(),
+			audio: this.#audio
+		});
 		this.#call.join();
 		this.joined = true;
 		this.#timers.push(
@@ -273,6 +301,20 @@ export class Room {
 		const { counters, rates, reading } = measureLinks(this.#counters, traffic);
 		this.#counters = counters;
 		for (const { peerId, ...rate } of rates) this.#patchMedia(peerId, rate);
-		if (reading) this.recording.linkReading = reading;
+		for (const sample of traffic) {
+			const state = stepQuality(this.#quality[sample.peerId] ?? INITIAL_QUALITY, sample);
+			this.#quality[sample.peerId] = state;
+			if (state.shown !== this.#media.get(sample.peerId)?.quality)
+				this.#patchMedia(sample.peerId, { quality: state.shown });
+		}
+		if (!reading) return;
+		this.recording.linkReading = reading;
+		if (this.#audio.adaptive) {
+			this.#bitrate = adaptBitrate(this.#bitrate, reading);
+			await this.#call?.setBitrate(this.#bitrate.bps);
+		}
+		const held = await this.recording.uploadHeldForCall(performance.now());
+		this.#uploadHeld = stepSteady(this.#uploadHeld, held);
+		this.uploadHeld = this.#uploadHeld.value;
 	}
 }

@@ -137,6 +137,31 @@ describe('GET /api/conversations/:id/room', () => {
 	});
 });
 
+describe('the call’s audio preset in the room (issue #18)', () => {
+	async function roomAs(env: Record<string, string>) {
+		t = await createTestApp({ env });
+		const ada = await person('participant', 'Ada');
+		const ben = await person('participant', 'Ben');
+		const conversation = await t.store.conversations.create({
+			communityId: t.community.id,
+			participantIds: [ada.userId, ben.userId],
+			facilitatorId: null,
+			status: 'scheduled',
+			now: t.clock()
+		});
+		const res = await t.request(`/api/conversations/${conversation.id}/room`, { cookie: ada.cookie });
+		return v.parse(RoomInfo, await res.json());
+	}
+
+	it('is left out when the server sets none, so the default applies (and older apps still parse it)', async () => {
+		expect(await roomAs({})).not.toHaveProperty('callAudioPreset');
+	});
+
+	it('carries CALL_AUDIO_PRESET to every member', async () => {
+		expect((await roomAs({ CALL_AUDIO_PRESET: 'red' })).callAudioPreset).toBe('red');
+	});
+});
+
 describe('GET /api/time', () => {
 	it('answers the server clock, uncached', async () => {
 		t = await createTestApp();

@@ -30,7 +30,8 @@ export function roomRoutes({ store, env, clock }: AppDeps) {
 				turnSecret: env.turnSecret,
 				userId: user.userId,
 				now: clock()
-			})
+			}),
+			...(env.callAudioPreset ? { callAudioPreset: env.callAudioPreset } : {})
 		};
 		return c.json(v.parse(RoomInfo, room));
 	});
