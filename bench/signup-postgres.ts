@@ -6,24 +6,54 @@ import { startAppServer } from '../tests/e2e/server';
 import type { Figure } from './figure';
 import { signupThroughput } from './signup-throughput';
 
+export type BenchPostgres = {
+	/** A fresh, migrated database; every commit on it waits for the WAL flush, as in production. */
+	createDatabase(): Promise<string>;
+	/** Drops the databases made here, then lets go of the server. */
+	stop(): Promise<void>;
+};
+
 /**
- * Issue #17: the sign-up figure again with DATABASE_URL, on a PostgreSQL the bench starts as the
- * tests do (Debian's cluster as root, a throwaway one otherwise), in a fresh database. The tests'
- * role skips waiting for the WAL flush; here every commit waits for it, as in production.
+ * A PostgreSQL the bench starts as the tests do (Debian's cluster as root, a throwaway one
+ * otherwise). The tests' role skips waiting for the WAL flush; the bench's URLs ask for it.
  */
-export async function postgresSignupThroughput(): Promise<Figure[]> {
+export async function startBenchPostgres(): Promise<BenchPostgres> {
 	const server = await startTestPostgres();
-	const name = `cg_bench_${randomBytes(4).toString('hex')}`;
 	const admin = new pg.Client({ connectionString: server.adminUrl });
 	await admin.connect();
+	const made: string[] = [];
+	return {
+		async createDatabase() {
+			const name = `cg_bench_${randomBytes(4).toString('hex')}`;
+			await admin.query(`create database "${name}" template "${server.template}"`);
+			made.push(name);
+			const url = new URL(databaseUrl(server.adminUrl, name));
+			url.searchParams.set('options', '-c synchronous_commit=on');
+			return url.toString();
+		},
+		async stop() {
+			try {
+				for (const name of made) await admin.query(`drop database if exists "${name}" with (force)`);
+			} finally {
+				await admin.end();
+				await server.stop();
+			}
+		}
+	};
+}
+
+/** What a server needs beside DATABASE_URL: the one kiosk key every instance shares (issue #17). */
+export async function postgresServerEnv(databaseUrl: string): Promise<Record<string, string>> {
+	return { DATABASE_URL: databaseUrl, KIOSK_SEALING_KEY: await testSealingKey() };
+}
+
+/** Issue #17: the sign-up figure again with DATABASE_URL, in a fresh database. */
+export async function postgresSignupThroughput(): Promise<Figure[]> {
+	const postgres = await startBenchPostgres();
 	try {
-		await admin.query(`create database "${name}" template "${server.template}"`);
-		const url = new URL(databaseUrl(server.adminUrl, name));
-		url.searchParams.set('options', '-c synchronous_commit=on');
 		const app = await startAppServer({
 			staticDir: 'build',
-			// With DATABASE_URL the server asks for the one kiosk key every instance shares (issue #17).
-			env: { DATABASE_URL: url.toString(), KIOSK_SEALING_KEY: await testSealingKey() }
+			env: await postgresServerEnv(await postgres.createDatabase())
 		});
 		try {
 			const communities = (await (await fetch(`${app.url}/api/communities`)).json()) as { id: string }[];
@@ -40,8 +70,6 @@ export async function postgresSignupThroughput(): Promise<Figure[]> {
 			await app.stop();
 		}
 	} finally {
-		await admin.query(`drop database if exists "${name}" with (force)`);
-		await admin.end();
-		await server.stop();
+		await postgres.stop();
 	}
 }

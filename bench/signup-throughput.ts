@@ -4,15 +4,53 @@ import { validQuestionnaire } from './questionnaire';
 
 const DURATION_S = 8;
 
-async function run(options: autocannon.Options): Promise<autocannon.Result> {
+export async function autocannonRun(options: autocannon.Options): Promise<autocannon.Result> {
 	return new Promise((resolve, reject) =>
 		autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
 	);
 }
 
 /**
- * Sign-up submissions per second on loopback, each a new person with a new mutation id, against the
- * same server's /api/health in the same run as the reference ceiling of the HTTP stack.
+ * Sign-ups for `durationS` seconds from `connections` connections, each a new person with a new
+ * mutation id; throws if any was refused or failed, since a failed sign-up would flatter the figure.
+ */
+export async function sendSignups({
+	url,
+	communityId,
+	connections = 32,
+	durationS = DURATION_S
+}: {
+	url: string;
+	communityId: string;
+	connections?: number;
+	durationS?: number;
+}): Promise<autocannon.Result> {
+	let n = 0;
+	const run = crypto.randomUUID().slice(0, 8);
+	const signups = await autocannonRun({
+		url: `${url}/api/mutations`,
+		connections,
+		duration: durationS,
+		requests: [
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				setupRequest: (request) => {
+					n += 1;
+					const payload = validQuestionnaire({ communityId, email: `bench.${n}.${run}@example.org` });
+					return { ...request, body: JSON.stringify({ id: crypto.randomUUID(), type: 'signup', payload }) };
+				}
+			}
+		]
+	});
+	const failed = signups.non2xx + signups.errors;
+	if (failed > 0) throw new Error(`${failed} of ${signups.requests.total} sign-ups failed during the bench.`);
+	return signups;
+}
+
+/**
+ * Sign-up submissions per second on loopback against the same server's /api/health in the same run
+ * as the reference ceiling of the HTTP stack.
  */
 export async function signupThroughput({
 	url,
@@ -23,28 +61,10 @@ export async function signupThroughput({
 	communityId: string;
 	cpuSeconds: () => number;
 }): Promise<Figure[]> {
-	let n = 0;
 	const cpuBefore = cpuSeconds();
-	const signups = await run({
-		url: `${url}/api/mutations`,
-		connections: 32,
-		duration: DURATION_S,
-		requests: [
-			{
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				setupRequest: (request) => {
-					n += 1;
-					const payload = validQuestionnaire({ communityId, email: `bench.${n}.${Date.now()}@example.org` });
-					return { ...request, body: JSON.stringify({ id: crypto.randomUUID(), type: 'signup', payload }) };
-				}
-			}
-		]
-	});
+	const signups = await sendSignups({ url, communityId });
 	const cpuUsed = cpuSeconds() - cpuBefore;
-	const failed = signups.non2xx + signups.errors;
-	if (failed > 0) throw new Error(`${failed} of ${signups.requests.total} sign-ups failed during the bench.`);
-	const health = await run({ url: `${url}/api/health`, connections: 32, duration: DURATION_S });
+	const health = await autocannonRun({ url: `${url}/api/health`, connections: 32, duration: DURATION_S });
 	const perSecond = Math.round(signups.requests.average);
 	const reference = Math.round(health.requests.average);
 	return [

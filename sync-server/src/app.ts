@@ -9,6 +9,7 @@ import type { AppDeps } from './deps.ts';
 import type { Env } from './env.ts';
 import type { AppEnv } from './http/context.ts';
 import { CSP_REPORT_PATH, cspHeader, cspReports } from './http/csp.ts';
+import { declaredBodyLimit } from './http/body-limit.ts';
 import { csrfGuard } from './http/csrf.ts';
 import { AppError, createErrorHandler, notFound } from './http/errors.ts';
 import { spa } from './http/static.ts';
@@ -146,7 +147,7 @@ export function createApp({
 
 	app.use(
 		'/api/*',
-		bodyLimit({
+		declaredBodyLimit({
 			maxSize: env.bodyLimitBytes,
 			onError: () => {
 				throw new AppError(
@@ -159,7 +160,11 @@ export function createApp({
 		async (c, next) => {
 			await next();
 			// API answers are per person and per moment; the service worker and proxies must not keep them.
-			if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+			// Set on the answer's headers, not through c.header(), which copies the whole answer once it
+			// is built; and Vary here, so compress() doesn't do the same to add it (issue #17, CPU).
+			const headers = c.res.headers;
+			if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+			if (!headers.has('Vary')) headers.set('Vary', 'Accept-Encoding');
 		}
 	);
 

@@ -20,9 +20,21 @@ export async function progressChanged(
 		const participant = await store.participants.findByUserId(userId);
 		if (participant?.partnerOrganizationId) organizations.add(participant.partnerOrganizationId);
 	}
-	const keys = [...organizations].map(organizationKey);
+	publishProgress(live, [...organizations], { coordinators });
+}
+
+/**
+ * The same, when the caller already knows the partner organizations (a sign-up, which just wrote
+ * its own): no lookup, which was a query per sign-up (issue #17).
+ */
+export function publishProgress(
+	live: LiveHub | undefined,
+	organizationIds: readonly (string | null)[],
+	{ coordinators = true }: { coordinators?: boolean } = {}
+): void {
+	const keys = organizationIds.filter((id): id is string => id !== null).map(organizationKey);
 	if (coordinators) keys.push(COORDINATORS);
-	if (keys.length > 0) live.publish(keys, { topic: 'progress' });
+	if (keys.length > 0) live?.publish(keys, { topic: 'progress' });
 }
 
 /**

@@ -73,7 +73,7 @@ export function createMailer({
 			const keep = transport.kind === 'log' && env.devMailbox;
 			const attemptsOf = new Map(batch.map((m) => [m.id, m.attempts]));
 			await store.transaction(async (repos) => {
-				for (const id of delivered) await repos.mail.markSent(id, { now: clock(), redact: !keep });
+				await repos.mail.markSent(delivered, { now: clock(), redact: !keep });
 				for (const [id, failure] of failures) {
 					const givenUp = (attemptsOf.get(id) ?? 0) + 1 >= MAX_ATTEMPTS;
 					await repos.mail.markFailed(id, failure, { redact: givenUp && !keep });

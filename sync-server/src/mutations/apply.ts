@@ -9,7 +9,7 @@ import type { KioskRecord, Repos, SessionUser } from '../store/types.ts';
 import { applyConsent, applyReflection } from './consent.ts';
 import { payloadHash } from './payload-hash.ts';
 import { openResult, sealResult } from './sealed-result.ts';
-import { applySignup } from './signup.ts';
+import { applySignup, type SignedUp } from './signup.ts';
 
 export interface AppliedMutation {
 	response: AnyMutationResponse;
@@ -17,6 +17,8 @@ export interface AppliedMutation {
 	sessionId?: string;
 	/** The mutation's own effect was written now (not a replay). */
 	fresh: boolean;
+	/** A sign-up that enrolled someone now: the partner organization it credited, if any. */
+	enrolled?: SignedUp['enrolled'];
 }
 
 const CONFLICT_MESSAGE =
@@ -37,7 +39,7 @@ async function applyEffect(
 		kiosk,
 		now
 	}: { deps: AppDeps; mutation: Mutation; user: SessionUser | undefined; kiosk?: MutationKiosk; now: Date }
-): Promise<Outcome<{ userId: string; result: Result; decoy?: true }>> {
+): Promise<Outcome<Pick<SignedUp, 'userId' | 'decoy' | 'enrolled'> & { result: Result }>> {
 	if (mutation.type === 'signup') {
 		const mayMail = async (email: string) =>
 			(await deps.limiters.emailLink.attempt(`email:${email}`)).allowed;
@@ -92,7 +94,7 @@ export async function applyMutation(
 		}
 		const applied = await applyEffect(repos, { deps, mutation, user, kiosk, now });
 		if (!applied.ok) return applied;
-		const { userId, result, decoy } = applied.value;
+		const { userId, result, decoy, enrolled } = applied.value;
 		await repos.mutations.record({
 			idHash,
 			userId,
@@ -108,7 +110,12 @@ export async function applyMutation(
 				: decoy
 					? randomToken()
 					: await createSession(repos, { userId, now, env });
-		return accept({ response: { id: mutation.id, status: 'applied', result }, sessionId, fresh: true });
+		return accept({
+			response: { id: mutation.id, status: 'applied', result },
+			sessionId,
+			fresh: true,
+			enrolled
+		});
 	});
 	if (outcome.ok && outcome.value.fresh && mutation.type === 'signup') void deps.mailer.flush();
 	return outcome;

@@ -18,6 +18,8 @@ export interface SignedUp {
 	 * tells nobody who has an account, but it signs nobody in: the owner gets a sign-in link by email.
 	 */
 	decoy?: true;
+	/** A new participant, credited to this partner organization (or none): whose dashboard to tell. */
+	enrolled?: { partnerOrganizationId: string | null };
 }
 
 /** The 'signup' mutation: checks what the schema cannot, then enrols the person and queues the welcome email. */
@@ -89,7 +91,7 @@ export async function applySignup(
 		personalCode,
 		emailSentTo: payload.email
 	});
-	return accept({ userId: user.id, result });
+	return accept({ userId: user.id, result, enrolled: { partnerOrganizationId: organization?.id ?? null } });
 }
 
 /** Someone signed up with an email that has an account: answer as for a new sign-up, and tell the owner. */
@@ -144,8 +146,7 @@ export async function enrollParticipant(
 		now
 	}: { payload: Questionnaire; partnerOrganizationId: string | null; now: Date }
 ): Promise<{ user: UserRecord; personalCode: string }> {
-	const personalCode = await unusedPersonalCode(repos);
-	const user = await repos.users.create({
+	const user = await createWithUnusedCode(repos, {
 		role: 'participant',
 		email: payload.email,
 		firstName: payload.firstName,
@@ -153,11 +154,10 @@ export async function enrollParticipant(
 		phone: payload.phone || null,
 		language: payload.uiLanguage,
 		partnerOrganizationId: null,
-		personalCodeHash: sha256(normalizePersonalCode(personalCode) ?? personalCode),
 		now
 	});
 	await repos.participants.create({
-		userId: user.id,
+		userId: user.record.id,
 		communityId: payload.communityId,
 		partnerOrganizationId,
 		answersJson: JSON.stringify(payload),
@@ -165,15 +165,19 @@ export async function enrollParticipant(
 		autobiography: payload.autobiography,
 		now
 	});
-	return { user, personalCode };
+	return { user: user.record, personalCode: user.personalCode };
 }
 
-async function unusedPersonalCode(repos: Repos): Promise<string> {
+async function createWithUnusedCode(
+	repos: Repos,
+	input: Omit<Parameters<Repos['users']['createUnlessCodeTaken']>[0], 'personalCodeHash'>
+): Promise<{ record: UserRecord; personalCode: string }> {
 	// 40 bits: a collision is rare enough that a few tries always suffice.
 	for (let attempt = 0; attempt < 5; attempt++) {
-		const code = generatePersonalCode();
-		const hash = sha256(normalizePersonalCode(code) ?? code);
-		if (!(await repos.users.personalCodeHashExists(hash))) return code;
+		const personalCode = generatePersonalCode();
+		const personalCodeHash = sha256(normalizePersonalCode(personalCode) ?? personalCode);
+		const record = await repos.users.createUnlessCodeTaken({ ...input, personalCodeHash });
+		if (record) return { record, personalCode };
 	}
 	throw new Error('could not find an unused personal code');
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { concerned } from '../live/hub.ts';
-import { progressChanged } from '../live/progress.ts';
+import { publishProgress } from '../live/progress.ts';
 import * as v from 'valibot';
 import { KIOSK_TOKEN_HEADER } from '../../../src/lib/contracts/kiosk.ts';
 import { AnyMutationResponse, Mutation } from '../../../src/lib/contracts/mutations.ts';
@@ -23,12 +23,11 @@ export function mutationRoutes(deps: AppDeps) {
 			mutation.type === 'signup'
 				? await enrolledKioskOf(deps.store, c.req.header(KIOSK_TOKEN_HEADER))
 				: undefined;
-		const { response, sessionId, fresh } = unwrap(await applyMutation(deps, mutation, user, kiosk));
+		const { response, sessionId, fresh, enrolled } = unwrap(await applyMutation(deps, mutation, user, kiosk));
 		if (sessionId) setSessionCookie(c, sessionId);
 		// A new sign-up credited to a partner organization shows on its open dashboard (issue #14). A
-		// decoy's id (an address that already had an account) belongs to nobody, so nothing is said.
-		if (fresh && 'participantId' in response.result)
-			await progressChanged(deps, [response.result.participantId]);
+		// decoy (an address that already had an account) enrolled nobody, so nothing is said.
+		if (enrolled) publishProgress(deps.live, [enrolled.partnerOrganizationId]);
 		if (fresh && mutation.type === 'consent') {
 			const { conversationId } = mutation.payload;
 			await deps.media?.consentChanged(conversationId);

@@ -136,7 +136,13 @@ export interface UserRepo {
 	/** Emails are stored lower-case; pass them lower-case. */
 	findByEmail(email: string): Promise<UserRecord | undefined>;
 	findByPersonalCodeHash(hash: string): Promise<UserRecord | undefined>;
-	personalCodeHashExists(hash: string): Promise<boolean>;
+	/**
+	 * Creates the user unless another one has this personal code (undefined then): the unique index
+	 * answers in the same statement that inserts, instead of a SELECT before it (issue #17).
+	 */
+	createUnlessCodeTaken(
+		input: Omit<UserRecord, 'id' | 'createdAt'> & { personalCodeHash: string; now: Date }
+	): Promise<UserRecord | undefined>;
 	/** For the coordinator's pickers (facilitators): id and full name only. */
 	listByRole(role: Role): Promise<{ id: string; name: string }[]>;
 	/** The language emails and the .ics go out in (issue #8). */
@@ -207,8 +213,11 @@ export interface MailRepo {
 	}): Promise<OutboxMessage[]>;
 	/** Lets go of claimed messages without sending them (the sender is closing). */
 	release(ids: readonly number[]): Promise<void>;
-	/** `redact` drops the bodies once a real mail server has them: they hold sign-in links and codes. */
-	markSent(id: number, input: { now: Date; redact: boolean }): Promise<void>;
+	/**
+	 * `redact` drops the bodies once a real mail server has them: they hold sign-in links and codes.
+	 * One statement for a whole batch: one per message was a round trip per sign-up on PostgreSQL.
+	 */
+	markSent(ids: readonly number[], input: { now: Date; redact: boolean }): Promise<void>;
 	/** `redact`: the last attempt failed; the body (links, codes) is dropped. */
 	markFailed(id: number, error: string, input?: { redact: boolean }): Promise<void>;
 	/** Newest first. */

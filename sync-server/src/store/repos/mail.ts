@@ -49,7 +49,8 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 			if (ids.length === 0) return;
 			await db.updateTable('mail_outbox').set(unclaimed).where('id', 'in', ids).execute();
 		},
-		async markSent(id, { now, redact }) {
+		async markSent(ids, { now, redact }) {
+			if (ids.length === 0) return;
 			await db
 				.updateTable('mail_outbox')
 				.set({
@@ -58,7 +59,7 @@ export function mailRepo(db: Kysely<Database>): MailRepo {
 					...unclaimed,
 					...(redact ? { text: '(sent; removed from the outbox)', html: null, attachments_json: null } : {})
 				})
-				.where('id', '=', id)
+				.where('id', 'in', ids)
 				.execute();
 		},
 		async markFailed(id, error, { redact } = { redact: false }) {

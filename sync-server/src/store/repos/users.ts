@@ -8,22 +8,33 @@ export function userRepo(db: Kysely<Database>): UserRepo {
 		const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
 		return row && toRecord(row);
 	};
+	const rowOf = (input: Parameters<UserRepo['create']>[0]) => ({
+		id: randomUUID(),
+		role: input.role,
+		email: input.email,
+		first_name: input.firstName,
+		last_name: input.lastName,
+		phone: input.phone,
+		personal_code_hash: input.personalCodeHash,
+		language: input.language,
+		partner_organization_id: input.partnerOrganizationId,
+		created_at: input.now.toISOString()
+	});
 	return {
 		async create(input) {
-			const row = {
-				id: randomUUID(),
-				role: input.role,
-				email: input.email,
-				first_name: input.firstName,
-				last_name: input.lastName,
-				phone: input.phone,
-				personal_code_hash: input.personalCodeHash,
-				language: input.language,
-				partner_organization_id: input.partnerOrganizationId,
-				created_at: input.now.toISOString()
-			};
+			const row = rowOf(input);
 			await db.insertInto('users').values(row).execute();
 			return toRecord(row);
+		},
+		async createUnlessCodeTaken(input) {
+			const row = rowOf(input);
+			const inserted = await db
+				.insertInto('users')
+				.values(row)
+				.onConflict((oc) => oc.column('personal_code_hash').doNothing())
+				.returning('id')
+				.executeTakeFirst();
+			return inserted && toRecord(row);
 		},
 		findById: (id) => findBy('id', id),
 		async setLanguage(id, language) {
@@ -31,14 +42,6 @@ export function userRepo(db: Kysely<Database>): UserRepo {
 		},
 		findByEmail: (email) => findBy('email', email),
 		findByPersonalCodeHash: (hash) => findBy('personal_code_hash', hash),
-		async personalCodeHashExists(hash) {
-			const row = await db
-				.selectFrom('users')
-				.select('id')
-				.where('personal_code_hash', '=', hash)
-				.executeTakeFirst();
-			return row !== undefined;
-		},
 		async listByRole(role) {
 			const rows = await db
 				.selectFrom('users')
