@@ -111,7 +111,12 @@ test('partners on two instances behind HAProxy co-edit, record a call, go on thr
 	await expect.poll(() => shareTracks(databaseUrl, conversation.id), { timeout: 120_000 }).toHaveLength(1);
 	const [{ app: holder, upload: halfDone }] = benHalfDone() as [{ app: AppServer; upload: ServerUpload }];
 	expect(halfDone.size, "Ben's upload is not finished").toBeUndefined();
-	expect((await shareTracks(databaseUrl, conversation.id))[0]?.user_id).toBe(ana!.id);
+	const [anaTrack] = await shareTracks(databaseUrl, conversation.id);
+	expect(anaTrack?.user_id).toBe(ana!.id);
+	expect(
+		serverUploads(holder.dataDir).map((u) => u.id),
+		"Ana's upload went to the instance that holds Ben's"
+	).toContain(anaTrack?.upload_id);
 
 	// 4. Back on the list, the instance that holds Ben's unfinished upload dies mid-edit: what it
 	// acknowledged stays (the list's edits, Ana's confirmed track), and Ben's device still has his audio.
