@@ -10,7 +10,9 @@ import { matchingFigures } from './matching';
 import { mediaFigures } from './media';
 import { signupThroughput } from './signup-throughput';
 import { postgresSignupThroughput } from './signup-postgres';
+import { instancesSignupThroughput } from './signup-instances';
 import { startBenchServer } from './server';
+import { weakLinkFigures } from './weak-link';
 import { yjsRooms } from './yjs/rooms';
 import { yjsInstances } from './yjs/instances';
 import type { Figure } from './figure';
@@ -37,6 +39,8 @@ try {
 	// Issue #17: the same load with DATABASE_URL, right after, so both rows share the machine's state.
 	log('Measuring sign-up submissions on PostgreSQL with autocannon…');
 	figures.push(...(await postgresSignupThroughput()));
+	log('Measuring sign-ups through HAProxy, two instances against one, over PostgreSQL and Redis…');
+	figures.push(...(await instancesSignupThroughput({ log })));
 	log('Auditing the main routes with Lighthouse…');
 	const audit = await lighthouseScores({ app: server.app });
 	for (const row of audit.details) log(`  ${describeAudit(row)}`);
@@ -55,6 +59,11 @@ try {
 } finally {
 	await server.stop();
 }
+// Issue #18: calls over shaped links (network namespaces; needs root), each profile in turn.
+log(
+	`Measuring calls over shaped links (good, 3g, lossy, bad; ${process.env.BENCH_WEAK_LINK_SECONDS ?? 40} s each)…`
+);
+figures.push(...(await weakLinkFigures({ staticDir: 'build', log })));
 // Issue #4: the question lists' /yjs server against Hocuspocus and @y/websocket-server.
 const yjsRoomCount = Number(process.env.BENCH_YJS_ROOMS ?? 1000);
 log(`Measuring /yjs with ${yjsRoomCount} rooms against the reference servers…`);
