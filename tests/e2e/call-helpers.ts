@@ -23,8 +23,18 @@ export function micArgs(wav: string): string[] {
 	];
 }
 
-export async function launchWithMic(wav: string): Promise<Browser> {
-	const browser = await chromium.launch({ executablePath: CHROME, args: micArgs(wav) });
+export async function launchWithMic(
+	wav: string,
+	{
+		executablePath = CHROME,
+		args = []
+	}: {
+		/** Another way to start Chromium: the weak-link harness's, in a network namespace (issue #18). */
+		executablePath?: string;
+		args?: string[];
+	} = {}
+): Promise<Browser> {
+	const browser = await chromium.launch({ executablePath, args: [...micArgs(wav), ...args] });
 	const forget = endAfterTest(() => browser.close());
 	browser.on('disconnected', forget);
 	return browser;

@@ -76,16 +76,22 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 export async function startAppServer({
 	staticDir,
 	env = {},
+	host,
 	cwd
 }: {
 	staticDir: string;
 	/** Extra environment for the server, e.g. short kiosk idle timeouts. */
 	env?: Record<string, string>;
+	/**
+	 * The address to serve on, and the one in its URL (and PUBLIC_URL): the weak-link harness's
+	 * (issue #18), which browsers in their own network namespaces reach. Unset: this machine only.
+	 */
+	host?: string;
 	/** Another checkout to run the server from (the bench compares an earlier tree with this one). */
 	cwd?: string;
 }): Promise<AppServer> {
 	const port = await freePort();
-	const url = `http://localhost:${port}`;
+	const url = `http://${host ?? 'localhost'}:${port}`;
 	const dataDir = mkdtempSync(join(TMP, 'data-'));
 	let child: ChildProcess | undefined;
 	let output = '';
@@ -103,7 +109,7 @@ export async function startAppServer({
 				env: {
 					...process.env,
 					PORT: String(port),
-					HOST: '127.0.0.1',
+					HOST: host ?? '127.0.0.1',
 					DATA_DIR: dataDir,
 					STATIC_DIR: staticDir,
 					PUBLIC_URL: url,

@@ -79,11 +79,28 @@ function way(sent: number, arrived: number, delays: number[]): ProbedWay {
 }
 
 /**
+ * The variance of one probe's loss, times the probes: the random drops' p(1 − p), plus the bursts',
+ * whose losses come in runs: a Gilbert–Elliott chain with lag-one correlation ρ = 1 − q − r has
+ * π(1 − π)(1 + ρ)/(1 − ρ).
+ */
+function lossVariance(profile: LinkProfile): number {
+	const p = profile.randomLossPercent / 100;
+	let variance = p * (1 - p);
+	if (profile.burst) {
+		const share = profile.burst.percent / 100;
+		const leave = 1 / profile.burst.meanPackets;
+		const rho = 1 - (share / (1 - share)) * leave - leave;
+		variance += share * (1 - share) * ((1 + rho) / (1 - rho));
+	}
+	return variance;
+}
+
+/**
  * What is wrong with a probed link against its profile (empty when it matches). Tolerances: the
  * mean delay within 8 ms (the relay's and the loaded machine's scheduling) plus half the jitter (a
  * few seconds see only a few of its wanderings); the spread p5–p95 at least half the jitter's range
- * and at most all of it plus 10 ms; the loss within four standard deviations of its share, widened
- * for bursts, and at least 0.5 point.
+ * and at most all of it plus 10 ms; the loss within five standard deviations (bursts have heavy
+ * tails), and at least 0.5 point.
  */
 export function mismatches(link: ProbedLink, profile: LinkProfile): string[] {
 	const problems: string[] = [];
@@ -99,9 +116,8 @@ export function mismatches(link: ProbedLink, profile: LinkProfile): string[] {
 		const least = profile.jitterMs / 2;
 		if (spread > most || spread < least)
 			problems.push(`${name}: delay spread p5–p95 ${spread.toFixed(1)} ms, not within ${least}–${most} ms`);
-		const burstiness = profile.burst ? profile.burst.meanPackets : 1;
-		const sigma = Math.sqrt((loss * (1 - loss) * burstiness) / Math.max(1, w.sent));
-		const lossTolerance = Math.max(0.005, 4 * sigma);
+		const sigma = Math.sqrt(lossVariance(profile) / Math.max(1, w.sent));
+		const lossTolerance = Math.max(0.005, 5 * sigma);
 		if (Math.abs(w.loss - loss) > lossTolerance)
 			problems.push(
 				`${name}: lost ${(w.loss * 100).toFixed(2)}% of ${w.sent} probes, not ${(loss * 100).toFixed(2)} ± ${(lossTolerance * 100).toFixed(2)}%`
