@@ -95,6 +95,12 @@ test.describe('the conversation call', () => {
 
 		// Ada stops at 60 s; the stop reaches Ben over the data channel.
 		await waitForElapsed(pages.ada, RECORD_MS);
+		// Issue #18: on a good link nobody is alarmed. Read once, not waited for: a warning now fails.
+		for (const page of Object.values(pages)) {
+			expect(await page.getByTestId('call-quality').getAttribute('data-level')).toBe('good');
+			expect((await page.getByTestId('call-quality').textContent())?.trim()).toBe('');
+			expect((await page.getByTestId('upload-held').textContent())?.trim()).toBe('');
+		}
 		await stopRecording(pages.ada);
 		for (const page of Object.values(pages)) {
 			await expect(page.getByTestId('recording-state')).toHaveAttribute('data-state', 'stopped');
