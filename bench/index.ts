@@ -10,6 +10,7 @@ import { matchingFigures } from './matching';
 import { mediaFigures } from './media';
 import { signupThroughput } from './signup-throughput';
 import { postgresSignupThroughput } from './signup-postgres';
+import { instancesSignupThroughput } from './signup-instances';
 import { startBenchServer } from './server';
 import { weakLinkFigures } from './weak-link';
 import { yjsRooms } from './yjs/rooms';
@@ -38,6 +39,8 @@ try {
 	// Issue #17: the same load with DATABASE_URL, right after, so both rows share the machine's state.
 	log('Measuring sign-up submissions on PostgreSQL with autocannon…');
 	figures.push(...(await postgresSignupThroughput()));
+	log('Measuring sign-ups through HAProxy, two instances against one, over PostgreSQL and Redis…');
+	figures.push(...(await instancesSignupThroughput({ log })));
 	log('Auditing the main routes with Lighthouse…');
 	const audit = await lighthouseScores({ app: server.app });
 	for (const row of audit.details) log(`  ${describeAudit(row)}`);
