@@ -17,7 +17,8 @@ const CALLS = [
 	'**/upload.e2e.ts',
 	'**/lifecycle.e2e.ts',
 	'**/keyboard-journey.e2e.ts',
-	'**/weak-link.e2e.ts'
+	'**/weak-link.e2e.ts',
+	'**/instances.e2e.ts'
 ];
 export default defineConfig({
 	testDir: 'tests/e2e',
