@@ -7,13 +7,17 @@ process.env.E2E_TMP ??= resolve('tests/e2e/.tmp', `run-${process.pid}`);
  * Journeys run in Debian's Chromium (or CHROME_PATH); Playwright never downloads a browser here.
  * Each test starts its own server on a free port with a fresh DATA_DIR (tests/e2e/fixtures.ts).
  *
- * Two lanes side by side (issue #16, CI in 20 minutes): the journeys that hold a call with recording
- * run one at a time, since two calls at once on 2 cores would starve the fake microphones; every
- * other journey runs beside them, one at a time too. A call spends most of its minute waiting on the
+ * Two lanes side by side (issue #16, CI in 20 minutes): the journeys that record a call run one at a
+ * time, since two recordings at once on 2 cores would starve the fake microphones; every other
+ * journey (a call without a recording too) runs beside them, one at a time too. A call spends most of its minute waiting on the
  * clock, so the pages lane fills that time.
  */
 const CALLS = [
-	'**/call*.e2e.ts',
+	'**/call.e2e.ts',
+	'**/call-drop.e2e.ts',
+	'**/call-recovery.e2e.ts',
+	'**/call-room.e2e.ts',
+	'**/call-stall.e2e.ts',
 	'**/upload.e2e.ts',
 	'**/lifecycle.e2e.ts',
 	'**/keyboard-journey.e2e.ts',
