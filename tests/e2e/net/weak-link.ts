@@ -298,8 +298,16 @@ export async function createWeakLinks({
 		ip('-n', hub, 'route', 'add', 'default', 'dev', 'wl', 'table', TABLE);
 
 		let closed = false;
+		// Also when the run is interrupted (Ctrl-C, a timeout's SIGTERM): the next run would clean up,
+		// but a person's namespace should not outlive the run that made it.
 		const onExit = () => removeSlot(slot);
+		const onSignal = (signal: NodeJS.Signals) => {
+			removeSlot(slot);
+			process.kill(process.pid, signal);
+		};
 		process.once('exit', onExit);
+		process.once('SIGINT', onSignal);
+		process.once('SIGTERM', onSignal);
 		return {
 			serverHost: `${net}.0.1`,
 			people,
@@ -315,6 +323,8 @@ export async function createWeakLinks({
 				if (closed) return;
 				closed = true;
 				process.off('exit', onExit);
+				process.off('SIGINT', onSignal);
+				process.off('SIGTERM', onSignal);
 				await undo();
 			}
 		};
