@@ -189,12 +189,13 @@ describe('the call-quality indicator', () => {
 		expect(recovery.at(-1)).toEqual({ level: 'good' });
 	});
 
-	it('starts afresh when the link is dialled again and its counters restart', () => {
-		const before = readings(20, () => ({ lostThere: 0.12 }));
+	it('starts afresh when a lost link is dialled again and its counters restart', () => {
+		const before = readings(20, (i) => (i < 15 ? { lostThere: 0.12 } : { down: true }));
 		const after = readings(20, () => ({})).map((s) => ({ ...s, at: s.at + 40_000 }));
 		const qualities = shown([...before, ...after]);
-		expect(qualities[19]?.level).toBe('poor');
-		expect(qualities.at(-1)).toEqual({ level: 'good' });
+		expect(qualities[19]?.level).toBe('lost');
+		// At once: the old connection's trouble is not the new one's.
+		expect(qualities.slice(20)).toEqual(Array(20).fill({ level: 'good' }));
 	});
 });
 

@@ -83,7 +83,9 @@ const RANK: Record<QualityLevel, number> = { good: 0, fair: 1, poor: 2, lost: 3 
 
 /** One reading of one link in; what to show for that link out. */
 export function stepQuality(state: QualityState, sample: LinkSample): QualityState {
-	const window = windowWith(state.window, sample);
+	const { window, restarted } = windowWith(state.window, sample);
+	// A link dialled again starts afresh: what the old connection showed says nothing of the new one.
+	if (restarted) return { shown: INITIAL_QUALITY.shown, window };
 	const figures = figuresOf(window);
 	if (!figures) return { shown: state.shown, window };
 	const shownRank = RANK[state.shown.level];
@@ -108,16 +110,19 @@ export function stepQuality(state: QualityState, sample: LinkSample): QualitySta
  * The readings within the window, from the first that carries the partner's audio. Counters that
  * went back mean a new connection (the link was dialled again): its window starts afresh.
  */
-function windowWith(window: readonly LinkSample[], sample: LinkSample): LinkSample[] {
+function windowWith(
+	window: readonly LinkSample[],
+	sample: LinkSample
+): { window: LinkSample[]; restarted: boolean } {
 	const last = window.at(-1);
-	if (last && sample.at <= last.at) return [...window];
+	if (last && sample.at <= last.at) return { window: [...window], restarted: false };
 	const restarted =
 		last !== undefined &&
 		((sample.totalSamplesReceived ?? 0) < (last.totalSamplesReceived ?? 0) ||
 			sample.bytesReceived < last.bytesReceived ||
 			sample.bytesSent < last.bytesSent);
 	const kept = restarted ? [] : window.filter((s) => sample.at - s.at <= QUALITY.windowMs);
-	return (sample.totalSamplesReceived ?? 0) > 0 ? [...kept, sample] : kept;
+	return { window: (sample.totalSamplesReceived ?? 0) > 0 ? [...kept, sample] : kept, restarted };
 }
 
 /** The window's figures: what changed from its first reading to its last. */
