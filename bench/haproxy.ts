@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { TMP } from '../tests/e2e/paths';
@@ -60,6 +61,8 @@ export async function startBenchHaproxy({
 			child.kill('SIGTERM');
 			await exited;
 		}
+		// HAProxy leaves its stats socket behind.
+		rmSync(socket, { force: true });
 	};
 	for (let i = 0; ; i++) {
 		if (child.exitCode !== null) throw new Error(`HAProxy exited at start:\n${output}`);
