@@ -18,6 +18,7 @@ const STORE_FREE_TESTS = [
 	'conversations/invite',
 	'conversations/slots',
 	'env',
+	'http/body-limit',
 	'http/loopback',
 	'live/doc-changes',
 	'live/hub',

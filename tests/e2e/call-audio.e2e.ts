@@ -126,7 +126,8 @@ function negotiated(page: Page): Promise<Negotiated | undefined> {
 			(p) => p.connectionState === 'connected' && p.getSenders().some((s) => s.track?.kind === 'audio')
 		);
 		if (!pc?.localDescription || !pc.remoteDescription) return undefined;
-		const report = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+		const report: Record<string, unknown>[] = [];
+		(await pc.getStats()).forEach((s: Record<string, unknown>) => report.push(s));
 		const out = report.find((s) => s.type === 'outbound-rtp' && s.kind === 'audio');
 		const codec = report.find((s) => s.type === 'codec' && s.id === out?.codecId);
 		const sender = pc.getSenders().find((s) => s.track?.kind === 'audio');

@@ -14,8 +14,8 @@ export interface OpenStoreOptions {
 	dataDir: string;
 	/**
 	 * FULL fsyncs the WAL on every commit, so an acknowledged write survives power loss, not only a
-	 * process crash. With group commit it sustains ~1,300–1,600 sign-ups/s over HTTP on a 2-core VM
-	 * that also runs the load generator (sync-server/src/bench/signups.ts); NORMAL is for tools only.
+	 * process crash; the sign-up bench (bench/signup-throughput.ts) measures it, and the README gives
+	 * its figures with the machine's load. NORMAL is for tools only.
 	 */
 	synchronous?: 'FULL' | 'NORMAL';
 }
