@@ -67,7 +67,8 @@ export async function weakLinkFigures({
 		);
 		await attempt(profile, () => measureCall({ profile, staticDir, env, outage: profile === 'lossy' }));
 	}
-	if (PROFILES_MEASURED.includes('lossy') && process.env.BENCH_WEAK_LINK_UPLOAD_OFF !== '0') {
+	const uploadOff = PROFILES_MEASURED.includes('lossy') && process.env.BENCH_WEAK_LINK_UPLOAD_OFF !== '0';
+	if (uploadOff) {
 		log(`  Ada on lossy with the live upload off…`);
 		await attempt('lossy-no-upload', () =>
 			measureCall({ profile: 'lossy', staticDir, env, liveUpload: false })
@@ -138,21 +139,23 @@ export async function weakLinkFigures({
 	}
 	const on = runs.lossy;
 	const off = runs['lossy-no-upload'];
-	figures.push(
-		on && off
-			? {
-					name: `call_concealed_points_added_by_upload${suffix}`,
-					value: round(heard(on) - heard(off), 2),
-					unit: `% points on lossy, live upload on (${round(heard(on), 2)}) minus off (${round(heard(off), 2)})`,
-					goal: '≤ 0.5'
-				}
-			: {
-					name: `call_concealed_points_added_by_upload${suffix}`,
-					value: NaN,
-					unit: '',
-					error: errors.lossy ?? errors['lossy-no-upload'] ?? 'not run'
-				}
-	);
+	// Left out on purpose (BENCH_WEAK_LINK_UPLOAD_OFF=0, or no lossy run): no row rather than an error.
+	if (uploadOff)
+		figures.push(
+			on && off
+				? {
+						name: `call_concealed_points_added_by_upload${suffix}`,
+						value: round(heard(on) - heard(off), 2),
+						unit: `% points on lossy, live upload on (${round(heard(on), 2)}) minus off (${round(heard(off), 2)})`,
+						goal: '≤ 0.5'
+					}
+				: {
+						name: `call_concealed_points_added_by_upload${suffix}`,
+						value: NaN,
+						unit: '',
+						error: errors.lossy ?? errors['lossy-no-upload'] ?? 'not run'
+					}
+		);
 	figures.push(
 		on?.recoverySeconds !== undefined
 			? {
