@@ -52,7 +52,8 @@ export async function probeLink({
 		);
 		let output = '';
 		sender.stdout.on('data', (d: Buffer) => (output += d.toString()));
-		const code = await new Promise((r) => sender.once('exit', r));
+		// 'close', not 'exit': a process can exit before its piped stdout has all been read here.
+		const code = await new Promise((r) => sender.once('close', r));
 		if (code !== 0) throw new Error(`The probe sender failed (${code}).`);
 		const { sent, down, up } = JSON.parse(output) as { sent: number; down: number[]; up: number[] };
 		const report = next();
