@@ -1,21 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { TMP } from '../tests/e2e/paths';
+import { askHaproxy as ask } from '../tests/e2e/haproxy-stats';
 
 export type BenchHaproxy = { url: string; pid: number; stop(): Promise<void> };
-
-/** One command on HAProxy's stats socket; `show stat` answers CSV. */
-function ask(socket: string, command: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let answer = '';
-		const connection = createConnection(socket, () => connection.end(`${command}\n`));
-		connection.on('data', (chunk) => (answer += chunk.toString()));
-		connection.on('end', () => resolve(answer));
-		connection.on('error', reject);
-	});
-}
 
 /** The states (UP, DOWN…) of the servers of HAProxy's backend `app`. */
 async function states(socket: string): Promise<string[]> {

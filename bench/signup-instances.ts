@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { startTestRedis, type TestRedis } from '../sync-server/src/test/redis';
 import { startAppServer, type AppServer } from '../tests/e2e/server';
@@ -7,6 +6,7 @@ import type { Figure } from './figure';
 import { startBenchHaproxy } from './haproxy';
 import { postgresServerEnv, startBenchPostgres, type BenchPostgres } from './signup-postgres';
 import { sendSignups } from './signup-throughput';
+import { freePort } from '../sync-server/src/test/free-port.ts';
 
 /** Where the CPU went during one measured run, in CPU-seconds. */
 type CpuUse = {
@@ -184,14 +184,3 @@ function cpuOrUndefined(pid: number): number | undefined {
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.on('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-		});
-	});
-}

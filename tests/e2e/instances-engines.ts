@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import * as Y from 'yjs';
@@ -13,6 +12,8 @@ import { expect } from './fixtures';
 import { BUILDS, TMP } from './paths';
 import { endAfterTest } from './processes';
 import { startAppServer, type AppServer } from './server';
+import { freePort } from '../../sync-server/src/test/free-port';
+import { askHaproxy } from './haproxy-stats';
 
 /**
  * The across-instances journey's engines (issue #17), each started here and ended with the test:
@@ -32,28 +33,6 @@ export type Instances = {
 	/** The environment both instances share, for a CLI that works on the same data (`npm run demo`). */
 	shared: Record<string, string>;
 };
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.on('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-		});
-	});
-}
-
-/** One command on HAProxy's stats socket; `show stat` answers CSV. */
-function askHaproxy(socket: string, command: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let answer = '';
-		const connection = createConnection(socket, () => connection.end(`${command}\n`));
-		connection.on('data', (chunk) => (answer += chunk.toString()));
-		connection.on('end', () => resolve(answer));
-		connection.on('error', reject);
-	});
-}
 
 async function servers(
 	socket: string,

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { signupMutation, uniqueEmail } from '../test/factories.ts';
 import { tempDir } from '../test/harness.ts';
 import { releaseTestDatabase, testDatabaseFor } from '../test/postgres.ts';
 import { testSealingKey } from '../test/sealing-key.ts';
+import { freePort } from '../test/free-port.ts';
 
 /**
  * Issue #17, the fault test "kill -9 one instance during sign-ups": two server processes over one
@@ -36,17 +36,6 @@ const instances: { url: string; child: ChildProcess; output: () => string; dir: 
 let databaseUrl: string;
 let db: pg.Client;
 let communityId: string;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-		});
-	});
-}
 
 async function startInstance(env: Record<string, string>) {
 	const port = await freePort();

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tempDir } from './harness.ts';
+import { freePort } from './free-port.ts';
 
 export interface TestRedis {
 	/** redis://127.0.0.1:<port>, for REDIS_URL. */
@@ -68,21 +69,6 @@ server=$!
 (read -r _ <&3; kill "$server" 2>/dev/null) &
 wait "$server"
 `;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() =>
-				typeof address === 'object' && address
-					? resolve(address.port)
-					: reject(new Error('no free loopback port'))
-			);
-		});
-	});
-}
 
 async function untilPong(port: number, child: ChildProcess): Promise<void> {
 	// redis-server writes its log, a refused port included, to stdout.

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONFIRMED_CHECKSUM_HEADER, CONVERSATION_HEADER } from '../../../src/lib/contracts/uploads.ts';
@@ -19,6 +18,7 @@ import { startTestS3, type TestS3 } from '../test/s3.ts';
 import { testDatabaseFor } from '../test/postgres.ts';
 import { testSealingKey } from '../test/sealing-key.ts';
 import { encodeMeta } from '../test/tus.ts';
+import { freePort } from '../test/free-port.ts';
 
 /**
  * Issue #17, "Uploads across instances" and the fault test "kill -9 one instance during an upload":
@@ -42,17 +42,6 @@ let share: Uint8Array;
 const instances: { dir: string; child: ChildProcess }[] = [];
 let haproxy: ChildProcess | undefined;
 const dataDir = tempDir('cg-across-');
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-		});
-	});
-}
 
 async function untilHealthy(url: string, child: ChildProcess, output: () => string) {
 	for (let i = 0; i < 600; i++) {
